@@ -1,0 +1,32 @@
+// The minimal view of an incoming request the core needs. Each host adapts its own request
+// type (Fetch API Request in the worker, IncomingMessage in the local server) to this.
+
+export interface RequestView {
+  /** The Host header (or URL host), possibly with a port. */
+  readonly host: string;
+  /** URL path without the query string, e.g. `/auth/login`. */
+  readonly path: string;
+  /** Header lookup by lowercase name; the first value if repeated. */
+  header(name: string): string | undefined;
+}
+
+/** Lowercased hostname without port or trailing dot; `[::1]:80` -> `::1`. */
+export function hostnameOf(host: string): string {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith("[")) {
+    const end = h.indexOf("]");
+    return end === -1 ? h : h.slice(1, end);
+  }
+  const colon = h.indexOf(":");
+  if (colon !== -1) h = h.slice(0, colon);
+  return h.endsWith(".") ? h.slice(0, -1) : h;
+}
+
+/** Host (with port) of an absolute URL such as a Referer or Origin value; undefined if unparsable. */
+export function hostOfUrl(value: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(value.trim());
+  if (!m) return undefined;
+  const authority = m[1]!;
+  const at = authority.lastIndexOf("@");
+  return at === -1 ? authority : authority.slice(at + 1);
+}

@@ -1,0 +1,163 @@
+// Target selection. A session record is compiled once per version (regexes, parsed upstream
+// URLs, domains sorted longest first) so a request costs a few string compares and the
+// route regexes only, never a compilation.
+import { compileRegex } from "./regex.js";
+import { hostnameOf, type RequestView } from "./request.js";
+import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
+import type { SessionRecord } from "./session.js";
+
+/** Which host is routing: the edge worker sends `local` services through the tunnel; the local server to `local` URLs. */
+export type RouterMode = "edge" | "local";
+
+/** Header by which the worker tells the local server which service it picked (the local hop skips routing). */
+export const DESTINATION_HEADER = "linkup-destination";
+
+export interface CompiledService {
+  readonly name: string;
+  readonly location: "local" | "remote" | "override";
+  /** Upstream origin plus base path without trailing slash, e.g. `http://127.0.0.1:3000` or `https://x.io/base`; null when unreachable. */
+  readonly upstream: string | null;
+  readonly upstreamOrigin: string | null;
+  readonly rewrites: readonly CompiledRewrite[];
+}
+
+interface CompiledDomain {
+  readonly domain: string;
+  readonly suffix: string;
+  readonly defaultService: string;
+  readonly routes: readonly { regex: RegExp; service: string }[];
+}
+
+export interface CompiledSession {
+  readonly record: SessionRecord;
+  readonly name: string;
+  readonly mode: RouterMode;
+  readonly services: ReadonlyMap<string, CompiledService>;
+  readonly domains: readonly CompiledDomain[];
+  readonly cacheRoutes: readonly RegExp[];
+}
+
+function mustCompile(source: string): RegExp {
+  const c = compileRegex(source);
+  if (!c.ok) throw new Error(`invalid regex ${JSON.stringify(source)}: ${c.message}`);
+  return c.regex;
+}
+
+function baseOf(url: string): { base: string; origin: string } {
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, "");
+  return { base: u.origin + path, origin: u.origin };
+}
+
+export function compileSession(record: SessionRecord, mode: RouterMode): CompiledSession {
+  const services = new Map<string, CompiledService>();
+  for (const s of record.spec.services) {
+    let location: CompiledService["location"];
+    let url: string | undefined;
+    if (s.route === "local") {
+      location = "local";
+      url = mode === "edge" ? (record.tunnel_url ?? undefined) : s.local;
+    } else if (s.route === "remote") {
+      location = "remote";
+      url = s.remote;
+    } else {
+      location = "override";
+      url = s.route;
+    }
+    const b = url ? baseOf(url) : undefined;
+    services.set(s.name, {
+      name: s.name,
+      location,
+      upstream: b ? (location === "local" && mode === "edge" ? b.origin : b.base) : null,
+      upstreamOrigin: b ? b.origin : null,
+      rewrites: compileRewrites(s.rewrites),
+    });
+  }
+  const domains = record.spec.domains
+    .map((d) => ({
+      domain: d.domain.toLowerCase(),
+      suffix: "." + d.domain.toLowerCase(),
+      defaultService: d.default_service,
+      routes: d.routes.map((r) => ({ regex: mustCompile(r.path), service: r.service })),
+    }))
+    .sort((a, b) => b.domain.length - a.domain.length);
+  return {
+    record,
+    name: record.name,
+    mode,
+    services,
+    domains,
+    cacheRoutes: record.spec.cache_routes.map(mustCompile),
+  };
+}
+
+export type TargetResult =
+  | {
+      kind: "routed";
+      service: CompiledService;
+      /** Upstream base + rewritten path (no query; the host appends it). */
+      url: string;
+      /** True when the edge forwards to the tunnel (local service): send the destination header. */
+      viaTunnel: boolean;
+      cacheable: boolean;
+    }
+  | { kind: "no-target"; reason: string }
+  | { kind: "no-tunnel"; service: string };
+
+/** Longest configured domain the host (with the session label removed) belongs to. */
+function matchDomain(session: CompiledSession, host: string): CompiledDomain | undefined {
+  let h = hostnameOf(host);
+  const prefix = session.name + ".";
+  if (h.startsWith(prefix)) h = h.slice(prefix.length);
+  for (const d of session.domains) if (h === d.domain || h.endsWith(d.suffix)) return d;
+  return undefined;
+}
+
+export function selectTarget(session: CompiledSession, req: RequestView): TargetResult {
+  const path = req.path;
+  let service: CompiledService | undefined;
+  let rewrite = true;
+  const destination = session.mode === "local" ? req.header(DESTINATION_HEADER) : undefined;
+  if (destination !== undefined && session.services.has(destination)) {
+    // The worker already picked the service and rewrote the path.
+    service = session.services.get(destination);
+    rewrite = false;
+  } else {
+    let domain = matchDomain(session, req.host);
+    if (!domain) {
+      const xfh = req.header("x-forwarded-host");
+      if (xfh) domain = matchDomain(session, xfh.split(",")[0]!);
+    }
+    if (!domain)
+      return {
+        kind: "no-target",
+        reason: `host ${hostnameOf(req.host)} is not under any domain of session ${session.name}`,
+      };
+    let serviceName = domain.defaultService;
+    for (const r of domain.routes)
+      if (r.regex.test(path)) {
+        serviceName = r.service;
+        break;
+      }
+    service = session.services.get(serviceName);
+    if (!service) return { kind: "no-target", reason: `session ${session.name} has no service named ${serviceName}` };
+  }
+  if (!service!.upstream) {
+    if (service!.location === "local" && session.mode === "edge") return { kind: "no-tunnel", service: service!.name };
+    return { kind: "no-target", reason: `service ${service!.name} has no ${service!.location} URL` };
+  }
+  const finalPath = rewrite ? applyRewrites(path, service!.rewrites) : path;
+  let cacheable = false;
+  for (const r of session.cacheRoutes)
+    if (r.test(path)) {
+      cacheable = true;
+      break;
+    }
+  return {
+    kind: "routed",
+    service: service!,
+    url: service!.upstream + (finalPath.startsWith("/") ? finalPath : "/" + finalPath),
+    viaTunnel: service!.location === "local" && session.mode === "edge",
+    cacheable,
+  };
+}

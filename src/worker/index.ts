@@ -1,0 +1,2 @@
+// Placeholder replaced by the worker implementation.
+export default { fetch: () => new Response("linkup worker") };
