@@ -67,7 +67,7 @@ export function requestHeaderDelta(get: HeaderGetter, ctx: RequestHeaderContext)
     delta.push(["traceparent", `00-${hex(32)}-${hex(16)}-01`]);
   }
   const tracestate = get("tracestate");
-  if (tracestate === undefined || !tracestate.startsWith(`linkup-session=${ctx.session}`) || /,\s*linkup-session=/.test(tracestate))
+  if (tracestate === undefined || tracestate.split(",", 1)[0]!.trim() !== `linkup-session=${ctx.session}` || /,\s*linkup-session=/.test(tracestate))
     delta.push(["tracestate", withSessionTracestate(tracestate, ctx.session)]);
   if (get("x-forwarded-host") === undefined) delta.push(["x-forwarded-host", ctx.host]);
   if (get("x-forwarded-proto") === undefined) delta.push(["x-forwarded-proto", ctx.proto]);

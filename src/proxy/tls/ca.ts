@@ -126,6 +126,12 @@ function loadExisting(certPath: string, keyPath: string): LocalCa | null {
   return { certPem, keyPem, certPath, keyPath, created: false };
 }
 
+/** The CA if it exists, without ever creating it (dry runs, status). */
+export function loadCa(stateDir: string): LocalCa | null {
+  const { certPath, keyPath } = caPaths(stateDir);
+  return loadExisting(certPath, keyPath);
+}
+
 /**
  * The machine's local CA, generated on first use. Reused afterwards: it may already be trusted by
  * the OS, and a new one would silently break every browser that trusts the old one.

@@ -1,0 +1,91 @@
+// The `api` service of the example: answers the web page's fetch (cross-origin, attributed by
+// Linkup through Referer/Origin), calls `auth` server to server through Linkup passing on the
+// traceparent/tracestate it received (attributed by tracestate), and echoes over a WebSocket.
+import { createServer, request as httpRequest, Agent } from "node:http";
+import { WebSocketServer } from "ws";
+import { createRequestLog, requestInfo, sessionFromTracestate, REQUEST_LOG_PATH } from "./request-info.mjs";
+import { sendJson, sendText } from "./respond.mjs";
+
+const AUTH_TIMEOUT_MS = 5_000;
+
+/**
+ * GET `path` on auth through Linkup, forwarding the trace context so Linkup can tell which
+ * session this server-side call belongs to (it has no Host label, Referer or Origin of its own).
+ */
+function callAuth({ gatewayUrl, apiHost, agent }, path, incoming) {
+  const headers = { host: apiHost, accept: "application/json" };
+  for (const name of ["traceparent", "tracestate"]) if (incoming[name]) headers[name] = incoming[name];
+  return new Promise((resolve) => {
+    const req = httpRequest(new URL(path, gatewayUrl), { headers, agent, signal: AbortSignal.timeout(AUTH_TIMEOUT_MS) }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        try {
+          resolve({ status: res.statusCode, ...JSON.parse(text) });
+        } catch {
+          resolve({ status: res.statusCode, error: text.split("\n")[0] });
+        }
+      });
+      res.on("error", (e) => resolve({ status: 0, error: e.message }));
+    });
+    req.on("error", (e) => resolve({ status: 0, error: e.message }));
+    req.end();
+  });
+}
+
+/**
+ * @param {{ copy: "local" | "remote", gatewayUrl: string, apiHost: string }} options
+ *   gatewayUrl: the Linkup entry this copy calls other services through (the remote copy uses the
+ *   worker, like a deployed service would; the local copy uses the local server, which knows the
+ *   isolated sessions too). apiHost: the Host to send, a host under the api domain.
+ */
+export function createApiService({ copy, gatewayUrl, apiHost }) {
+  const log = createRequestLog();
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const cors = { "access-control-allow-origin": "*" };
+  const server = createServer(async (req, res) => {
+    if (req.url === "/healthz") return sendText(res, 200, "ok\n");
+    if (req.url === REQUEST_LOG_PATH) return sendJson(res, 200, { requests: log.list() });
+    const info = requestInfo(req);
+    log.record(info);
+    const auth = await callAuth({ gatewayUrl, apiHost, agent }, "/auth/check", req.headers);
+    sendJson(
+      res,
+      200,
+      {
+        message: `api (${copy} copy) answered ${req.url} for session ${info.session ?? "(none)"}`,
+        service: "api",
+        copy,
+        session: info.session,
+        referer: info.referer,
+        origin: info.origin,
+        auth,
+      },
+      cors,
+    );
+  });
+
+  // WebSocket echo on /ws: each message comes back tagged with this copy and the session the
+  // handshake carried, so a round trip shows which api answered.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    if (!req.url?.startsWith("/ws")) {
+      socket.end("HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n");
+      return;
+    }
+    const info = requestInfo(req);
+    log.record({ ...info, websocket: true });
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on("message", (data) => {
+        ws.send(JSON.stringify({ echo: data.toString(), from: `api (${copy} copy)`, session: sessionFromTracestate(req.headers.tracestate) }));
+      });
+    });
+  });
+  server.on("close", () => {
+    agent.destroy();
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+  });
+  return { name: "api", copy, server, log };
+}

@@ -1,0 +1,26 @@
+// The `auth` service of the example: answers who the caller is. It is only ever called server to
+// server (by `api`, through Linkup), so the session it reports shows that Linkup attributed the
+// call by the `tracestate` header the api passed on.
+import { createServer } from "node:http";
+import { createRequestLog, requestInfo, REQUEST_LOG_PATH } from "./request-info.mjs";
+import { sendJson, sendText } from "./respond.mjs";
+
+/** @param {{ copy: "local" | "remote" }} options */
+export function createAuthService({ copy }) {
+  const log = createRequestLog();
+  const server = createServer((req, res) => {
+    if (req.url === "/healthz") return sendText(res, 200, "ok\n");
+    if (req.url === REQUEST_LOG_PATH) return sendJson(res, 200, { requests: log.list() });
+    const info = requestInfo(req);
+    log.record(info);
+    sendJson(res, 200, {
+      message: `auth (${copy} copy) checked ${req.url} for session ${info.session ?? "(none)"}`,
+      service: "auth",
+      copy,
+      session: info.session,
+      // A different user per copy makes "which auth answered" visible in the page.
+      user: copy === "local" ? "dev@localhost" : "alice@example.test",
+    });
+  });
+  return { name: "auth", copy, server, log };
+}

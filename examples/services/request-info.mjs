@@ -1,0 +1,48 @@
+// What each example service learns from a request about Linkup: the session named in
+// `tracestate` (Linkup adds `linkup-session=<name>` on every hop) and the headers that carried
+// it. Services keep a short log of what they saw so tests and curious users can ask a copy
+// directly ("which session did you serve?") without going through Linkup.
+
+const LOG_SIZE = 100;
+
+/** The session named by `linkup-session=<name>` in a tracestate header, or null. */
+export function sessionFromTracestate(tracestate) {
+  if (typeof tracestate !== "string") return null;
+  for (const member of tracestate.split(",")) {
+    const [key, value] = member.split("=", 2).map((s) => s?.trim());
+    if (key === "linkup-session" && value) return value;
+  }
+  return null;
+}
+
+/** The attribution headers of a request, as a plain object (absent headers are null). */
+export function requestInfo(req) {
+  const h = req.headers;
+  return {
+    method: req.method,
+    path: req.url,
+    host: h.host ?? null,
+    session: sessionFromTracestate(h.tracestate),
+    referer: h.referer ?? null,
+    origin: h.origin ?? null,
+    traceparent: h.traceparent ?? null,
+    tracestate: h.tracestate ?? null,
+  };
+}
+
+/** A bounded log of recent requests (oldest dropped first). */
+export function createRequestLog() {
+  const entries = [];
+  return {
+    record(info) {
+      entries.push({ at: new Date().toISOString(), ...info });
+      if (entries.length > LOG_SIZE) entries.shift();
+    },
+    list() {
+      return [...entries];
+    },
+  };
+}
+
+/** Path on every example service that returns its request log as JSON (not routed by Linkup's config). */
+export const REQUEST_LOG_PATH = "/__example/requests";

@@ -1,0 +1,71 @@
+// The local server's sessions in memory, compiled for routing (core compileSession, mode "local").
+// The proxy looks sessions up here synchronously on every request; a record is compiled again only
+// when it changes, so requests never pay for regex compilation.
+import { compileSession, type CompiledSession } from "../core/route.js";
+import type { SessionRecord } from "../core/session.js";
+
+export interface SessionRegistry {
+  get(name: string): CompiledSession | undefined;
+  readonly size: number;
+  /** Every domain any session declares (lowercase, deduplicated): what DNS and TLS answer for. */
+  domains(): string[];
+  /** Adds or replaces one session (after an admin API write). */
+  apply(record: SessionRecord): void;
+  remove(name: string): void;
+  /** Makes the registry equal to `records` (after reading the store file). */
+  replaceAll(records: readonly SessionRecord[]): void;
+}
+
+/**
+ * Same version alone is not enough: a session deleted and created again starts over at version 1
+ * with a different spec. The hash and timestamp tell those apart.
+ */
+function unchanged(a: SessionRecord, b: SessionRecord): boolean {
+  return a.version === b.version && a.spec_hash === b.spec_hash && a.updated_at === b.updated_at;
+}
+
+export function createSessionRegistry(options: { onCompileError?: (name: string, error: unknown) => void } = {}): SessionRegistry {
+  const sessions = new Map<string, CompiledSession>();
+  let domainCache: string[] | undefined;
+
+  function upsert(record: SessionRecord): void {
+    const existing = sessions.get(record.name);
+    if (existing && unchanged(existing.record, record)) return;
+    try {
+      sessions.set(record.name, compileSession(record, "local"));
+    } catch (error) {
+      // Only a hand-edited state file gets here (the API validates every spec): keep serving the rest.
+      options.onCompileError?.(record.name, error);
+      return;
+    }
+    domainCache = undefined;
+  }
+
+  return {
+    get: (name) => sessions.get(name),
+    get size() {
+      return sessions.size;
+    },
+    domains() {
+      if (!domainCache) {
+        const all = new Set<string>();
+        for (const s of sessions.values()) for (const d of s.domains) all.add(d.domain);
+        domainCache = [...all].sort();
+      }
+      return domainCache;
+    },
+    apply: upsert,
+    remove(name) {
+      if (sessions.delete(name)) domainCache = undefined;
+    },
+    replaceAll(records) {
+      const keep = new Set(records.map((r) => r.name));
+      for (const name of sessions.keys())
+        if (!keep.has(name)) {
+          sessions.delete(name);
+          domainCache = undefined;
+        }
+      for (const r of records) upsert(r);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Desired state: the sessions a loaded config declares, each with the spec the servers should
+// hold and where it lives. tunneled -> local server + worker (the worker routes `local` services
+// through the tunnel to the local server); isolated -> local server only; preview -> worker only.
+import type { LinkupConfig, SessionDeclaration, SessionType } from "../core/config.js";
+import { specFromConfig, type SessionSpec } from "../core/session.js";
+import type { Placement } from "./clients/session-api.js";
+
+export interface DesiredSession {
+  name: string;
+  /** Local first: a tunneled session must exist locally before the worker sends traffic there. */
+  placement: Placement[];
+  spec: SessionSpec;
+  /** The developer's personal session (declared without a name). */
+  personal: boolean;
+}
+
+export function placementFor(type: SessionType): Placement[] {
+  switch (type) {
+    case "tunneled":
+      return ["local", "worker"];
+    case "isolated":
+      return ["local"];
+    case "preview":
+      return ["worker"];
+  }
+}
+
+/** The personal session declaration: the config's unnamed session, if any. */
+export function personalDeclaration(config: LinkupConfig): SessionDeclaration | undefined {
+  return config.sessions.find((s) => s.name === undefined);
+}
+
+/**
+ * The personal session `linkup start` brings up when the config declares none (a config written
+ * for Mentimeter's Linkup has no `sessions`): every service remote, except services without a
+ * remote URL, which can only be local.
+ */
+export function implicitPersonalDeclaration(config: LinkupConfig, type: SessionType = "tunneled"): SessionDeclaration {
+  const routes: Record<string, string> = {};
+  for (const s of config.services) if (s.remote === undefined && s.local !== undefined) routes[s.name] = "local";
+  return { type, routes };
+}
+
+export function desiredSession(config: LinkupConfig, decl: SessionDeclaration, name: string): DesiredSession {
+  return { name, placement: placementFor(decl.type), spec: specFromConfig(config, decl), personal: decl.name === undefined };
+}
+
+/**
+ * Every session the config declares. `personalName` names the unnamed session; without it that
+ * session is left out (callers resolve it first, see personal-session.ts).
+ */
+export function desiredSessions(config: LinkupConfig, personalName: string | undefined): DesiredSession[] {
+  const out: DesiredSession[] = [];
+  for (const decl of config.sessions) {
+    const name = decl.name ?? personalName;
+    if (name !== undefined) out.push(desiredSession(config, decl, name));
+  }
+  return out;
+}

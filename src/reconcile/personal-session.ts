@@ -1,0 +1,43 @@
+// The personal session's name: generated once per config (keyed by config identity) and kept in
+// `<stateDir>/personal-session.json`, so a developer's URLs stay the same across restarts.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { generateSessionName } from "../core/session-name.js";
+
+export const PERSONAL_SESSION_FILE = "personal-session.json";
+
+type Remembered = Record<string, string>;
+
+function read(stateDir: string): Remembered {
+  try {
+    const v = JSON.parse(readFileSync(join(stateDir, PERSONAL_SESSION_FILE), "utf8")) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Remembered) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The remembered name, without generating one. */
+export function rememberedPersonalName(stateDir: string, identity: string): string | undefined {
+  return read(stateDir)[identity];
+}
+
+/**
+ * The remembered name, or a fresh adjective-animal name (checked against `exists`, the live
+ * sessions) that is then remembered.
+ */
+export async function resolvePersonalName(
+  stateDir: string,
+  identity: string,
+  exists: (name: string) => boolean | Promise<boolean>,
+): Promise<string> {
+  const known = read(stateDir);
+  const name = known[identity];
+  if (name) return name;
+  const fresh = await generateSessionName(exists);
+  await writeFileAtomic(join(stateDir, PERSONAL_SESSION_FILE), JSON.stringify({ ...known, [identity]: fresh }, null, 2) + "\n", {
+    mode: 0o600,
+  });
+  return fresh;
+}

@@ -1,0 +1,133 @@
+// The planner: desired sessions against actual ones -> one action per session per placement.
+// Pure (no I/O, no clock), so it is unit-tested with literal objects. Appliers are the only code
+// that writes; `diff` and `apply --dry-run` print this plan and stop.
+import { canonicalJson, type SessionSpec } from "../core/session.js";
+import type { ActualSession } from "./actual.js";
+import type { Placement } from "./clients/session-api.js";
+import type { DesiredSession } from "./desired.js";
+
+export interface FieldChange {
+  /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`. */
+  path: string;
+  from: unknown;
+  to: unknown;
+}
+
+export type Action =
+  | { kind: "create"; name: string; placement: Placement; spec: SessionSpec }
+  | { kind: "update"; name: string; placement: Placement; from: SessionSpec; spec: SessionSpec; version: number; changes: FieldChange[] }
+  | { kind: "delete"; name: string; placement: Placement; from: SessionSpec; version: number; reason: "pruned" | "placement" }
+  | { kind: "unchanged"; name: string; placement: Placement };
+
+export interface PlanOptions {
+  prune: boolean;
+  /** Recorded as managed_by on every write; prune only deletes sessions carrying it. */
+  identity: string;
+}
+
+const PLACEMENT_ORDER: Placement[] = ["local", "worker"];
+
+export function plan(desired: DesiredSession[], actual: ActualSession[], options: PlanOptions): Action[] {
+  const key = (name: string, p: Placement) => `${p}\u0000${name}`;
+  const live = new Map(actual.map((a) => [key(a.name, a.placement), a]));
+  const wantedNames = new Set(desired.map((d) => d.name));
+  const wanted = new Set<string>();
+  const actions: Action[] = [];
+
+  for (const d of desired) {
+    for (const p of d.placement) {
+      wanted.add(key(d.name, p));
+      const a = live.get(key(d.name, p));
+      if (!a) {
+        actions.push({ kind: "create", name: d.name, placement: p, spec: d.spec });
+        continue;
+      }
+      const changes = specChanges(a.spec, d.spec);
+      if (a.managed_by !== options.identity) changes.push({ path: "managed_by", from: a.managed_by, to: options.identity });
+      actions.push(
+        changes.length === 0
+          ? { kind: "unchanged", name: d.name, placement: p }
+          : { kind: "update", name: d.name, placement: p, from: a.spec, spec: d.spec, version: a.version, changes },
+      );
+    }
+  }
+
+  for (const a of actual) {
+    if (wanted.has(key(a.name, a.placement)) || a.managed_by !== options.identity) continue;
+    // A declared session whose type moved it off this side (tunneled -> preview) is stale here
+    // whatever --prune says: the config names it, so it is ours and the old copy would misroute.
+    if (wantedNames.has(a.name)) actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
+    else if (options.prune)
+      actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" });
+  }
+
+  return actions.sort(
+    (x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : PLACEMENT_ORDER.indexOf(x.placement) - PLACEMENT_ORDER.indexOf(y.placement)),
+  );
+}
+
+/** Field-level differences between two specs; lists of named things are matched by name. */
+export function specChanges(from: SessionSpec, to: SessionSpec): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  if (from.type !== to.type) changes.push({ path: "type", from: from.type, to: to.type });
+
+  const fromSvc = new Map(from.services.map((s) => [s.name, s]));
+  const toSvc = new Map(to.services.map((s) => [s.name, s]));
+  for (const [name, t] of toSvc) {
+    const f = fromSvc.get(name);
+    if (!f) {
+      changes.push({ path: `services[${name}]`, from: undefined, to: t });
+      continue;
+    }
+    for (const field of ["route", "local", "remote", "rewrites"] as const)
+      if (!same(f[field], t[field])) changes.push({ path: `services[${name}].${field}`, from: f[field], to: t[field] });
+  }
+  for (const [name, f] of fromSvc) if (!toSvc.has(name)) changes.push({ path: `services[${name}]`, from: f, to: undefined });
+
+  const fromDom = new Map(from.domains.map((d) => [d.domain, d]));
+  const toDom = new Map(to.domains.map((d) => [d.domain, d]));
+  for (const [domain, t] of toDom) {
+    const f = fromDom.get(domain);
+    if (!f) changes.push({ path: `domains[${domain}]`, from: undefined, to: t });
+    else
+      for (const field of ["default_service", "routes"] as const)
+        if (!same(f[field], t[field])) changes.push({ path: `domains[${domain}].${field}`, from: f[field], to: t[field] });
+  }
+  for (const [domain, f] of fromDom) if (!toDom.has(domain)) changes.push({ path: `domains[${domain}]`, from: f, to: undefined });
+  // Domain order matters for matching ties, so a pure reorder is a change too.
+  if (changes.every((c) => !c.path.startsWith("domains")) && !same(from.domains.map((d) => d.domain), to.domains.map((d) => d.domain)))
+    changes.push({ path: "domains", from: from.domains.map((d) => d.domain), to: to.domains.map((d) => d.domain) });
+
+  if (!same(from.cache_routes, to.cache_routes)) changes.push({ path: "cache_routes", from: from.cache_routes, to: to.cache_routes });
+  return changes;
+}
+
+export interface PlanSummary {
+  create: number;
+  change: number;
+  delete: number;
+  unchanged: number;
+}
+
+/** Counts sessions, not placements: a tunneled session created on both sides is one creation. */
+export function summarise(actions: Action[]): PlanSummary {
+  const byName = new Map<string, Set<Action["kind"]>>();
+  for (const a of actions) {
+    const kinds = byName.get(a.name) ?? new Set();
+    kinds.add(a.kind);
+    byName.set(a.name, kinds);
+  }
+  const s: PlanSummary = { create: 0, change: 0, delete: 0, unchanged: 0 };
+  for (const kinds of byName.values()) {
+    if (kinds.size === 1 && kinds.has("create")) s.create++;
+    else if (kinds.size === 1 && kinds.has("delete")) s.delete++;
+    else if (kinds.size === 1 && kinds.has("unchanged")) s.unchanged++;
+    else s.change++;
+  }
+  return s;
+}
+
+export function hasChanges(actions: Action[]): boolean {
+  return actions.some((a) => a.kind !== "unchanged");
+}

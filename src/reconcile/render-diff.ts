@@ -1,0 +1,110 @@
+// Renders a plan the way `kubectl diff` does: a unified diff of each changed session's spec as
+// YAML (live -> desired), coloured when allowed, then a one-line summary. The JSON form carries
+// the same information for machines (`diff --output json`, documented in docs/readme/cli.md).
+import { createTwoFilesPatch } from "diff";
+import { stringify } from "yaml";
+import type { SessionSpec } from "../core/session.js";
+import type { Placement } from "./clients/session-api.js";
+import { summarise, type Action, type FieldChange, type PlanSummary } from "./plan.js";
+
+export interface Colors {
+  red(s: string): string;
+  green(s: string): string;
+  cyan(s: string): string;
+  bold(s: string): string;
+}
+
+const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
+
+export type DiffKind = "create" | "update" | "delete";
+
+/** One rendered object: a session, on the placements where its change is the same. */
+export interface DiffEntry {
+  name: string;
+  kind: DiffKind;
+  placements: Placement[];
+  changes: FieldChange[];
+  /** Unified diff, without colour. */
+  patch: string;
+}
+
+export interface DiffJson {
+  changed: boolean;
+  summary: PlanSummary;
+  sessions: DiffEntry[];
+  unchanged: string[];
+}
+
+export function specYaml(spec: SessionSpec | undefined): string {
+  return spec === undefined ? "" : stringify(spec, { sortMapEntries: false, lineWidth: 0 });
+}
+
+function patchFor(a: Exclude<Action, { kind: "unchanged" }>): { from: string; to: string } {
+  if (a.kind === "create") return { from: "", to: specYaml(a.spec) };
+  if (a.kind === "delete") return { from: specYaml(a.from), to: "" };
+  return { from: specYaml(a.from), to: specYaml(a.spec) };
+}
+
+/** Changed sessions, one entry per name and distinct change (a tunneled session usually renders once). */
+export function diffEntries(actions: Action[]): DiffEntry[] {
+  const entries: DiffEntry[] = [];
+  const keys: string[] = [];
+  for (const a of actions) {
+    if (a.kind === "unchanged") continue;
+    const { from, to } = patchFor(a);
+    const kind: DiffKind = a.kind;
+    const key = `${a.name}\u0000${kind}\u0000${from}\u0000${to}`;
+    const same = keys.indexOf(key);
+    if (same !== -1) {
+      entries[same]!.placements.push(a.placement);
+      continue;
+    }
+    const label = `session/${a.name}`;
+    const patch = createTwoFilesPatch(
+      a.kind === "create" ? "/dev/null" : `live/${label}`,
+      a.kind === "delete" ? "/dev/null" : `desired/${label}`,
+      from,
+      to,
+      undefined,
+      undefined,
+      { context: 3 },
+    )
+      // createTwoFilesPatch starts with an "Index"-less `====` line; kubectl-style output starts at `---`.
+      .replace(/^=+\n/, "");
+    keys.push(key);
+    entries.push({ name: a.name, kind, placements: [a.placement], changes: a.kind === "update" ? a.changes : [], patch });
+  }
+  return entries;
+}
+
+export function summaryLine(s: PlanSummary): string {
+  return `${s.create} to create, ${s.change} to change, ${s.delete} to delete`;
+}
+
+export function renderDiff(actions: Action[], colors: Colors = plain): string {
+  const out: string[] = [];
+  for (const e of diffEntries(actions)) {
+    const verb = e.kind === "create" ? "created" : e.kind === "delete" ? "deleted" : "changed";
+    out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`));
+    for (const line of e.patch.replace(/\n$/, "").split("\n")) {
+      if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
+      else if (line.startsWith("@@")) out.push(colors.cyan(line));
+      else if (line.startsWith("+")) out.push(colors.green(line));
+      else if (line.startsWith("-")) out.push(colors.red(line));
+      else if (line !== "\\ No newline at end of file") out.push(line);
+    }
+  }
+  out.push(summaryLine(summarise(actions)));
+  return out.join("\n");
+}
+
+export function diffJson(actions: Action[]): DiffJson {
+  const entries = diffEntries(actions);
+  const changedNames = new Set(entries.map((e) => e.name));
+  return {
+    changed: entries.length > 0,
+    summary: summarise(actions),
+    sessions: entries,
+    unchanged: [...new Set(actions.filter((a) => a.kind === "unchanged" && !changedNames.has(a.name)).map((a) => a.name))],
+  };
+}

@@ -1,0 +1,78 @@
+// WebSocket pass-through. The upstream connection is opened with fetch + `Upgrade: websocket`
+// (workerd's outbound WebSocket), then a WebSocketPair relays frames both ways: text stays text,
+// binary stays binary, and a close from either side is passed on with its code and reason.
+import type { TargetResult } from "../core/route.js";
+import { applyResponseRules, responseContextOf } from "./forward-headers.js";
+
+type Routed = Extract<TargetResult, { kind: "routed" }>;
+
+/** RFC 6455 says `Upgrade: websocket` is case-insensitive; browsers send it lowercase, others not always. */
+export function isWebSocketUpgrade(request: Request): boolean {
+  return (request.headers.get("upgrade") ?? "").trim().toLowerCase() === "websocket";
+}
+
+/** Close codes that may not be sent on the wire (1005, 1006, 1015) or are out of range become a plain close. */
+function sendableCode(code: number): number | undefined {
+  if (code === 1000 || (code >= 1001 && code <= 1014 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999)) return code;
+  return undefined;
+}
+
+function closeQuietly(ws: WebSocket, code: number | undefined, reason: string): void {
+  try {
+    if (code === undefined) ws.close();
+    else ws.close(code, reason.slice(0, 123)); // close reasons are limited to 123 bytes
+  } catch {
+    // already closed
+  }
+}
+
+function pipe(from: WebSocket, to: WebSocket): void {
+  from.addEventListener("message", (event) => {
+    try {
+      to.send(event.data);
+    } catch (err) {
+      closeQuietly(from, 1011, err instanceof Error ? err.message : "relay failed");
+    }
+  });
+  from.addEventListener("close", (event) => closeQuietly(to, sendableCode(event.code), event.reason));
+  from.addEventListener("error", () => closeQuietly(to, 1011, "the other side failed"));
+}
+
+export async function relayWebSocket(
+  request: Request,
+  upstreamUrl: string,
+  headers: Headers,
+  target: Routed,
+  upstreamFailed: (err: unknown) => Response,
+): Promise<Response> {
+  // The core strips hop-by-hop headers; the upgrade itself is what this request is for.
+  headers.set("upgrade", "websocket");
+  headers.set("connection", "Upgrade");
+  // workerd runs its own handshake with the upstream (key, version, extensions).
+  for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"]) headers.delete(h);
+  let upstream: Response;
+  try {
+    upstream = await fetch(upstreamUrl, { method: "GET", headers });
+  } catch (err) {
+    return upstreamFailed(err);
+  }
+  const upstreamSocket = upstream.webSocket;
+  if (!upstreamSocket) {
+    // The upstream answered without upgrading (e.g. 404 or a login redirect): hand that answer back.
+    if (upstream.status === 101) return upstreamFailed(new Error("the upstream accepted the upgrade but gave no socket"));
+    const response = new Response(upstream.body, upstream);
+    applyResponseRules(response.headers, responseContextOf(request, target));
+    return response;
+  }
+  const pair = new WebSocketPair();
+  const client = pair[0];
+  const server = pair[1];
+  upstreamSocket.accept();
+  server.accept();
+  pipe(server, upstreamSocket);
+  pipe(upstreamSocket, server);
+  const responseHeaders = new Headers();
+  const protocol = upstream.headers.get("sec-websocket-protocol");
+  if (protocol) responseHeaders.set("sec-websocket-protocol", protocol);
+  return new Response(null, { status: 101, webSocket: client, headers: responseHeaders });
+}

@@ -1,0 +1,68 @@
+// The CLI skeleton as a user meets it: help, version, validate's exit codes, one-line errors.
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const bin = join(import.meta.dirname, "../../bin/linkup.js");
+
+function run(args: string[], env: Record<string, string> = {}, input?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+const good = `services:
+  - name: web
+    remote: https://web.example.test
+domains:
+  - domain: example.test
+    default_service: web
+`;
+
+describe("linkup CLI skeleton", () => {
+  it("prints help and version", async () => {
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: linkup");
+    expect(help.stdout).toContain("validate");
+    const version = await run(["--version"]);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("validate exits 0 for a valid file and 1 with file:line:column for an invalid one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "linkup-cli-"));
+    writeFileSync(join(dir, "linkup.yaml"), good);
+    expect((await run(["validate", "-f", join(dir, "linkup.yaml")])).code).toBe(0);
+    writeFileSync(join(dir, "bad.yaml"), good.replace("default_service: web", "default_service: nope"));
+    const bad = await run(["validate", "-f", join(dir, "bad.yaml")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${join(dir, "bad.yaml")}:6:22: domains[0].default_service: unknown service "nope"`);
+  });
+
+  it("validate reads stdin with -f - and LINKUP_CONFIG otherwise", async () => {
+    expect((await run(["validate", "-f", "-"], {}, good)).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), "linkup-cli-"));
+    writeFileSync(join(dir, "x.yaml"), good);
+    expect((await run(["validate"], { LINKUP_CONFIG: join(dir, "x.yaml") })).code).toBe(0);
+  });
+
+  it("errors are one line without a stack trace, unless LINKUP_DEBUG=1", async () => {
+    const missing = await run(["validate", "-f", "/nonexistent/linkup.yaml"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.split("\n")[0]).toBe("error: config file /nonexistent/linkup.yaml not found");
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const debug = await run(["validate", "-f", "/nonexistent/linkup.yaml"], { LINKUP_DEBUG: "1" });
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("an unknown command or flag is an argument error (exit 2)", async () => {
+    const r = await run(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command");
+  });
+});
