@@ -4,7 +4,7 @@
 // file:line:column, the YAML path and a sentence.
 import { readFileSync, existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { configSchema } from "../core/config-schema.js";
 import { normaliseConfig, type LinkupConfig, type RawConfig } from "../core/config.js";
@@ -71,20 +71,31 @@ interface ParsedFile {
   value: unknown;
 }
 
-let ajvValidate: ReturnType<Ajv2020["compile"]> | undefined;
-function schemaValidator() {
-  if (!ajvValidate) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    ajvValidate = ajv.compile(configSchema as object);
-  }
-  return ajvValidate;
+type SchemaValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+// The build writes a precompiled validator beside this file (dist/reconcile/config-validator.js);
+// from source (tests) the schema is compiled at first use. Both come from the same schema.
+let precompiled: SchemaValidator | undefined;
+try {
+  const mod = (await import(new URL("./config-validator.js", import.meta.url).href)) as { default: SchemaValidator };
+  precompiled = mod.default;
+} catch {
+  precompiled = undefined;
 }
 
-function positionOf(p: ParsedFile, path: (string | number)[]): { line: number; column: number } {
+const validateSchema: SchemaValidator =
+  precompiled ??
+  new (await import("ajv/dist/2020.js")).Ajv2020({ allErrors: true, strict: false }).compile(configSchema as object);
+
+function schemaValidator(): SchemaValidator {
+  return validateSchema;
+}
+
+function positionOf(p: ParsedFile, path: (string | number)[], atKey = false): { line: number; column: number } {
   // Walk down as far as the path exists, so a missing key points at its parent.
   for (let n = path.length; n >= 0; n--) {
     const node = p.doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && node.range) {
+    if (node && node.range && !(atKey && n === path.length)) {
       const pos = p.lines.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };
     }
@@ -103,8 +114,8 @@ function positionOf(p: ParsedFile, path: (string | number)[]): { line: number; c
   return { line: 1, column: 1 };
 }
 
-function diag(p: ParsedFile, path: (string | number)[], message: string): Diagnostic {
-  return { file: p.file, ...positionOf(p, path), path: formatPath(path), message };
+function diag(p: ParsedFile, path: (string | number)[], message: string, atKey = false): Diagnostic {
+  return { file: p.file, ...positionOf(p, path, atKey), path: formatPath(path), message };
 }
 
 export function formatPath(path: (string | number)[]): string {
@@ -203,7 +214,7 @@ function mergeOverride(base: ParsedFile, local: ParsedFile | undefined): { value
   };
 }
 
-function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: string } {
+function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: string; atKey?: boolean } {
   const path = e.instancePath
     .split("/")
     .slice(1)
@@ -211,7 +222,11 @@ function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: st
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   switch (e.keyword) {
     case "additionalProperties":
-      return { path: [...path, (e.params as any).additionalProperty], message: `unknown key "${(e.params as any).additionalProperty}"` };
+      return {
+        path: [...path, (e.params as any).additionalProperty],
+        message: `unknown key "${(e.params as any).additionalProperty}"`,
+        atKey: true,
+      };
     case "required":
       return { path, message: `missing required key "${(e.params as any).missingProperty}"` };
     case "enum":
@@ -247,7 +262,7 @@ export function loadConfigText(
       if (seen.has(key)) continue;
       seen.add(key);
       const o = merged.locate(m.path);
-      diagnostics.push({ ...diag(o.file, o.path, m.message), path: formatPath(m.path) });
+      diagnostics.push({ ...diag(o.file, o.path, m.message, m.atKey), path: formatPath(m.path) });
     }
   }
   let config: LinkupConfig | undefined;

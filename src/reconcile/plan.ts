@@ -21,8 +21,11 @@ export type Action =
 
 export interface PlanOptions {
   prune: boolean;
-  /** Recorded as managed_by on every write; prune only deletes sessions carrying it. */
-  identity: string;
+  /**
+   * Recorded as managed_by on every write; prune only deletes sessions carrying it. Imperative
+   * commands pass the session's current owner (or null), so they never claim a session.
+   */
+  identity: string | null;
 }
 
 const PLACEMENT_ORDER: Placement[] = ["local", "worker"];
@@ -53,7 +56,7 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
   }
 
   for (const a of actual) {
-    if (wanted.has(key(a.name, a.placement)) || a.managed_by !== options.identity) continue;
+    if (wanted.has(key(a.name, a.placement)) || options.identity === null || a.managed_by !== options.identity) continue;
     // A declared session whose type moved it off this side (tunneled -> preview) is stale here
     // whatever --prune says: the config names it, so it is ours and the old copy would misroute.
     if (wantedNames.has(a.name)) actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });

@@ -69,6 +69,9 @@ export async function relayWebSocket(
   const server = pair[1];
   upstreamSocket.accept();
   server.accept();
+  // Newer compatibility dates deliver binary frames as Blob by default; ArrayBuffer can be sent on as is.
+  upstreamSocket.binaryType = "arraybuffer";
+  server.binaryType = "arraybuffer";
   pipe(server, upstreamSocket);
   pipe(upstreamSocket, server);
   const responseHeaders = new Headers();

@@ -42,6 +42,11 @@ describe("linkup CLI skeleton", () => {
     const bad = await run(["validate", "-f", join(dir, "bad.yaml")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${join(dir, "bad.yaml")}:6:22: domains[0].default_service: unknown service "nope"`);
+    // Schema errors come from the precompiled validator in dist/ and carry positions too.
+    writeFileSync(join(dir, "schema.yaml"), good + "sessions:\n  - name: x\n    typo: 1\n");
+    const schemaBad = await run(["validate", "-f", join(dir, "schema.yaml")]);
+    expect(schemaBad.code).toBe(1);
+    expect(schemaBad.stderr).toContain(`${join(dir, "schema.yaml")}:9:5: sessions[0].typo: unknown key "typo"`);
   });
 
   it("validate reads stdin with -f - and LINKUP_CONFIG otherwise", async () => {

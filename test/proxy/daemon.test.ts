@@ -103,6 +103,13 @@ describe("startDaemon", () => {
     expect(result.pid).not.toBe(process.pid);
   });
 
+  it("defaults to the name local-server", () => {
+    expect(daemonPaths({ stateDir: state })).toMatchObject({
+      pidPath: join(state, "local-server.pid"),
+      logPath: join(state, "local-server.log"),
+    });
+  });
+
   it("replaces a garbage pid file", async () => {
     writeFileSync(daemonPaths({ stateDir: state, name }).pidPath, "not a pid\n");
     expect((await start()).alreadyRunning).toBe(false);

@@ -98,3 +98,44 @@ export function request(
     req.end(options.body);
   });
 }
+
+export const TEST_TOKEN = "test-admin-token";
+export const CLI_VERSION = "1.0.0";
+
+/** Admin API call with the right Host, token and version unless the test overrides them. */
+export function admin(
+  adminUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const port = new URL(adminUrl).port;
+  return request(`${adminUrl}${path}`, {
+    method,
+    headers: {
+      host: `127.0.0.1:${port}`,
+      authorization: `Bearer ${TEST_TOKEN}`,
+      "x-linkup-version": CLI_VERSION,
+      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+}
+
+/** PUT a session through the admin API and fail loudly if it is refused. */
+export async function putSession(adminUrl: string, name: string, sessionSpec: SessionSpec): Promise<SessionRecord> {
+  const res = await admin(adminUrl, "PUT", `/linkup/v1/sessions/${name}`, { body: { spec: sessionSpec } });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`PUT ${name}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as SessionRecord;
+}
+
+/** Request to the proxy for `<session>.example.test`. */
+export function viaProxy(
+  proxyUrl: string,
+  session: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  return request(`${proxyUrl}${path}`, { ...options, headers: { host: `${session}.${DOMAIN}`, ...options.headers } });
+}

@@ -9,20 +9,26 @@
 import { spawn, execFileSync } from "node:child_process";
 import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import { LinkupError } from "../../core/errors.js";
 
+export const DEFAULT_DAEMON_NAME = "local-server";
+
+/** The local server's entry point in the built package (dist/proxy/main.js, beside this folder). */
+export const LOCAL_SERVER_ENTRY = fileURLToPath(new URL("../main.js", import.meta.url));
+
 export interface DaemonTarget {
   stateDir: string;
-  /** File stem for `<name>.pid` / `<name>.log`, e.g. "local-server". */
-  name: string;
+  /** File stem for `<name>.pid` / `<name>.log`; default "local-server". */
+  name?: string;
 }
 
 export interface StartDaemonOptions extends DaemonTarget {
-  /** JavaScript file run with this same node binary. */
-  entry: string;
+  /** JavaScript file run with this same node binary; default LOCAL_SERVER_ENTRY. */
+  entry?: string;
   args?: string[];
   /** Added to the current environment. */
   env?: NodeJS.ProcessEnv;
@@ -59,10 +65,11 @@ interface PidFile {
 }
 
 export function daemonPaths(target: DaemonTarget): { pidPath: string; logPath: string; lockPath: string } {
+  const name = target.name ?? DEFAULT_DAEMON_NAME;
   return {
-    pidPath: join(target.stateDir, `${target.name}.pid`),
-    logPath: join(target.stateDir, `${target.name}.log`),
-    lockPath: join(target.stateDir, `${target.name}.lock`),
+    pidPath: join(target.stateDir, `${name}.pid`),
+    logPath: join(target.stateDir, `${name}.log`),
+    lockPath: join(target.stateDir, `${name}.lock`),
   };
 }
 
@@ -138,13 +145,14 @@ async function withStartLock<T>(target: DaemonTarget, work: () => Promise<T>): P
 export async function startDaemon(options: StartDaemonOptions): Promise<StartDaemonResult> {
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
   const { pidPath, logPath } = daemonPaths(options);
-  const entry = resolve(options.entry);
+  const entry = resolve(options.entry ?? LOCAL_SERVER_ENTRY);
+  const name = options.name ?? DEFAULT_DAEMON_NAME;
   return withStartLock(options, async () => {
     const existing = readPidFile(pidPath);
     if (existing !== null && isOurs(existing)) return { pid: existing.pid, alreadyRunning: true, logPath };
     // Anything else in the pid file is stale (process gone, or the pid now someone else's).
 
-    appendFileSync(logPath, `\n=== ${new Date().toISOString()} starting ${options.name}: ${entry} ===\n`, { mode: 0o600 });
+    appendFileSync(logPath, `\n=== ${new Date().toISOString()} starting ${name}: ${entry} ===\n`, { mode: 0o600 });
     const logFd = openSync(logPath, "a", 0o600);
     let pid: number;
     try {
@@ -163,7 +171,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartDae
       if (child.pid === undefined) throw new Error("no pid");
       pid = child.pid;
     } catch (error) {
-      throw new LinkupError("DAEMON_START_FAILED", `Could not start ${options.name}: ${(error as Error).message}`, { cause: error });
+      throw new LinkupError("DAEMON_START_FAILED", `Could not start ${name}: ${(error as Error).message}`, { cause: error });
     } finally {
       // The child has its own copy of the descriptor.
       closeSync(logFd);
@@ -203,7 +211,7 @@ export async function stopDaemon(options: StopDaemonOptions): Promise<StopDaemon
     forced = true;
     signal(info.pid, "SIGKILL");
     if (!(await waitUntilGone(info, 2000))) {
-      throw new LinkupError("DAEMON_STOP_FAILED", `${options.name} (pid ${info.pid}) did not exit even after SIGKILL.`);
+      throw new LinkupError("DAEMON_STOP_FAILED", `${options.name ?? DEFAULT_DAEMON_NAME} (pid ${info.pid}) did not exit even after SIGKILL.`);
     }
   }
   rmSync(pidPath, { force: true });

@@ -2,6 +2,8 @@
 // pointing at the developer's local server, and a proxied CNAME `linkup-tunnel-<session>.<zone>`.
 // Every step first looks for what an earlier, interrupted attempt may have left, so provisioning
 // can simply be retried (Cloudflare offers no transaction across tunnel + DNS).
+import { ConfigError } from "../../core/errors.js";
+import { isDnsLabel } from "../../core/session-name.js";
 import { cloudflareApi, isCloudflareNotFound } from "./cloudflare-api.js";
 import { tunnelName, type TunnelProvider, type TunnelRecord } from "./tunnel-provider.js";
 
@@ -63,6 +65,9 @@ export function cloudflareTunnelProvider(options: CloudflareTunnelOptions): Tunn
 
     async provision(session: string, now: number): Promise<TunnelRecord> {
       const name = tunnelName(session);
+      if (!isDnsLabel(name)) {
+        throw new ConfigError("tunnel-name-invalid", `session name "${session}" cannot name a tunnel: "${name}" must be a DNS label (a-z, 0-9, '-', at most 63 characters)`);
+      }
       const hostname = `${name}.${options.zoneName}`;
 
       const tunnel =

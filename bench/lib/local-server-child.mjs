@@ -1,0 +1,15 @@
+// Runs the Linkup local server (the built dist/proxy/server.js) in its own process for the bench,
+// so the proxy under test has a core of its own like nginx does. Prints {"proxyUrl","adminUrl"}
+// when listening; the admin token stays in <stateDir>/admin-token (never printed).
+import { startLocalServer } from "../../dist/proxy/server.js";
+
+const stateDir = process.argv[2];
+if (!stateDir) throw new Error("usage: local-server-child.mjs <stateDir>");
+const server = await startLocalServer({ host: "127.0.0.1", port: 0, adminPort: 0, stateDir });
+process.stdout.write(JSON.stringify({ proxyUrl: server.proxyUrl, adminUrl: server.adminUrl }) + "\n");
+const stop = async () => {
+  await server.close();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

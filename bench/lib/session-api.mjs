@@ -1,0 +1,33 @@
+// The few session API calls the bench makes itself (creating the sessions it measures), against
+// the worker's API or the local admin API: same paths and headers (docs/architecture.md).
+const API_PREFIX = "/linkup/v1";
+const API_VERSION = "1.0.0";
+
+export function sessionApi(baseUrl, token) {
+  const headers = { authorization: `Bearer ${token}`, "x-linkup-version": API_VERSION, "content-type": "application/json" };
+  const call = async (method, path, body) => {
+    const res = await fetch(baseUrl + API_PREFIX + path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    put: (name, spec, managedBy) => call("PUT", `/sessions/${name}`, { spec, ...(managedBy ? { managed_by: managedBy } : {}) }),
+    list: async () => (await call("GET", "/sessions")).sessions,
+  };
+}
+
+/** A one-service spec routing every path of `domain` to `url` (as remote or local). */
+export function singleServiceSpec({ type, domain, url, route }) {
+  return {
+    type,
+    services: [{ name: "upstream", route, ...(route === "local" ? { local: url } : { remote: url }), rewrites: [] }],
+    domains: [{ domain, default_service: "upstream", routes: [] }],
+    cache_routes: [],
+  };
+}

@@ -1,0 +1,87 @@
+// (a) The local proxy against the upstream directly and against nginx, all in front of the same
+// upstream process: req/s at saturation (32 connections), latency at a fixed 1,000 req/s, and
+// the throughput of a streamed 10 MiB body. Targets are interleaved round by round (direct,
+// linkup, nginx, direct, ...) so a burst of background load hits all of them alike; the best
+// round counts, as usual for throughput on a shared machine.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { saturation, fixedRate } from "../lib/load.mjs";
+import { findNginx, startNginx, NGINX_INSTALL_HINT } from "../lib/nginx.mjs";
+import { firstJsonLine, spawnTracked, stopProcess } from "../lib/processes.mjs";
+import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
+import { streamThroughput } from "../lib/stream.mjs";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const SESSION = "bench";
+const DOMAIN = "bench.test";
+
+export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
+  const dir = mkdtempSync(join(tmpdir(), "linkup-bench-proxy-"));
+  const stops = [];
+  try {
+    const upstream = spawnTracked(process.execPath, [here("../lib/upstream-server.mjs")]);
+    stops.push(() => stopProcess(upstream));
+    const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
+
+    // The local server in its own process, with one isolated session routing everything to the upstream.
+    const stateDir = join(dir, "linkup-home");
+    const local = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), stateDir]);
+    stops.push(() => stopProcess(local));
+    const { proxyUrl, adminUrl } = await firstJsonLine(local);
+    const token = readFileSync(join(stateDir, "admin-token"), "utf8").trim();
+    await sessionApi(adminUrl, token).put(SESSION, singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" }));
+
+    const targets = [
+      { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {} },
+      { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` } },
+    ];
+    let nginxVersion = null;
+    const nginx = findNginx();
+    if (nginx) {
+      const n = await startNginx({ binary: nginx, dir: join(dir, "nginx"), upstreamPort: Number(new URL(upstreamUrl).port) });
+      stops.push(() => n.stop());
+      nginxVersion = n.version;
+      targets.push({ id: "nginx", label: `nginx ${n.version.replace(/^nginx\//, "")}`, url: n.url, headers: {} });
+    } else log(NGINX_INSTALL_HINT);
+
+    const results = Object.fromEntries(targets.map((t) => [t.id, { label: t.label, saturation: [], latency: [], stream: [] }]));
+    for (let round = 1; round <= rounds; round++)
+      for (const t of targets) {
+        log(`  saturation round ${round}: ${t.label}`);
+        results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS }));
+      }
+    for (let round = 1; round <= rounds; round++)
+      for (const t of targets) {
+        log(`  latency at 1,000 req/s round ${round}: ${t.label}`);
+        results[t.id].latency.push(await fixedRate(`${t.url}/1k`, { headers: t.headers, durationS, rate: 1_000 }));
+      }
+    for (let round = 1; round <= rounds; round++)
+      for (const t of targets) {
+        log(`  10 MiB stream round ${round}: ${t.label}`);
+        results[t.id].stream.push(await streamThroughput(`${t.url}/10m`, { headers: t.headers }));
+      }
+
+    const best = {};
+    for (const [id, r] of Object.entries(results)) {
+      const sat = r.saturation.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const lat = r.latency.reduce((a, b) => (b.p99_ms < a.p99_ms ? b : a));
+      const str = r.stream.reduce((a, b) => (b.mb_per_s > a.mb_per_s ? b : a));
+      best[id] = {
+        label: r.label,
+        rps: sat.rps,
+        sat_p50_ms: sat.p50_ms,
+        sat_p99_ms: sat.p99_ms,
+        p50_ms: lat.p50_ms,
+        p99_ms: lat.p99_ms,
+        mb_per_s: str.mb_per_s,
+        errors: r.saturation.concat(r.latency).reduce((n, x) => n + x.errors, 0),
+      };
+    }
+    return { nginx: nginxVersion, nginxMissing: nginx ? null : NGINX_INSTALL_HINT, best, rounds: results };
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

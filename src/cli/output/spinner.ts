@@ -1,0 +1,38 @@
+// A spinner for steps that wait (starting the daemon, probing health): ora on a TTY only; without
+// a TTY the step's text is printed once to stderr so logs still say what happened.
+import type { CliIo } from "../io.js";
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  stop(): void;
+}
+
+export async function startSpinner(io: CliIo, text: string): Promise<Spinner> {
+  if (!io.isTTY) {
+    io.err(text);
+    return { update: (t) => io.err(t), succeed: () => {}, fail: () => {}, stop: () => {} };
+  }
+  const { default: ora } = await import("ora");
+  const s = ora({ text, stream: process.stderr }).start();
+  return {
+    update: (t) => (s.text = t),
+    succeed: (t) => void s.succeed(t),
+    fail: (t) => void s.fail(t),
+    stop: () => void s.stop(),
+  };
+}
+
+/** Runs `fn` under a spinner that is always stopped, whatever happens. */
+export async function withSpinner<T>(io: CliIo, text: string, fn: (s: Spinner) => Promise<T>): Promise<T> {
+  const s = await startSpinner(io, text);
+  try {
+    const v = await fn(s);
+    s.stop();
+    return v;
+  } catch (e) {
+    s.fail();
+    throw e;
+  }
+}

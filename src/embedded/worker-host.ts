@@ -1,0 +1,74 @@
+// Runs the real worker bundle (dist/worker/index.js) under Miniflare (workerd) on this machine:
+// the embedded default when linkup.yaml sets no worker_url, and what the worker tests run.
+// KV state persists under <stateDir>/worker-kv so sessions survive restarts of the CLI.
+import { Miniflare, type MiniflareOptions } from "miniflare";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Must equal compatibility_date in wrangler.toml (test/worker/wrangler-bundle.test.ts checks it). */
+export const WORKER_COMPATIBILITY_DATE = "2026-04-01";
+/** The cron of wrangler.toml, passed to the scheduled handler when a test or the CLI triggers it. */
+export const WORKER_CRON = "0 * * * *";
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Where `npm run build` puts the bundle (the same path from src/embedded and dist/embedded). */
+export const DEFAULT_WORKER_BUNDLE = join(repoRoot, "dist", "worker", "index.js");
+
+export interface EmbeddedWorkerOptions {
+  /** 0 picks a free port (see `url` for the one chosen). Default 8787. */
+  port?: number;
+  host?: string;
+  /** KV is persisted under <stateDir>/worker-kv; without it, KV lives in memory and dies with close(). */
+  stateDir?: string;
+  /** The WORKER_TOKEN the API requires. */
+  token: string;
+  bundlePath?: string;
+  /** Further worker vars (TUNNEL_PROVIDER, DIRECT_TUNNEL_URL, ...). */
+  vars?: Record<string, string>;
+  /** Miniflare log (default: none). */
+  log?: MiniflareOptions["log"];
+}
+
+export interface EmbeddedWorker {
+  /** Base URL, e.g. http://127.0.0.1:8787 (no trailing slash). */
+  url: string;
+  port: number;
+  miniflare: Miniflare;
+  /** Runs the cron handler as if it fired at `time` (ms since epoch or Date). Throws if the handler failed. */
+  runScheduled(time: number | Date): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promise<EmbeddedWorker> {
+  const host = options.host ?? "127.0.0.1";
+  const miniflare = new Miniflare({
+    modules: true,
+    scriptPath: options.bundlePath ?? DEFAULT_WORKER_BUNDLE,
+    compatibilityDate: WORKER_COMPATIBILITY_DATE,
+    kvNamespaces: ["LINKUP_SESSIONS", "LINKUP_TUNNELS"],
+    ...(options.stateDir ? { kvPersist: join(options.stateDir, "worker-kv") } : {}),
+    bindings: { ...options.vars, WORKER_TOKEN: options.token },
+    host,
+    port: options.port ?? 8787,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let ready: URL;
+  try {
+    ready = await miniflare.ready;
+  } catch (err) {
+    await miniflare.dispose().catch(() => undefined);
+    throw err;
+  }
+  const port = Number(ready.port);
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    miniflare,
+    async runScheduled(time) {
+      const worker = await miniflare.getWorker();
+      const result = await worker.scheduled({ scheduledTime: time instanceof Date ? time : new Date(time), cron: WORKER_CRON });
+      if (result.outcome !== "ok") throw new Error(`the worker's scheduled handler ended with outcome "${result.outcome}"`);
+    },
+    close: () => miniflare.dispose(),
+  };
+}

@@ -1,0 +1,85 @@
+// `apply` end to end for one pass: make sure the sides the config needs are running, plan, write
+// the difference, then refresh the env-file blocks. `apply`, `start` and every `--watch` cycle
+// call this; `--dry-run` stops after the plan (nothing started, nothing written).
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import type { SessionDeclaration } from "../core/config.js";
+import { applyPlan, type ApplyOutcome } from "./apply.js";
+import type { Placement } from "./clients/session-api.js";
+import type { ReconcileContext } from "./context.js";
+import { personalDeclaration, placementFor } from "./desired.js";
+import { injectEnvFiles, serviceDirectories, type EnvFileChange } from "./env-files.js";
+import { computePlan, type PlanResult } from "./reconcile.js";
+import { ensureRuntime } from "./runtime.js";
+
+export interface ApplyConfigOptions {
+  prune: boolean;
+  dryRun: boolean;
+  personal?: SessionDeclaration;
+  /** Sessions to plan; default every session of the config. */
+  only?: string[];
+  /** Plan only the personal session (`start`). */
+  personalOnly?: boolean;
+  onStart?: (what: string) => void;
+  report?: (o: ApplyOutcome) => void;
+  /** Skip env-file injection (imperative commands that touch one session). */
+  skipEnvFiles?: boolean;
+}
+
+export interface ApplyConfigResult {
+  plan: PlanResult;
+  outcomes: ApplyOutcome[];
+  envFiles: EnvFileChange[];
+}
+
+/** Sides the config's declarations live on. */
+export function configPlacements(ctx: ReconcileContext, personal?: SessionDeclaration, personalOnly = false): Set<Placement> {
+  const decls = personalOnly ? [] : ctx.loaded.config.sessions.filter((s) => s.name !== undefined);
+  const p = personal ?? personalDeclaration(ctx.loaded.config);
+  if (p) decls.push(p);
+  return new Set(decls.flatMap((d) => placementFor(d.type)));
+}
+
+/** Stores a Cloudflare tunnel's connector token (0600) for the local daemon to run cloudflared with. */
+export async function storeRunToken(stateDir: string, session: string, token: string): Promise<void> {
+  const dir = join(stateDir, "tunnel-tokens");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(join(dir, session), token + "\n", { mode: 0o600 });
+}
+
+export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOptions): Promise<ApplyConfigResult> {
+  const needed = configPlacements(ctx, options.personal, options.personalOnly);
+  const tolerate: Placement[] = (["local", "worker"] as const).filter((p) => options.dryRun || !needed.has(p));
+  if (!options.dryRun && needed.size > 0)
+    await ensureRuntime({
+      stateDir: ctx.stateDir,
+      config: ctx.loaded.config,
+      env: ctx.env,
+      needLocal: needed.has("local"),
+      needWorker: needed.has("worker"),
+      ...(options.onStart ? { onStart: options.onStart } : {}),
+    });
+  const planned = await computePlan(ctx, {
+    prune: options.prune,
+    tolerate,
+    ...(options.personal ? { personal: options.personal } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.personalOnly ? { personalOnly: true } : {}),
+  });
+  if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [] };
+  const outcomes = await applyPlan(
+    {
+      actions: planned.actions,
+      desired: planned.desired,
+      clients: ctx.clients,
+      identity: ctx.identity,
+      prune: options.prune,
+      tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
+      onRunToken: (session, token) => storeRunToken(ctx.stateDir, session, token),
+    },
+    options.report,
+  );
+  const envFiles = options.skipEnvFiles ? [] : injectEnvFiles(serviceDirectories(ctx.loaded.config.services, ctx.loaded.baseDir));
+  return { plan: planned, outcomes, envFiles };
+}

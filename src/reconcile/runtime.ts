@@ -1,0 +1,131 @@
+// "Is the runtime up?": the local server (admin API) and, when the config names no worker_url, the
+// embedded worker. Both run in one background process, the local-server daemon, which hosts the
+// embedded worker when started with LINKUP_EMBEDDED_WORKER=1 (the daemon side lives in
+// src/proxy/daemon). This module only probes, starts that daemon and waits.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { API_PREFIX } from "../core/api.js";
+import type { LinkupConfig } from "../core/config.js";
+import { LinkupError } from "../core/errors.js";
+import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "./clients/admin-client.js";
+
+export const DEFAULT_EMBEDDED_WORKER_PORT = 8787;
+export const WORKER_TOKEN_FILE = "worker-token";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function adminPort(env: Env): number {
+  return Number(env.LINKUP_ADMIN_PORT) || DEFAULT_ADMIN_PORT;
+}
+
+export function embeddedWorkerPort(env: Env): number {
+  return Number(env.LINKUP_WORKER_PORT) || DEFAULT_EMBEDDED_WORKER_PORT;
+}
+
+/** The worker the config talks to: its worker_url, else the embedded one on this machine. */
+export function workerUrl(config: LinkupConfig, env: Env): { url: string; embedded: boolean } {
+  if (config.linkup.worker_url) return { url: config.linkup.worker_url.replace(/\/+$/, ""), embedded: false };
+  return { url: `http://127.0.0.1:${embeddedWorkerPort(env)}`, embedded: true };
+}
+
+/** The embedded worker's token: generated once, kept in `<stateDir>/worker-token` (0600). */
+export function embeddedWorkerToken(stateDir: string): string {
+  const file = join(stateDir, WORKER_TOKEN_FILE);
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing) return existing;
+  } catch {
+    // not created yet
+  }
+  const token = randomBytes(32).toString("base64url");
+  writeFileAtomic.sync(file, token + "\n", { mode: 0o600 });
+  return token;
+}
+
+/** True when something answers HTTP at `<base>/linkup/v1/check` (any status: a 401 still means "up"). */
+export async function isUp(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}${API_PREFIX}/check`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface EnsureRuntimeOptions {
+  stateDir: string;
+  config: LinkupConfig;
+  env: Env;
+  needLocal: boolean;
+  needWorker: boolean;
+  /** Called once before waiting, so the CLI can show a spinner. */
+  onStart?: (what: string) => void;
+  timeoutMs?: number;
+}
+
+export interface RuntimeState {
+  adminUrl: string;
+  workerUrl: string;
+  embeddedWorker: boolean;
+  /** The daemon had to be started by this call. */
+  started: boolean;
+}
+
+/** The daemon module's surface this file relies on (src/proxy/daemon/daemon.ts, owned by the local-server side). */
+export interface DaemonModule {
+  startDaemon(options: { stateDir: string; env?: Record<string, string> }): Promise<unknown>;
+  stopDaemon?(options: { stateDir: string }): Promise<unknown>;
+  daemonStatus?(options: { stateDir: string }): Promise<unknown> | unknown;
+}
+
+/** Loads the daemon module lazily; a variable specifier keeps this file compiling while it is being written. */
+export async function loadDaemon(): Promise<DaemonModule | undefined> {
+  const specifier = "../proxy/daemon/daemon.js";
+  try {
+    return (await import(specifier)) as DaemonModule;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeState> {
+  const admin = adminBaseUrl(adminPort(options.env));
+  const worker = workerUrl(options.config, options.env);
+  const wantEmbedded = options.needWorker && worker.embedded;
+  const [localUp, workerUp] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
+  const state: RuntimeState = { adminUrl: admin, workerUrl: worker.url, embeddedWorker: worker.embedded, started: false };
+  if ((!options.needLocal || localUp) && workerUp) return state;
+  if (localUp && !workerUp)
+    throw new LinkupError("embedded-worker-down", `the local server is running but the embedded worker at ${worker.url} does not answer`, {
+      hint: "run `linkup stop`, then try again so both start together",
+    });
+
+  const daemon = await loadDaemon();
+  if (!daemon)
+    throw new LinkupError("daemon-unavailable", `the local server is not running at ${admin} and this build cannot start it`, {
+      hint: "start it with `node dist/proxy/main.js` or upgrade Linkup",
+    });
+  const env: Record<string, string> = { LINKUP_ADMIN_PORT: String(adminPort(options.env)) };
+  if (wantEmbedded) {
+    embeddedWorkerToken(options.stateDir);
+    env.LINKUP_EMBEDDED_WORKER = "1";
+    env.LINKUP_WORKER_PORT = String(embeddedWorkerPort(options.env));
+  }
+  options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
+  await daemon.startDaemon({ stateDir: options.stateDir, env });
+  state.started = true;
+
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  for (;;) {
+    const [l, w] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
+    if (l && w) return state;
+    if (Date.now() > deadline)
+      throw new LinkupError("runtime-start-timeout", `the local server${wantEmbedded ? " or the embedded worker" : ""} did not come up in time`, {
+        hint: `see the logs in ${options.stateDir}`,
+      });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,118 @@
+// The two servers a CLI test talks to: the worker (under Miniflare, via the embedded worker host)
+// and the local server (its admin API), each on a free port, with LINKUP_HOME a fresh temp dir.
+// LINKUP_TEST_BACKENDS=real|standin|auto (default auto): auto uses the real servers when their
+// modules exist and start, else the session-API stand-in built from the same core code.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { SessionRecord } from "../../../src/core/session.js";
+import { adminClient } from "../../../src/reconcile/clients/admin-client.js";
+import { workerClient } from "../../../src/reconcile/clients/worker-client.js";
+import { startStandin } from "./session-api-standin.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+
+export interface Backends {
+  home: string;
+  workerUrl: string;
+  workerToken: string;
+  adminPort: number;
+  kind: "real" | "standin";
+  /** Environment for the CLI process. */
+  env: Record<string, string>;
+  workerRecords(): Promise<SessionRecord[]>;
+  localRecords(): Promise<SessionRecord[]>;
+  /** Writes counted by the server, when the server counts them (the stand-in does). */
+  writes(): number | undefined;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+type Closer = () => Promise<void>;
+
+async function startReal(home: string, token: string): Promise<{ workerUrl: string; adminPort: number; closers: Closer[] }> {
+  const closers: Closer[] = [];
+  try {
+    const workerHost = join(root, "src/embedded/worker-host.ts");
+    const server = join(root, "src/proxy/server.ts");
+    const { startEmbeddedWorker } = (await import(workerHost)) as {
+      startEmbeddedWorker(o: { port: number; host: string; stateDir: string; token: string; vars?: Record<string, string> }): Promise<{
+        url: string;
+        close(): Promise<void>;
+      }>;
+    };
+    const { startLocalServer } = (await import(server)) as {
+      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ close(): Promise<void> }>;
+    };
+    const adminPort = await freePort();
+    const local = await startLocalServer({ host: "127.0.0.1", port: await freePort(), adminPort, stateDir: home });
+    closers.push(() => local.close());
+    const workerState = mkdtempSync(join(tmpdir(), "linkup-worker-"));
+    closers.push(async () => rmSync(workerState, { recursive: true, force: true }));
+    const worker = await startEmbeddedWorker({ port: await freePort(), host: "127.0.0.1", stateDir: workerState, token });
+    closers.push(() => worker.close());
+    return { workerUrl: worker.url.replace(/\/+$/, ""), adminPort, closers };
+  } catch (e) {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    throw e;
+  }
+}
+
+export async function startBackends(): Promise<Backends> {
+  const home = mkdtempSync(join(tmpdir(), "linkup-home-"));
+  const workerToken = "test-worker-token";
+  const mode = process.env.LINKUP_TEST_BACKENDS ?? "auto";
+  const realAvailable = existsSync(join(root, "src/embedded/worker-host.ts")) && existsSync(join(root, "src/proxy/server.ts"));
+  let kind: Backends["kind"] = "standin";
+  let workerUrl = "";
+  let adminPort = 0;
+  let closers: Closer[] = [];
+  let counters: (() => number)[] = [];
+  if (mode === "real" || (mode === "auto" && realAvailable)) {
+    try {
+      ({ workerUrl, adminPort, closers } = await startReal(home, workerToken));
+      kind = "real";
+    } catch (e) {
+      if (mode === "real") throw e;
+      console.warn(`real servers did not start (${(e as Error).message}); using the session-API stand-in`);
+    }
+  }
+  if (kind === "standin") {
+    const worker = await startStandin({ token: workerToken, tunnels: true });
+    const adminToken = "test-admin-token";
+    writeFileSync(join(home, "admin-token"), adminToken, { mode: 0o600 });
+    const local = await startStandin({ token: adminToken });
+    workerUrl = worker.url;
+    adminPort = local.port;
+    closers = [() => worker.close(), () => local.close()];
+    counters = [() => worker.writes(), () => local.writes()];
+  }
+  const worker = workerClient({ workerUrl, token: workerToken });
+  const local = adminClient({ stateDir: home, adminPort });
+  return {
+    home,
+    workerUrl,
+    workerToken,
+    adminPort,
+    kind,
+    env: { LINKUP_HOME: home, LINKUP_ADMIN_PORT: String(adminPort), NO_COLOR: "1" },
+    workerRecords: () => worker.list(),
+    localRecords: () => local.list(),
+    writes: () => (counters.length ? counters.reduce((n, c) => n + c(), 0) : undefined),
+    async close() {
+      for (const c of closers.reverse()) await c();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
