@@ -54,7 +54,8 @@ export function createApiService({ copy, gatewayUrl, apiHost }) {
       res,
       200,
       {
-        message: `api (${copy} copy) answered ${req.url} for session ${info.session ?? "(none)"}`,
+        // One line that shows both hops: the page's call (Referer) and the api's own call (tracestate).
+        message: `api (${copy} copy) for session ${info.session ?? "(none)"}; its call to auth: ${auth.message ?? `failed (${auth.status}: ${auth.error})`}`,
         service: "api",
         copy,
         session: info.session,

@@ -14,7 +14,7 @@ export function createAuthService({ copy }) {
     const info = requestInfo(req);
     log.record(info);
     sendJson(res, 200, {
-      message: `auth (${copy} copy) checked ${req.url} for session ${info.session ?? "(none)"}`,
+      message: `auth (${copy} copy) for session ${info.session ?? "(none)"}`,
       service: "auth",
       copy,
       session: info.session,

@@ -22,6 +22,7 @@ export function requestInfo(req) {
     method: req.method,
     path: req.url,
     host: h.host ?? null,
+    forwardedHost: h["x-forwarded-host"] ?? null,
     session: sessionFromTracestate(h.tracestate),
     referer: h.referer ?? null,
     origin: h.origin ?? null,

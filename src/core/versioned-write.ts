@@ -63,8 +63,8 @@ export function planDelete(name: string, current: SessionRecord | undefined, pre
   return { kind: "delete" };
 }
 
-/** A server-managed field change (tunnel URL) also bumps the version so caches and ETags move. */
-export function withTunnelUrl(current: SessionRecord, tunnelUrl: string, now: string): SessionRecord {
+/** A server-managed field change (tunnel URL set by start, cleared by cleanup) also bumps the version so caches and ETags move. */
+export function withTunnelUrl(current: SessionRecord, tunnelUrl: string | null, now: string): SessionRecord {
   if (current.tunnel_url === tunnelUrl) return current;
   return { ...current, tunnel_url: tunnelUrl, version: current.version + 1, updated_at: now };
 }

@@ -2,13 +2,14 @@
 // the embedded default when linkup.yaml sets no worker_url, and what the worker tests run.
 // KV state persists under <stateDir>/worker-kv so sessions survive restarts of the CLI.
 import { Miniflare, type MiniflareOptions } from "miniflare";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LinkupError } from "../core/errors.js";
 
-/** Must equal compatibility_date in wrangler.toml (test/worker/wrangler-bundle.test.ts checks it). */
-export const WORKER_COMPATIBILITY_DATE = "2026-04-01";
-/** The cron of wrangler.toml, passed to the scheduled handler when a test or the CLI triggers it. */
-export const WORKER_CRON = "0 * * * *";
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../worker/deployment.js";
+
+export { WORKER_COMPATIBILITY_DATE, WORKER_CRON };
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Where `npm run build` puts the bundle (the same path from src/embedded and dist/embedded). */
@@ -41,9 +42,12 @@ export interface EmbeddedWorker {
 
 export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promise<EmbeddedWorker> {
   const host = options.host ?? "127.0.0.1";
+  const scriptPath = options.bundlePath ?? DEFAULT_WORKER_BUNDLE;
+  if (!existsSync(scriptPath))
+    throw new LinkupError("worker-bundle-missing", `the worker bundle ${scriptPath} does not exist`, { hint: "Run `npm run build` first." });
   const miniflare = new Miniflare({
     modules: true,
-    scriptPath: options.bundlePath ?? DEFAULT_WORKER_BUNDLE,
+    scriptPath,
     compatibilityDate: WORKER_COMPATIBILITY_DATE,
     kvNamespaces: ["LINKUP_SESSIONS", "LINKUP_TUNNELS"],
     ...(options.stateDir ? { kvPersist: join(options.stateDir, "worker-kv") } : {}),

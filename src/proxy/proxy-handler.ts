@@ -16,6 +16,7 @@ import type { RoutingFailure } from "../core/outcome.js";
 import { resolveSessionSync } from "../core/resolve-session.js";
 import { selectTarget, type CompiledService } from "../core/route.js";
 import { sendFailure, writeSocketFailure } from "./failure-response.js";
+import { pooledRandomHex } from "./random-hex.js";
 import { NodeRequestView } from "./request-view.js";
 import type { SessionRegistry } from "./session-registry.js";
 
@@ -132,6 +133,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       host: view.host,
       proto: isEncrypted(req) ? "https" : "http",
       clientIp: req.socket.remoteAddress,
+      randomHex: pooledRandomHex,
     });
     applyDelta(req.headers, delta, upgrade);
     // Only the URL the session names is ever contacted: the target is the service's upstream,

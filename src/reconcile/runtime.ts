@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import writeFileAtomic from "write-file-atomic";
 import { API_PREFIX } from "../core/api.js";
 import type { LinkupConfig } from "../core/config.js";
@@ -12,6 +13,8 @@ import { LinkupError } from "../core/errors.js";
 import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "./clients/admin-client.js";
 
 export const DEFAULT_EMBEDDED_WORKER_PORT = 8787;
+/** dist/reconcile/runtime.js -> the package root (holds dist/worker/index.js). */
+const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const WORKER_TOKEN_FILE = "worker-token";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,23 +77,6 @@ export interface RuntimeState {
   started: boolean;
 }
 
-/** The daemon module's surface this file relies on (src/proxy/daemon/daemon.ts, owned by the local-server side). */
-export interface DaemonModule {
-  startDaemon(options: { stateDir: string; env?: Record<string, string> }): Promise<unknown>;
-  stopDaemon?(options: { stateDir: string }): Promise<unknown>;
-  daemonStatus?(options: { stateDir: string }): Promise<unknown> | unknown;
-}
-
-/** Loads the daemon module lazily; a variable specifier keeps this file compiling while it is being written. */
-export async function loadDaemon(): Promise<DaemonModule | undefined> {
-  const specifier = "../proxy/daemon/daemon.js";
-  try {
-    return (await import(specifier)) as DaemonModule;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeState> {
   const admin = adminBaseUrl(adminPort(options.env));
   const worker = workerUrl(options.config, options.env);
@@ -103,19 +89,18 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
       hint: "run `linkup stop`, then try again so both start together",
     });
 
-  const daemon = await loadDaemon();
-  if (!daemon)
-    throw new LinkupError("daemon-unavailable", `the local server is not running at ${admin} and this build cannot start it`, {
-      hint: "start it with `node dist/proxy/main.js` or upgrade Linkup",
-    });
-  const env: Record<string, string> = { LINKUP_ADMIN_PORT: String(adminPort(options.env)) };
+  // Loaded only here: most commands never start anything.
+  const daemon = await import("../proxy/daemon/daemon.js");
+  const env: Record<string, string> = { LINKUP_HOME: options.stateDir, LINKUP_ADMIN_PORT: String(adminPort(options.env)) };
   if (wantEmbedded) {
     embeddedWorkerToken(options.stateDir);
     env.LINKUP_EMBEDDED_WORKER = "1";
     env.LINKUP_WORKER_PORT = String(embeddedWorkerPort(options.env));
   }
   options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
-  await daemon.startDaemon({ stateDir: options.stateDir, env });
+  // The daemon outlives this command: keep it out of the user's working directory, and give
+  // workerd (which refuses module paths that climb out of its cwd with "..") the package root.
+  await daemon.startDaemon({ stateDir: options.stateDir, env, cwd: PACKAGE_ROOT });
   state.started = true;
 
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);

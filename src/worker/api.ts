@@ -7,7 +7,7 @@ import { API_VERSION, MAX_BODY_BYTES, etagOf, parseIfMatch, type SessionList, ty
 import { isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, specHash, type SessionRecord } from "../core/session.js";
 import { planDelete, planPut, withTunnelUrl, type Preconditions } from "../core/versioned-write.js";
-import { LinkupError } from "../core/errors.js";
+import { ConfigError, LinkupError } from "../core/errors.js";
 import { apiError } from "./api-error.js";
 import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./env.js";
@@ -128,7 +128,8 @@ export function sessionApi(cache: SessionCache): Hono<AppEnv> {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const code = err instanceof LinkupError ? err.code : "tunnel-failed";
-      return apiError(502, code, `could not start the tunnel of session ${name}: ${message}`);
+      // A provider misconfigured on this worker is its own fault (500); a provider API failing is upstream (502).
+      return apiError(err instanceof ConfigError ? 500 : 502, code, `could not start the tunnel of session ${name}: ${message}`);
     }
     const updated = withTunnelUrl(record, started.record.tunnel_url, new Date().toISOString());
     if (updated !== record) {

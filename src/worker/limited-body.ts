@@ -37,8 +37,8 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
 }
 
 /** The API's answer to a body readLimitedBody refused. */
-export function limitedBodyProblem(reason: "too-large" | "not-utf8"): Response {
+export function limitedBodyProblem(reason: "too-large" | "not-utf8", limit = MAX_BODY_BYTES): Response {
   return reason === "too-large"
-    ? apiError(413, "body-too-large", `request body is larger than ${MAX_BODY_BYTES} bytes`)
+    ? apiError(413, "body-too-large", `request body is larger than ${limit} bytes (${limit / 1024} KiB)`)
     : apiError(400, "invalid-json", "request body is not valid UTF-8");
 }

@@ -22,7 +22,8 @@ export function failureResponse(failure: RoutingFailure): Response {
 /** A fetch error's message, minus the upstream URL (it may carry secret paths or query values). */
 export function upstreamFailureDetail(err: unknown, url: string): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.split(url).join("(upstream)") || "the request failed";
+  // The core's text adds its own full stop.
+  return message.split(url).join("(upstream)").replace(/\.+$/, "") || "the request failed";
 }
 
 export async function proxyRequest(request: Request, env: Env, cache: SessionCache): Promise<Response> {

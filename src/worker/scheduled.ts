@@ -3,7 +3,7 @@
 // sessions that pointed at them, so their local services answer "no tunnel, run linkup start"
 // instead of failing against a tunnel that no longer exists. Preview sessions are never touched.
 // The clock is an input (controller.scheduledTime), so tests can move it.
-import type { SessionRecord } from "../core/session.js";
+import { withTunnelUrl } from "../core/versioned-write.js";
 import type { Env } from "./env.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
@@ -16,10 +16,6 @@ export interface ScheduledSummary extends CleanupResult {
 }
 
 /** Same rule as core withTunnelUrl: a server-managed change bumps the version so ETags and caches move. */
-function withoutTunnel(current: SessionRecord, now: string): SessionRecord {
-  return { ...current, tunnel_url: null, version: current.version + 1, updated_at: now };
-}
-
 export async function runCleanup(env: Env, now: number, cache: SessionCache): Promise<ScheduledSummary> {
   const result = await cleanupTunnels(env.LINKUP_TUNNELS, tunnelProviderFromEnv(env), now);
   const store = sessionStoreOf(env);
@@ -27,7 +23,7 @@ export async function runCleanup(env: Env, now: number, cache: SessionCache): Pr
   for (const tunnel of result.deleted) {
     const session = await store.get(tunnel.session);
     if (!session || session.spec.type === "preview" || session.tunnel_url !== tunnel.tunnel_url) continue;
-    await store.put(withoutTunnel(session, new Date(now).toISOString()));
+    await store.put(withTunnelUrl(session, null, new Date(now).toISOString()));
     cache.invalidate(session.name);
     detached.push(session.name);
   }

@@ -5,7 +5,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sessionStoreContract } from "../../src/store/contract.js";
 import { fileStore } from "../../src/store/file-store.js";
 import { sessionRecord } from "./proxy-fixtures.js";
 
@@ -16,6 +17,18 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "linkup-file-store-"));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+// The shared SessionStore suite, each case on a fresh directory (so the file store cannot drift
+// from the KV store the worker uses).
+const contractDirs: string[] = [];
+afterAll(() => {
+  for (const d of contractDirs) rmSync(d, { recursive: true, force: true });
+});
+sessionStoreContract("file", () => {
+  const d = mkdtempSync(join(tmpdir(), "linkup-file-contract-"));
+  contractDirs.push(d);
+  return fileStore(d);
+});
 
 describe("fileStore", () => {
   it("starts empty when no file exists", async () => {

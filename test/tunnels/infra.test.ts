@@ -121,7 +121,7 @@ describe("infra deploy/destroy", () => {
     expect(script.secrets.get("CLOUDFLARE_API_TOKEN")).toBe(workerApiToken.value);
     expect(first.text()).not.toContain(workerApiToken.value);
     expect(first.text()).not.toContain(TOKEN);
-    expect(script.schedules).toEqual([{ cron: "0 12 * * *" }]);
+    expect(script.schedules).toEqual([{ cron: "0 * * * *" }]);
     expect(script.subdomain_enabled).toBe(true);
     expect([...cf.state.routes.values()].map((r) => r.pattern).sort()).toEqual(["*.a.test/*", "*.b.test/*", "a.test/*", "b.test/*"]);
     expect([...cf.state.dns.values()].filter((r) => r.type === "CNAME").map((r) => `${r.name} -> ${r.content} ${r.proxied}`).sort()).toEqual([

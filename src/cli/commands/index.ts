@@ -2,7 +2,39 @@
 // imported lazily inside its run().
 import type { CommandDef } from "../command.js";
 import { applyCommand } from "./apply.js";
+import { completionCommand } from "./completion.js";
 import { diffCommand } from "./diff.js";
+import { healthCommand } from "./health.js";
+import { infraDeployCommand } from "./infra-deploy.js";
+import { infraDestroyCommand } from "./infra-destroy.js";
+import { localDnsInstallCommand } from "./local-dns-install.js";
+import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
+import { routeCommand } from "./route.js";
+import { sessionsCreateIsolatedCommand } from "./sessions-create-isolated.js";
+import { sessionsCreatePreviewCommand } from "./sessions-create-preview.js";
+import { sessionsDeleteCommand } from "./sessions-delete.js";
+import { sessionsListCommand } from "./sessions-list.js";
+import { startCommand } from "./start.js";
+import { statusCommand } from "./status.js";
+import { stopCommand } from "./stop.js";
 import { validateCommand } from "./validate.js";
 
-export const commands: CommandDef[] = [applyCommand, diffCommand, validateCommand];
+export const commands: CommandDef[] = [
+  startCommand,
+  stopCommand,
+  statusCommand,
+  routeCommand,
+  applyCommand,
+  diffCommand,
+  validateCommand,
+  sessionsListCommand,
+  sessionsCreatePreviewCommand,
+  sessionsCreateIsolatedCommand,
+  sessionsDeleteCommand,
+  healthCommand,
+  localDnsInstallCommand,
+  localDnsUninstallCommand,
+  infraDeployCommand,
+  infraDestroyCommand,
+  completionCommand,
+];

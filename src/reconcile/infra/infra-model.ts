@@ -7,9 +7,11 @@ import type { CfBinding, CfPermissionGroup, CfPolicy, CfZone, CloudflareInfraCli
 import type { InfraResource } from "./plan.js";
 import type { WorkerBundle } from "./worker-bundle.js";
 
-export const COMPATIBILITY_DATE = "2024-12-18";
-/** Daily; the worker's scheduled handler removes tunnels idle for 7 days. */
-export const CLEANUP_CRON = "0 12 * * *";
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../worker/deployment.js";
+
+export const COMPATIBILITY_DATE = WORKER_COMPATIBILITY_DATE;
+/** The worker's scheduled handler removes tunnels idle for 7 days. */
+export const CLEANUP_CRON = WORKER_CRON;
 export const TUNNEL_PREFIX = "linkup-tunnel-";
 export const CACHE_BYPASS_EXPRESSION = `starts_with(http.host, "${TUNNEL_PREFIX}")`;
 export const DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4";

@@ -53,14 +53,21 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       }>;
     };
     const { startLocalServer } = (await import(server)) as {
-      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ close(): Promise<void> }>;
+      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; close(): Promise<void> }>;
     };
     const adminPort = await freePort();
     const local = await startLocalServer({ host: "127.0.0.1", port: await freePort(), adminPort, stateDir: home });
     closers.push(() => local.close());
     const workerState = mkdtempSync(join(tmpdir(), "linkup-worker-"));
     closers.push(async () => rmSync(workerState, { recursive: true, force: true }));
-    const worker = await startEmbeddedWorker({ port: await freePort(), host: "127.0.0.1", stateDir: workerState, token });
+    const worker = await startEmbeddedWorker({
+      port: 0,
+      host: "127.0.0.1",
+      stateDir: workerState,
+      token,
+      // As the daemon does for the embedded default: `local` services go through this local server.
+      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.proxyUrl },
+    });
     closers.push(() => worker.close());
     return { workerUrl: worker.url.replace(/\/+$/, ""), adminPort, closers };
   } catch (e) {

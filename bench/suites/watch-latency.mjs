@@ -1,0 +1,106 @@
+// (d) Watch: `linkup apply --watch` running; each edit flips one service of an isolated session
+// between `local` and `remote` (two upstreams answering "local" and "remote"); the time from the
+// file write to the first response through the local proxy showing the new route. Polled every
+// 5 ms, so figures are accurate to about that; each edit is bounded by a timeout.
+import { createServer, request } from "node:http";
+import { once } from "node:events";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { stringify } from "yaml";
+import { linkupBackground } from "../lib/linkup-cli.mjs";
+import { stopProcess } from "../lib/processes.mjs";
+import { quantile, round } from "../lib/stats.mjs";
+
+const EDIT_TIMEOUT_MS = 5_000;
+const POLL_MS = 5;
+const HOST = "w.watch.test";
+
+async function answering(text) {
+  const server = createServer((_req, res) => res.end(text));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
+}
+
+function get(url, host) {
+  return new Promise((resolve) => {
+    const req = request(url, { headers: { host }, agent: false, signal: AbortSignal.timeout(1_000) }, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve(body));
+      res.on("error", () => resolve(""));
+    });
+    req.on("error", () => resolve(""));
+    req.end();
+  });
+}
+
+/** Resolves with the ms until `url` answers `expected`, or null after the timeout. */
+async function timeUntil(url, expected, since, timeoutMs) {
+  while (performance.now() - since < timeoutMs) {
+    if ((await get(url, HOST)) === expected) return performance.now() - since;
+    await sleep(POLL_MS);
+  }
+  return null;
+}
+
+export function watchConfig({ local, remote, route }) {
+  return stringify({
+    linkup: { config_id: "bench-watch" },
+    services: [{ name: "web", local, remote }],
+    domains: [{ domain: "watch.test", default_service: "web" }],
+    sessions: [{ name: "w", type: "isolated", routes: { web: route } }],
+  });
+}
+
+/** Runs against a Linkup instance (createLinkupInstance); leaves its runtime running for the caller. */
+export async function watchLatency({ log, linkup, edits = 50 }) {
+  const local = await answering("local");
+  const remote = await answering("remote");
+  const file = join(linkup.dir, "watch.yaml");
+  let watcher;
+  try {
+    writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route: "local" }));
+    watcher = linkupBackground(["apply", "--watch", "-f", file], { env: linkup.env });
+    let output = "";
+    watcher.stdout.on("data", (d) => (output += d));
+    watcher.stderr.on("data", (d) => (output += d));
+    const firstMs = await timeUntil(linkup.proxyUrl + "/", "local", performance.now(), 60_000);
+    if (firstMs === null) throw new Error(`apply --watch never served the session: ${output.slice(-800)}`);
+
+    const times = [];
+    let missed = 0;
+    let route = "local";
+    log(`  ${edits} edits`);
+    for (let i = 0; i < edits; i++) {
+      route = route === "local" ? "remote" : "local";
+      const t0 = performance.now();
+      writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route }));
+      const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
+      if (ms === null) missed++;
+      else times.push(ms);
+      // A pause between saves, as a person editing would leave; also keeps saves from merging
+      // into one debounce window.
+      await sleep(100);
+    }
+    return {
+      edits,
+      served: times.length,
+      missed,
+      p50_ms: round(quantile(times, 0.5), 0),
+      p95_ms: round(quantile(times, 0.95), 0),
+      max_ms: round(Math.max(...times), 0),
+    };
+  } finally {
+    // Ctrl-C, as a user would: the sessions stay as applied.
+    if (watcher) {
+      watcher.kill("SIGINT");
+      const timer = setTimeout(() => void stopProcess(watcher), 5_000);
+      await watcher.catch(() => {});
+      clearTimeout(timer);
+    }
+    await local.close();
+    await remote.close();
+  }
+}

@@ -1,0 +1,42 @@
+// `linkup health [--json]`: state directory, processes and pids, versions, local DNS, orphans.
+import { createRequire } from "node:module";
+import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+
+export const healthCommand: CommandDef = {
+  name: "health",
+  description: "report on the state directory, processes, versions, local DNS and orphaned processes",
+  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the report as JSON" }],
+  async run(_args, opts, io) {
+    const { stateDir } = await import("../../proxy/state-dir.js");
+    const { loadConfig } = await import("../../reconcile/config-file.js");
+    const { contextFor } = await import("../../reconcile/context.js");
+    const { healthReport } = await import("../../reconcile/health-report.js");
+    const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
+    // Health is for when things are broken: a missing or invalid config is reported, not fatal.
+    let ctx;
+    let configError: string | null = null;
+    try {
+      ctx = contextFor(loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd }), io.env);
+    } catch (e) {
+      configError = (e as Error).message.split("\n")[0] ?? "config error";
+    }
+    const report = await healthReport({ stateDir: stateDir(io.env as NodeJS.ProcessEnv), env: io.env, cliVersion: pkg.version, ...(ctx ? { ctx } : {}) });
+    if (opts.json) {
+      io.out(JSON.stringify({ ...report, config_error: configError }, null, 2));
+      return EXIT.OK;
+    }
+    const c = io.color;
+    const yes = (b: boolean) => (b ? c.green("yes") : c.red("no"));
+    io.out(`linkup ${report.cli.version} (API ${report.cli.api_version}, node ${report.cli.node}, ${report.system.os}/${report.system.arch})`);
+    io.out(`state directory: ${report.state_dir.path} (${report.state_dir.files.join(", ") || "empty"})`);
+    io.out(`config: ${report.config ? `${report.config.file} (identity ${report.config.identity})` : c.yellow(configError ?? "none")}`);
+    io.out(`local server: ${report.local_server.url} reachable ${yes(report.local_server.reachable)}${report.local_server.pid ? `, pid ${report.local_server.pid}` : ""}${report.local_server.version ? `, version ${report.local_server.version}` : ""}`);
+    io.out(`worker: ${report.worker.url}${report.worker.embedded ? " (embedded)" : ""} reachable ${yes(report.worker.reachable)}${report.worker.version ? `, version ${report.worker.version}` : ""}`);
+    io.out(`local DNS: ${report.local_dns ? (report.local_dns.installed ? `installed for ${report.local_dns.domains.join(", ")}` : "not installed") : "unknown"}`);
+    for (const p of report.processes) io.out(`process ${p.name}: pid ${p.pid ?? "?"} ${p.alive ? c.green("alive") : c.dim("gone")}`);
+    for (const o of report.orphans) io.out(c.yellow(`orphaned: ${o.name} pid ${o.pid} is alive but its server does not answer (kill ${o.pid})`));
+    for (const f of report.stale_pid_files) io.out(c.dim(`stale pid file: ${f}`));
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,15 @@
+// `linkup infra destroy`: remove everything `infra deploy` created.
+import type { CommandDef } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
+
+export const infraDestroyCommand: CommandDef = {
+  name: "infra destroy",
+  description: "remove the Linkup worker and the Cloudflare resources infra deploy created",
+  options: INFRA_OPTIONS,
+  async run(_args, opts, io) {
+    const { infraDestroy } = await import("../../reconcile/infra/destroy.js");
+    await infraDestroy(infraOptions(opts, io));
+    return EXIT.OK;
+  },
+};

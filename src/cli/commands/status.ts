@@ -1,0 +1,39 @@
+// `linkup status [--session S] [--json]`: a session's services (local or remote) with live health.
+import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+
+export const statusCommand: CommandDef = {
+  name: "status",
+  description: "show where each service of a session goes and whether it answers",
+  options: [
+    ...CONFIG_OPTIONS,
+    { flags: "--session <name>", description: "session to show (default: your personal session)" },
+    { flags: "--json", description: "print the status as JSON" },
+  ],
+  async run(_args, opts, io) {
+    const { openContext } = await import("../../reconcile/context.js");
+    const { sessionStatus } = await import("../../reconcile/status.js");
+    const { withSpinner } = await import("../output/spinner.js");
+    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const s = opts.json ? await sessionStatus(ctx, opts.session) : await withSpinner(io, "checking services", () => sessionStatus(ctx, opts.session));
+    if (opts.json) {
+      io.out(JSON.stringify(s, null, 2));
+      return EXIT.OK;
+    }
+    const { renderTable } = await import("../output/table.js");
+    const c = io.color;
+    const mark = (st: string) => (st === "ok" ? c.green("ok") : st === "timeout" ? c.yellow("timeout") : c.red("error"));
+    io.out(`Session: ${c.bold(s.session.name)} (${s.session.type}; ${s.session.placements.join(", ")})`);
+    for (const u of s.session.urls) io.out(`  ${u}`);
+    io.out(
+      renderTable(
+        ["SERVICE", "LOCATION", "STATUS", "URL"],
+        [
+          ...s.services.map((x) => [x.name, x.location, mark(x.status) + (x.error ? ` (${x.error})` : ""), x.url ?? "-"]),
+          ...s.components.map((x) => [c.dim(x.name), "linkup", mark(x.status) + (x.error ? ` (${x.error})` : ""), x.url]),
+        ],
+      ),
+    );
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,31 @@
+// `linkup stop`: end the local server (and the embedded worker), remove the env-file blocks.
+// Sessions stay stored; `linkup start` brings them back.
+import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+
+export const stopCommand: CommandDef = {
+  name: "stop",
+  description: "stop the local server and remove injected env-file blocks (sessions are kept)",
+  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
+  async run(_args, opts, io) {
+    const { stateDir } = await import("../../proxy/state-dir.js");
+    const { loadConfig } = await import("../../reconcile/config-file.js");
+    const { stopLinkup } = await import("../../reconcile/stop.js");
+    // Stopping must work even when the config is broken or gone: then only the env blocks stay.
+    let loaded;
+    let configProblem: string | undefined;
+    try {
+      loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    } catch (e) {
+      configProblem = (e as Error).message.split("\n")[0];
+    }
+    const r = await stopLinkup(stateDir(io.env as NodeJS.ProcessEnv), loaded);
+    if (opts.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, env_files: r.envFiles }, null, 2));
+    else {
+      if (configProblem) io.err(io.color.yellow(`warning: env files left as they are (${configProblem})`));
+      for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
+      io.out(r.wasRunning ? `Stopped linkup (local server pid ${r.pid})` : "Stopped linkup (the local server was not running)");
+    }
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import type { SessionSpec } from "../core/session.js";
+import type { ActualSession } from "./actual.js";
+import type { DesiredSession } from "./desired.js";
+import { plan, specChanges, summarise } from "./plan.js";
+
+const spec = (over: Partial<SessionSpec> = {}): SessionSpec => ({
+  type: "tunneled",
+  services: [
+    { name: "api", route: "remote", local: "http://127.0.0.1:4000", remote: "https://api.example.com", rewrites: [] },
+    { name: "web", route: "local", local: "http://127.0.0.1:3000", remote: "https://web.example.com", rewrites: [] },
+  ],
+  domains: [{ domain: "example.com", default_service: "web", routes: [] }],
+  cache_routes: [],
+  ...over,
+});
+const desired = (name: string, s = spec(), placement: DesiredSession["placement"] = ["local", "worker"]): DesiredSession => ({
+  name,
+  placement,
+  spec: s,
+  personal: false,
+});
+const actual = (name: string, placement: "local" | "worker", s = spec(), managed_by: string | null = "team", version = 3): ActualSession => ({
+  name,
+  placement,
+  spec: s,
+  managed_by,
+  version,
+  tunnel_url: null,
+});
+const opts = { prune: false, identity: "team" };
+
+describe("plan", () => {
+  it("creates what is missing, on each placement, local before worker", () => {
+    expect(plan([desired("a")], [], opts)).toEqual([
+      { kind: "create", name: "a", placement: "local", spec: spec() },
+      { kind: "create", name: "a", placement: "worker", spec: spec() },
+    ]);
+  });
+
+  it("leaves equal specs alone", () => {
+    expect(plan([desired("a")], [actual("a", "local"), actual("a", "worker")], opts).map((a) => a.kind)).toEqual(["unchanged", "unchanged"]);
+  });
+
+  it("updates with field-level changes and the version to If-Match", () => {
+    const live = spec({ services: spec().services.map((s) => (s.name === "web" ? { ...s, route: "remote" } : s)) });
+    const [a] = plan([desired("a", spec(), ["local"])], [actual("a", "local", live, "team", 7)], opts);
+    expect(a).toMatchObject({ kind: "update", version: 7, changes: [{ path: "services[web].route", from: "remote", to: "local" }] });
+  });
+
+  it("claims a session owned by nobody (or someone else) as an update of managed_by", () => {
+    const [a] = plan([desired("a", spec(), ["local"])], [actual("a", "local", spec(), null)], opts);
+    expect(a).toMatchObject({ kind: "update", changes: [{ path: "managed_by", from: null, to: "team" }] });
+  });
+
+  it("deletes only with prune, and only sessions managed by this identity", () => {
+    const live = [actual("old", "worker"), actual("theirs", "worker", spec(), "other"), actual("manual", "local", spec(), null)];
+    expect(plan([], live, opts)).toEqual([]);
+    expect(plan([], live, { ...opts, prune: true })).toEqual([
+      { kind: "delete", name: "old", placement: "worker", from: spec(), version: 3, reason: "pruned" },
+    ]);
+  });
+
+  it("removes a declared session's copy from a side its type no longer uses, even without prune", () => {
+    const d = desired("a", spec({ type: "preview" }), ["worker"]);
+    const actions = plan([d], [actual("a", "local"), actual("a", "worker")], opts);
+    expect(actions.map((a) => [a.kind, a.placement])).toEqual([
+      ["delete", "local"],
+      ["update", "worker"],
+    ]);
+  });
+
+  it("with a null identity (imperative commands) never deletes and never claims", () => {
+    const live = [actual("a", "local", spec(), null)];
+    expect(plan([desired("a", spec(), ["local"])], live, { prune: true, identity: null })).toEqual([{ kind: "unchanged", name: "a", placement: "local" }]);
+  });
+
+  it("summarises per session, not per placement", () => {
+    const actions = plan([desired("a"), desired("b", spec(), ["worker"])], [actual("b", "worker", spec({ cache_routes: ["x"] })), actual("c", "local")], {
+      ...opts,
+      prune: true,
+    });
+    expect(summarise(actions)).toEqual({ create: 1, change: 1, delete: 1, unchanged: 0 });
+  });
+});
+
+describe("specChanges", () => {
+  it("matches services and domains by name", () => {
+    const from = spec();
+    const to = spec({
+      services: [...spec().services.slice(1), { name: "auth", route: "remote", remote: "https://auth.example.com", rewrites: [] }],
+      domains: [{ domain: "example.com", default_service: "api", routes: [{ path: "^/x", service: "web" }] }],
+    });
+    expect(specChanges(from, to).map((c) => c.path)).toEqual([
+      "services[auth]",
+      "services[api]",
+      "domains[example.com].default_service",
+      "domains[example.com].routes",
+    ]);
+  });
+
+  it("sees a reordering of domains", () => {
+    const two = [
+      { domain: "a.com", default_service: "web", routes: [] },
+      { domain: "b.com", default_service: "web", routes: [] },
+    ];
+    expect(specChanges(spec({ domains: two }), spec({ domains: [...two].reverse() })).map((c) => c.path)).toEqual(["domains"]);
+  });
+});

@@ -1,0 +1,30 @@
+// Live health probes for `status`: one GET per target, all in parallel, each with its own
+// timeout; healthy means a status in `statuses`, or below 500 when none are configured.
+export interface ProbeTarget {
+  url: string;
+  statuses?: number[];
+  headers?: Record<string, string>;
+}
+
+export interface ProbeResult {
+  status: "ok" | "error" | "timeout";
+  http_status: number | null;
+  error: string | null;
+}
+
+export async function probe(target: ProbeTarget, timeoutMs = 2_000): Promise<ProbeResult> {
+  try {
+    const res = await fetch(target.url, { headers: target.headers ?? {}, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    const ok = target.statuses && target.statuses.length > 0 ? target.statuses.includes(res.status) : res.status < 500;
+    return { status: ok ? "ok" : "error", http_status: res.status, error: ok ? null : `HTTP ${res.status}` };
+  } catch (e) {
+    const timeout = (e as Error)?.name === "TimeoutError";
+    const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
+    return { status: timeout ? "timeout" : "error", http_status: null, error: timeout ? `no answer in ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (e as Error).message) };
+  }
+}
+
+export function probeAll(targets: ProbeTarget[], timeoutMs?: number): Promise<ProbeResult[]> {
+  return Promise.all(targets.map((t) => probe(t, timeoutMs)));
+}

@@ -1,0 +1,159 @@
+// The example system in a real browser: Debian's headless Chromium driven by playwright-core,
+// with --host-resolver-rules sending *.example.test to Linkup (no DNS changes), Linkup on the
+// embedded default started through the CLI. Checks what a developer would look at: the page
+// through a session, the page's cross-origin fetch attributed by Referer, the api->auth call by
+// tracestate, a route change seen on reload without a restart, an isolated and a preview
+// session side by side, and a WebSocket round trip. Screenshots go to test-results/e2e-*.png.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startExampleStack, type ExampleStack } from "./example-stack.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = fileURLToPath(new URL("../../test-results/", import.meta.url));
+
+let stack: ExampleStack;
+let context: BrowserContext;
+let profileDir: string;
+
+/** Opens a session's page and waits until its script has finished both the fetch and the WebSocket. */
+async function openPage(url: string, page?: Page): Promise<Page> {
+  const p = page ?? (await context.newPage());
+  await p.goto(url);
+  await p.waitForSelector("body[data-ready='1']");
+  return p;
+}
+
+const text = async (page: Page, id: string) => (await page.textContent(`#${id}`))?.trim() ?? "";
+const daemonPid = () => readFileSync(join(stack.env.LINKUP_HOME!, "local-server.pid"), "utf8").split("\n")[0];
+
+describe("the example in headless Chromium through Linkup (embedded default)", () => {
+  beforeAll(async () => {
+    // Fail, never skip, when the browser is missing: CI installs it (.ci/run).
+    if (!existsSync(CHROMIUM))
+      throw new Error(`Debian Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (playwright's own download is not used).`);
+    stack = await startExampleStack();
+    profileDir = await mkdtemp(join(tmpdir(), "linkup-e2e-chromium-"));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 900, height: 560 },
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1",
+      ],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await stack?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("loads the page of the personal session through the worker, with web from the local copy", async () => {
+    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    expect(await text(page, "web")).toBe("web (local copy)");
+    expect(await text(page, "session")).toBe(stack.personal);
+    expect(await text(page, "api")).toContain(`api (remote copy) for session ${stack.personal}`);
+    await page.screenshot({ path: join(ARTIFACTS, "e2e-personal.png") });
+    await page.close();
+  });
+
+  it("attributes the page's fetch to api.example.test by Referer (asked of the api itself)", async () => {
+    const seen = stack.requests("remote", "api").filter((r) => r.path === "/hello" && !r.websocket);
+    expect(seen.length).toBeGreaterThan(0);
+    const last = seen[seen.length - 1]!;
+    // The browser asked for api.example.test (no session label): only Referer/Origin named the session.
+    expect(last.forwardedHost).toBe(`api.example.test:${stack.ports.worker}`);
+    expect(last.referer).toBe(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    expect(last.session).toBe(stack.personal);
+  });
+
+  it("attributes the api's call to auth by tracestate, and keeps the trace", async () => {
+    const apiSaw = stack.requests("remote", "api").filter((r) => r.path === "/hello" && r.session === stack.personal).at(-1)!;
+    const authSaw = stack.requests("remote", "auth").filter((r) => r.session === stack.personal).at(-1)!;
+    expect(authSaw).toBeDefined();
+    // A server-side call: no Referer, no Origin, a host without a session label; tracestate alone carries it.
+    expect(authSaw.referer).toBeNull();
+    expect(authSaw.origin).toBeNull();
+    expect(authSaw.forwardedHost).toBe(`api.example.test:${stack.ports.worker}`);
+    expect(authSaw.tracestate).toMatch(new RegExp(`^linkup-session=${stack.personal}(,|$)`));
+    // The same trace id on both hops: the api passed traceparent on and Linkup kept it.
+    expect(authSaw.traceparent?.split("-")[1]).toBe(apiSaw.traceparent?.split("-")[1]);
+  });
+
+  it("round-trips a WebSocket message to the api through the worker", async () => {
+    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const ws = await page.evaluate(() => (window as any).wsResult);
+    expect(ws).toEqual({ echo: `ping from ${stack.personal}`, from: "api (remote copy)", session: stack.personal });
+    expect(await text(page, "ws")).toBe(`api (remote copy) echoed: ping from ${stack.personal}`);
+    await page.close();
+  });
+
+  it("shows a `linkup route` change on reload, without restarting anything", async () => {
+    const pidBefore = daemonPid();
+    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    expect(await text(page, "web")).toBe("web (local copy)");
+
+    const toRemote = await stack.linkup(["route", "remote", "web"]);
+    expect(toRemote.code, toRemote.stderr).toBe(0);
+    await openPage(page.url(), page);
+    expect(await text(page, "web")).toBe("web (remote copy)");
+
+    const toLocal = await stack.linkup(["route", "local", "web"]);
+    expect(toLocal.code, toLocal.stderr).toBe(0);
+    await openPage(page.url(), page);
+    expect(await text(page, "web")).toBe("web (local copy)");
+    expect(daemonPid()).toBe(pidBefore);
+    await page.close();
+  });
+
+  it("gives an isolated and a preview session different pages side by side", async () => {
+    const isolated = await openPage(`http://isolated-api.example.test:${stack.ports.proxy}/`);
+    const preview = await openPage(`http://pr-42.example.test:${stack.ports.worker}/`);
+
+    expect(await text(isolated, "web")).toBe("web (remote copy)");
+    expect(await text(isolated, "api")).toContain("api (local copy) for session isolated-api");
+    expect(await text(isolated, "auth")).toBe("auth (remote copy) for session isolated-api");
+    expect(await text(isolated, "ws")).toBe("api (local copy) echoed: ping from isolated-api");
+
+    expect(await text(preview, "web")).toBe("web (remote copy, preview build pr-42)");
+    expect(await text(preview, "api")).toContain("api (remote copy) for session pr-42");
+    expect(await text(preview, "auth")).toBe("auth (remote copy) for session pr-42");
+
+    // Both still show their own session after the other loaded (no shared state between them).
+    await isolated.reload();
+    await isolated.waitForSelector("body[data-ready='1']");
+    expect(await text(isolated, "session")).toBe("isolated-api");
+    expect(await text(preview, "session")).toBe("pr-42");
+
+    const shots = [
+      await isolated.screenshot({ path: join(ARTIFACTS, "e2e-isolated.png") }),
+      await preview.screenshot({ path: join(ARTIFACTS, "e2e-preview.png") }),
+    ];
+    // One picture with both pages next to each other, for a reviewer to see at a glance.
+    const board = await context.newPage();
+    await board.setViewportSize({ width: 1820, height: 580 });
+    await board.setContent(
+      `<body style="margin:0;display:flex;gap:20px;background:#ddd">${shots
+        .map((b) => `<img style="width:900px;border:1px solid #888" src="data:image/png;base64,${b.toString("base64")}">`)
+        .join("")}</body>`,
+    );
+    await board.screenshot({ path: join(ARTIFACTS, "e2e-side-by-side.png") });
+    await board.close();
+    await isolated.close();
+    await preview.close();
+  });
+});
