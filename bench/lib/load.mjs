@@ -27,10 +27,19 @@ function summarise({ result, times }, durationS) {
   };
 }
 
-/** req/s with `connections` keep-alive connections for `durationS` seconds (after a short warm-up). */
-export async function saturation(url, { connections = 32, durationS = 5, headers = {} } = {}) {
+/**
+ * req/s with `connections` keep-alive connections for `durationS` seconds (after a short warm-up).
+ * With `cpuMsOf` (CPU ms used so far by the server under test), also its CPU per request: unlike
+ * req/s, that hardly depends on what else the machine is running.
+ */
+export async function saturation(url, { connections = 32, durationS = 5, headers = {}, cpuMsOf } = {}) {
   await run({ url, connections, duration: 1, headers });
-  return summarise(await run({ url, connections, duration: durationS, headers }), durationS);
+  const cpuBefore = cpuMsOf?.();
+  const measured = await run({ url, connections, duration: durationS, headers });
+  const cpu = cpuMsOf ? cpuMsOf() - cpuBefore : undefined;
+  const summary = summarise(measured, durationS);
+  if (cpu !== undefined) summary.cpu_us_per_request = round((cpu * 1000) / Math.max(1, measured.times.length), 0);
+  return summary;
 }
 
 /** Latency percentiles at a fixed overall rate. */

@@ -67,5 +67,5 @@ export async function startNginx({ binary, dir, upstreamPort }) {
   const child = spawnTracked(binary, ["-p", dir, "-c", conf, "-e", join(dir, "error.log")]);
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/1k`);
-  return { url, version, stop: () => stopProcess(child) };
+  return { url, version, pid: child.pid, stop: () => stopProcess(child) };
 }

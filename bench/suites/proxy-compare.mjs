@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { saturation, fixedRate } from "../lib/load.mjs";
 import { findNginx, startNginx, NGINX_INSTALL_HINT } from "../lib/nginx.mjs";
+import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
 import { streamThroughput } from "../lib/stream.mjs";
@@ -33,9 +34,11 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
     const token = readFileSync(join(stateDir, "admin-token"), "utf8").trim();
     await sessionApi(adminUrl, token).put(SESSION, singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" }));
 
+    // CPU is charged to the process doing the forwarding (for "direct", the upstream itself).
+    const cpuOfPids = (pids) => () => pids().reduce((ms, pid) => ms + cpuMs(pid), 0);
     const targets = [
-      { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {} },
-      { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` } },
+      { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {}, cpuMsOf: cpuOfPids(() => [upstream.pid]) },
+      { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` }, cpuMsOf: cpuOfPids(() => [local.pid]) },
     ];
     let nginxVersion = null;
     const nginx = findNginx();
@@ -43,14 +46,20 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
       const n = await startNginx({ binary: nginx, dir: join(dir, "nginx"), upstreamPort: Number(new URL(upstreamUrl).port) });
       stops.push(() => n.stop());
       nginxVersion = n.version;
-      targets.push({ id: "nginx", label: `nginx ${n.version.replace(/^nginx\//, "")}`, url: n.url, headers: {} });
+      targets.push({
+        id: "nginx",
+        label: `nginx ${n.version.replace(/^nginx\//, "")}`,
+        url: n.url,
+        headers: {},
+        cpuMsOf: cpuOfPids(() => [n.pid, ...descendantsMatching(n.pid, "nginx")]),
+      });
     } else log(NGINX_INSTALL_HINT);
 
     const results = Object.fromEntries(targets.map((t) => [t.id, { label: t.label, saturation: [], latency: [], stream: [] }]));
     for (let round = 1; round <= rounds; round++)
       for (const t of targets) {
         log(`  saturation round ${round}: ${t.label}`);
-        results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS }));
+        results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS, cpuMsOf: t.cpuMsOf }));
       }
     for (let round = 1; round <= rounds; round++)
       for (const t of targets) {
@@ -71,6 +80,7 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
       best[id] = {
         label: r.label,
         rps: sat.rps,
+        cpu_us_per_request: Math.min(...r.saturation.map((x) => x.cpu_us_per_request)),
         sat_p50_ms: sat.p50_ms,
         sat_p99_ms: sat.p99_ms,
         p50_ms: lat.p50_ms,

@@ -1,7 +1,7 @@
 // How the local proxy answers when it cannot forward: the core's status and text (describeFailure,
-// "local server"), as text/plain, or wrapped in a minimal HTML page when a browser asks for HTML
-// (a developer whose dev server is down sees a readable page, not a blank one). Upgrade requests
-// get the same answer written raw on the socket.
+// "local server") as text/plain, like the worker. A dev server that is down is the one case a
+// developer mostly meets in the browser, so that 502 comes as a minimal HTML page when the client
+// asks for HTML (same text). Upgrade requests get the plain answer written raw on the socket.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { describeFailure, type RoutingFailure } from "../core/outcome.js";
@@ -34,7 +34,7 @@ export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: 
     res.destroy();
     return;
   }
-  const html = wantsHtml(req);
+  const html = failure.kind === "upstream-failed" && wantsHtml(req);
   const body = html ? htmlPage(status, message) : message + "\n";
   res.writeHead(status, {
     "content-type": html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",

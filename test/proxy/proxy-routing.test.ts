@@ -63,8 +63,9 @@ describe("routing", () => {
   });
 
   it("answers 422 in plain text when no session is named", async () => {
-    const res = await request(`${server.proxyUrl}/`, { headers: { host: "localhost" } });
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: "localhost", accept: "text/html" } });
     expect(res.status).toBe(422);
+    // Routing failures are plain text like the worker's, whatever the client accepts.
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
     expect(res.body).toContain("Linkup local server");
   });
