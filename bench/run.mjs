@@ -63,7 +63,7 @@ async function suite(key, letter, title, fn) {
 
 try {
   await suite("proxy", "a", "local proxy vs direct vs nginx", () => proxyCompare({ log, rounds: quick ? 1 : 2, durationS: quick ? 2 : 4 }));
-  await suite("worker", "b", "worker under workerd", () => workerRouting({ log, durationS: quick ? 2 : 4 }));
+  await suite("worker", "b", "worker under workerd", () => workerRouting({ log, durationS: quick ? 2 : 4, rounds: quick ? 1 : 2 }));
   await suite("reconcile", "c", "reconcile at 200 services x 100 sessions", () => reconcileScale({ log, runs: 3 }));
   if ((only.has("d") || only.has("e")) && !interrupted) {
     // (d) and (e) share one private Linkup: the watch leaves a small applied config that diff reads.

@@ -58,12 +58,13 @@ export function renderMarkdown(r) {
         p[id].label,
         fmt(p[id].rps),
         p.nginx ? `${fmt(p[id].rps / p.nginx.rps, 2)}×` : "–",
+        fmt(p[id].cpu_us_per_request),
         fmt(p[id].p50_ms, 2),
         fmt(p[id].p99_ms, 2),
         fmt(p[id].mb_per_s),
         p.nginx ? `${fmt(p[id].mb_per_s / p.nginx.mb_per_s, 2)}×` : "–",
       ]);
-    out.push(table(["1 KiB responses", "req/s (32 conn.)", "vs nginx", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "vs nginx"], rows));
+    out.push(table(["1 KiB responses", "req/s (32 conn.)", "vs nginx", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "vs nginx"], rows));
     if (r.proxy.nginxMissing) out.push("", `nginx column skipped: ${r.proxy.nginxMissing}`);
   } else out.push(notMeasured(r, "proxy"));
   out.push("");

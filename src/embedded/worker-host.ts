@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { LinkupError } from "../core/errors.js";
 
 import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../worker/deployment.js";
+import { DEFAULT_PORTS } from "../core/defaults.js";
 
 export { WORKER_COMPATIBILITY_DATE, WORKER_CRON };
 
@@ -48,12 +49,15 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
   const miniflare = new Miniflare({
     modules: true,
     scriptPath,
+    // Module names are relative to this root; without it workerd resolves them from the process's
+    // cwd and refuses a bundle outside it ("can't use '..' to break out of starting directory").
+    modulesRoot: dirname(scriptPath),
     compatibilityDate: WORKER_COMPATIBILITY_DATE,
     kvNamespaces: ["LINKUP_SESSIONS", "LINKUP_TUNNELS"],
     ...(options.stateDir ? { kvPersist: join(options.stateDir, "worker-kv") } : {}),
     bindings: { ...options.vars, WORKER_TOKEN: options.token },
     host,
-    port: options.port ?? 8787,
+    port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
   });
   let ready: URL;

@@ -5,8 +5,9 @@ import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LinkupError } from "../core/errors.js";
+import { STATE_FILES } from "../core/defaults.js";
 
-export const ADMIN_TOKEN_FILE = "admin-token";
+export const ADMIN_TOKEN_FILE = STATE_FILES.adminToken;
 
 export function adminTokenPath(stateDir: string): string {
   return join(stateDir, ADMIN_TOKEN_FILE);

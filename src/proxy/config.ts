@@ -9,12 +9,13 @@ import { ConfigError } from "../core/errors.js";
 import { DEFAULT_DNS_PORT } from "./local-dns/install.js";
 import { DEFAULT_ADMIN_PORT, DEFAULT_HTTPS_PORT, DEFAULT_PROXY_PORT } from "./server.js";
 import { stateDir as ensureStateDir } from "./state-dir.js";
+import { DEFAULT_PORTS, STATE_FILES } from "../core/defaults.js";
 
 /** Written by `linkup local-dns install` (src/proxy/local-dns); its presence turns HTTPS and DNS on. */
 export const LOCAL_DNS_RECORD_FILE = "local-dns.json";
 /** Written by the CLI before it starts the daemon with LINKUP_EMBEDDED_WORKER=1. */
-export const WORKER_TOKEN_FILE = "worker-token";
-export const DEFAULT_EMBEDDED_WORKER_PORT = 8787;
+export const WORKER_TOKEN_FILE = STATE_FILES.workerToken;
+export const DEFAULT_EMBEDDED_WORKER_PORT = DEFAULT_PORTS.worker;
 
 export interface LocalServerConfig {
   stateDir: string;

@@ -15,10 +15,11 @@ import { loadOrCreateAdminToken } from "./admin-token.js";
 import { createProxyHandler } from "./proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
 import { watchStoreFile } from "./store-watcher.js";
+import { DEFAULT_PORTS } from "../core/defaults.js";
 
-export const DEFAULT_PROXY_PORT = 8790;
-export const DEFAULT_ADMIN_PORT = 8791;
-export const DEFAULT_HTTPS_PORT = 8443;
+export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
+export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
+export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
 

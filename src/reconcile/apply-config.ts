@@ -21,7 +21,7 @@ export interface ApplyConfigOptions {
   only?: string[];
   /** Plan only the personal session (`start`). */
   personalOnly?: boolean;
-  onStart?: (what: string) => void;
+  onStart?: (what: string) => void | Promise<void>;
   report?: (o: ApplyOutcome) => void;
   /** Skip env-file injection (imperative commands that touch one session). */
   skipEnvFiles?: boolean;

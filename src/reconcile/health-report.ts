@@ -7,6 +7,7 @@ import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "./context.js";
 import { isUp, adminPort, workerUrl } from "./runtime.js";
 import { adminBaseUrl } from "./clients/admin-client.js";
+import { DEFAULT_PORTS } from "../core/defaults.js";
 
 export interface ProcessInfo {
   name: string;
@@ -75,7 +76,7 @@ export async function healthReport(input: {
   ctx?: ReconcileContext;
 }): Promise<HealthReport> {
   const admin = adminBaseUrl(adminPort(input.env));
-  const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? 8787}`, embedded: true };
+  const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? DEFAULT_PORTS.worker}`, embedded: true };
   const headers = { "x-linkup-version": API_VERSION };
   const [adminUp, workerUp, adminVersion, workerVersion] = await Promise.all([
     isUp(admin, 2_000),

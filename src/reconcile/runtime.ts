@@ -8,14 +8,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import writeFileAtomic from "write-file-atomic";
 import { API_PREFIX } from "../core/api.js";
+import { DEFAULT_PORTS, STATE_FILES } from "../core/defaults.js";
 import type { LinkupConfig } from "../core/config.js";
 import { LinkupError } from "../core/errors.js";
 import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "./clients/admin-client.js";
 
-export const DEFAULT_EMBEDDED_WORKER_PORT = 8787;
+export const DEFAULT_EMBEDDED_WORKER_PORT = DEFAULT_PORTS.worker;
 /** dist/reconcile/runtime.js -> the package root (holds dist/worker/index.js). */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const WORKER_TOKEN_FILE = "worker-token";
+export const WORKER_TOKEN_FILE = STATE_FILES.workerToken;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -64,8 +65,8 @@ export interface EnsureRuntimeOptions {
   env: Env;
   needLocal: boolean;
   needWorker: boolean;
-  /** Called once before waiting, so the CLI can show a spinner. */
-  onStart?: (what: string) => void;
+  /** Called once before starting the daemon, so the CLI can show a spinner. */
+  onStart?: (what: string) => void | Promise<void>;
   timeoutMs?: number;
 }
 
@@ -97,9 +98,8 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
     env.LINKUP_EMBEDDED_WORKER = "1";
     env.LINKUP_WORKER_PORT = String(embeddedWorkerPort(options.env));
   }
-  options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
-  // The daemon outlives this command: keep it out of the user's working directory, and give
-  // workerd (which refuses module paths that climb out of its cwd with "..") the package root.
+  await options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
+  // The daemon outlives this command: keep it out of the user's working directory.
   await daemon.startDaemon({ stateDir: options.stateDir, env, cwd: PACKAGE_ROOT });
   state.started = true;
 

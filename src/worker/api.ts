@@ -3,7 +3,7 @@
 // (parsePutBody, planPut, planDelete, withTunnelUrl); this file only adapts them to HTTP and KV.
 // Every write invalidates this isolate's session cache so the proxy sees it at once.
 import { Hono, type Context } from "hono";
-import { API_VERSION, MAX_BODY_BYTES, etagOf, parseIfMatch, type SessionList, type TunnelStart } from "../core/api.js";
+import { API_VERSION, MAX_BODY_BYTES, etagOf, type SessionList, type TunnelStart } from "../core/api.js";
 import { isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, specHash, type SessionRecord } from "../core/session.js";
 import { planDelete, planPut, withTunnelUrl, type Preconditions } from "../core/versioned-write.js";
@@ -16,6 +16,7 @@ import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
 import { tunnelProviderFromEnv } from "./tunnels/from-env.js";
 import { startTunnel } from "./tunnels/tunnel-store.js";
+import { parsePreconditions } from "../core/api-request.js";
 
 type Ctx = Context<AppEnv>;
 
@@ -30,23 +31,10 @@ function invalidName(name: string): Response {
   return apiError(400, "invalid-session-name", `invalid session name "${name.slice(0, 80)}": use a DNS label (a-z, 0-9, '-', at most 63 characters)`);
 }
 
-/** If-Match / If-None-Match as core Preconditions; a value we cannot read is refused rather than ignored. */
+/** If-Match / If-None-Match as core Preconditions (read by the same core code as the local admin API). */
 function preconditionsOf(c: Ctx): { ok: true; pre: Preconditions } | { ok: false; response: Response } {
-  const pre: Preconditions = {};
-  const ifMatch = c.req.header("if-match");
-  if (ifMatch !== undefined) {
-    const parsed = parseIfMatch(ifMatch);
-    if (parsed === undefined)
-      return { ok: false, response: apiError(400, "invalid-precondition", `If-Match must be "<version>" or *, not ${JSON.stringify(ifMatch.slice(0, 40))}`) };
-    pre.ifMatch = parsed;
-  }
-  const ifNoneMatch = c.req.header("if-none-match");
-  if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() !== "*")
-      return { ok: false, response: apiError(400, "invalid-precondition", "If-None-Match only supports * (create only)") };
-    pre.ifNoneMatch = true;
-  }
-  return { ok: true, pre };
+  const r = parsePreconditions(c.req.header("if-match"), c.req.header("if-none-match"));
+  return r.ok ? r : { ok: false, response: apiError(400, r.code, r.message) };
 }
 
 function recordResponse(record: SessionRecord, status: number): Response {

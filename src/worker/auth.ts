@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { VERSION_HEADER, versionProblem } from "../core/api.js";
 import { apiError } from "./api-error.js";
 import type { AppEnv } from "./env.js";
+import { bearerToken } from "../core/api-request.js";
 
 async function sha256(text: string): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -19,13 +20,6 @@ export async function tokensEqual(given: string, expected: string): Promise<bool
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
-}
-
-/** The token from `Authorization: Bearer <token>` (scheme case-insensitive), or undefined. */
-export function bearerToken(header: string | null | undefined): string | undefined {
-  if (!header) return undefined;
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  return m ? m[1] : undefined;
 }
 
 export function requireAuth(): MiddlewareHandler<AppEnv> {

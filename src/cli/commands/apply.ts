@@ -67,7 +67,9 @@ export const applyCommand: CommandDef = {
       const r = await applyConfig(ctx, {
         prune: Boolean(opts.prune),
         dryRun: false,
-        onStart: (what) => void startSpinner(io, what).then((s) => (spinner = s)),
+        onStart: async (what) => {
+          spinner = await startSpinner(io, what);
+        },
         report: (o) => {
           spinner?.stop();
           if (!json) printOutcome(o, io);

@@ -28,7 +28,9 @@ export const startCommand: CommandDef = {
         dryRun: false,
         personal,
         personalOnly: true,
-        onStart: (what) => void startSpinner(io, what).then((s) => (spinner = s)),
+        onStart: async (what) => {
+          spinner = await startSpinner(io, what);
+        },
       });
     } finally {
       spinner?.stop();

@@ -62,6 +62,17 @@ export interface WaitReadyOptions {
   pollMs?: number;
 }
 
+/** "restarting": the child exited and a restart is scheduled; "stopped": not started, stopped, or a restart failed. */
+export type CloudflaredState = "starting" | "connected" | "restarting" | "stopped";
+
+export interface CloudflaredStatus {
+  state: CloudflaredState;
+  pid: number | null;
+  restarts: number;
+  /** The last ERR/FTL line cloudflared logged since start(), or why it last ended. */
+  last_error: string | null;
+}
+
 export interface CloudflaredSupervisor {
   readonly logFile: string;
   readonly pidFile: string;
@@ -70,6 +81,8 @@ export interface CloudflaredSupervisor {
   /** How many times the child was restarted after an unexpected exit. */
   restarts(): number;
   start(): Promise<void>;
+  /** Read from the log: the current child counts as connected once it logged a registered connection. */
+  status(): Promise<CloudflaredStatus>;
   waitReady(options: WaitReadyOptions): Promise<void>;
   /** Ends the child (SIGTERM, SIGKILL after 5 s) and removes the pid file. */
   stop(): Promise<void>;
@@ -110,9 +123,13 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
+/** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
+export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
+  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, "cloudflared.pid") };
+}
+
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {
-  const logFile = join(options.stateDir, "cloudflared-stderr");
-  const pidFile = join(options.stateDir, "cloudflared.pid");
+  const { logFile, pidFile } = cloudflaredFiles(options.stateDir);
   const initialMs = options.backoff?.initialMs ?? 1_000;
   const maxMs = options.backoff?.maxMs ?? 60_000;
   const stableMs = options.backoff?.stableMs ?? 30_000;
@@ -123,11 +140,15 @@ export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredS
   let failuresInARow = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   let logOffset = 0;
+  /** Where the current child's output starts in the log, so an earlier child's registration does not count. */
+  let childLogOffset = 0;
+  let lastExit: string | undefined;
   let binary: string | undefined = options.binary;
 
   async function spawnChild(): Promise<void> {
     binary ??= await findCloudflared();
     const startedAt = Date.now();
+    childLogOffset = await fileSize(logFile);
     const proc = execa(binary, ["tunnel", "--no-autoupdate", "run"], {
       env: { ...options.env, TUNNEL_TOKEN: options.token },
       stdin: "ignore",
@@ -146,12 +167,16 @@ export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredS
       failuresInARow = Date.now() - startedAt >= stableMs ? 0 : failuresInARow + 1;
       const delay = Math.min(maxMs, initialMs * 2 ** Math.max(0, failuresInARow - 1));
       const why = result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`;
+      lastExit = `cloudflared ended (${why})`;
       void appendNote(`linkup: cloudflared ended (${why}); restarting in ${delay} ms`);
       restartTimer = setTimeout(() => {
         restartTimer = undefined;
         if (stopping) return;
         restartCount++;
-        spawnChild().catch((err: unknown) => void appendNote(`linkup: could not restart cloudflared: ${String(err)}`));
+        spawnChild().catch((err: unknown) => {
+          lastExit = `could not restart cloudflared: ${(err as Error)?.message ?? String(err)}`;
+          void appendNote(`linkup: ${lastExit}`);
+        });
       }, delay);
     });
   }
@@ -181,7 +206,19 @@ export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredS
       stopping = false;
       await mkdir(options.stateDir, { recursive: true });
       logOffset = await fileSize(logFile);
+      lastExit = undefined;
       await spawnChild();
+    },
+
+    async status() {
+      const since = await readFrom(logFile, logOffset);
+      const last_error = lastError(since) ?? lastExit ?? null;
+      const base = { pid: child?.pid ?? null, restarts: restartCount, last_error };
+      if (child) {
+        const own = await readFrom(logFile, childLogOffset);
+        return { ...base, state: REGISTERED.test(own) ? "connected" : "starting" };
+      }
+      return { ...base, state: !stopping && restartTimer ? "restarting" : "stopped" };
     },
 
     async waitReady({ hostname, timeoutMs = 60_000, resolve = systemResolve, pollMs = 200 }) {

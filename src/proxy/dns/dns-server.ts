@@ -12,6 +12,7 @@ import net from "node:net";
 import dnsPacket from "dns-packet";
 import type { Answer, DecodedPacket, Packet, Question } from "dns-packet";
 import { LinkupError } from "../../core/errors.js";
+import { DEFAULT_PORTS } from "../../core/defaults.js";
 
 export interface DnsServerOptions {
   host?: string;
@@ -170,7 +171,7 @@ export function handleDnsMessage(message: Buffer, domains: readonly string[]): B
 
 export function createDnsServer(options: DnsServerOptions): DnsServer {
   const host = options.host ?? "127.0.0.1";
-  const requestedPort = options.port ?? 8053;
+  const requestedPort = options.port ?? DEFAULT_PORTS.dns;
   let udp: dgram.Socket | null = null;
   let tcp: net.Server | null = null;
   const connections = new Set<net.Socket>();

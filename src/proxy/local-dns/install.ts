@@ -5,6 +5,7 @@
 // (`<stateDir>/local-dns.json`), never from the current config, so it removes exactly that.
 
 import { ConfigError, LinkupError } from "../../core/errors.js";
+import { DEFAULT_PORTS } from "../../core/defaults.js";
 
 export type LocalDnsPlatform = "darwin" | "linux";
 
@@ -45,7 +46,7 @@ export interface LocalDnsInstallInput {
   previous?: LocalDnsRecord | null;
 }
 
-export const DEFAULT_DNS_PORT = 8053;
+export const DEFAULT_DNS_PORT = DEFAULT_PORTS.dns;
 export const MACOS_RESOLVER_DIR = "/etc/resolver";
 export const MACOS_SYSTEM_KEYCHAIN = "/Library/Keychains/System.keychain";
 export const RESOLVED_DROP_IN = "/etc/systemd/resolved.conf.d/linkup.conf";

@@ -4,6 +4,7 @@ import { ConfigError } from "../../core/errors.js";
 import { cloudflareTunnelProvider } from "./cloudflare.js";
 import { directTunnelProvider } from "./direct.js";
 import type { TunnelProvider } from "./tunnel-provider.js";
+import { DEFAULT_PORTS } from "../../core/defaults.js";
 
 export interface TunnelEnv {
   TUNNEL_PROVIDER?: string;
@@ -17,8 +18,8 @@ export interface TunnelEnv {
 }
 
 export const DEFAULT_CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
-export const DEFAULT_TUNNEL_INGRESS_SERVICE = "http://localhost:8790";
-export const DEFAULT_DIRECT_TUNNEL_URL = "http://127.0.0.1:8790";
+export const DEFAULT_TUNNEL_INGRESS_SERVICE = `http://localhost:${DEFAULT_PORTS.proxy}`;
+export const DEFAULT_DIRECT_TUNNEL_URL = `http://127.0.0.1:${DEFAULT_PORTS.proxy}`;
 
 export function tunnelProviderFromEnv(env: TunnelEnv, fetchImpl?: typeof fetch): TunnelProvider {
   const kind = env.TUNNEL_PROVIDER || "direct";

@@ -1,15 +1,14 @@
 // The two servers a CLI test talks to: the worker (under Miniflare, via the embedded worker host)
 // and the local server (its admin API), each on a free port, with LINKUP_HOME a fresh temp dir.
-// LINKUP_TEST_BACKENDS=real|standin|auto (default auto): auto uses the real servers when their
-// modules exist and start, else the session-API stand-in built from the same core code.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Always the real servers: a test that silently fell back to a stand-in could pass while the
+// real worker or local server is broken.
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { SessionRecord } from "../../../src/core/session.js";
 import { adminClient } from "../../../src/reconcile/clients/admin-client.js";
 import { workerClient } from "../../../src/reconcile/clients/worker-client.js";
-import { startStandin } from "./session-api-standin.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 
@@ -18,13 +17,12 @@ export interface Backends {
   workerUrl: string;
   workerToken: string;
   adminPort: number;
-  kind: "real" | "standin";
   /** Environment for the CLI process. */
   env: Record<string, string>;
   workerRecords(): Promise<SessionRecord[]>;
   localRecords(): Promise<SessionRecord[]>;
-  /** Writes counted by the server, when the server counts them (the stand-in does). */
-  writes(): number | undefined;
+  /** Writes both servers have accepted (sum of session versions). */
+  writes(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -79,32 +77,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
 export async function startBackends(): Promise<Backends> {
   const home = mkdtempSync(join(tmpdir(), "linkup-home-"));
   const workerToken = "test-worker-token";
-  const mode = process.env.LINKUP_TEST_BACKENDS ?? "auto";
-  const realAvailable = existsSync(join(root, "src/embedded/worker-host.ts")) && existsSync(join(root, "src/proxy/server.ts"));
-  let kind: Backends["kind"] = "standin";
-  let workerUrl = "";
-  let adminPort = 0;
-  let closers: Closer[] = [];
-  let counters: (() => number)[] = [];
-  if (mode === "real" || (mode === "auto" && realAvailable)) {
-    try {
-      ({ workerUrl, adminPort, closers } = await startReal(home, workerToken));
-      kind = "real";
-    } catch (e) {
-      if (mode === "real") throw e;
-      console.warn(`real servers did not start (${(e as Error).message}); using the session-API stand-in`);
-    }
-  }
-  if (kind === "standin") {
-    const worker = await startStandin({ token: workerToken, tunnels: true });
-    const adminToken = "test-admin-token";
-    writeFileSync(join(home, "admin-token"), adminToken, { mode: 0o600 });
-    const local = await startStandin({ token: adminToken });
-    workerUrl = worker.url;
-    adminPort = local.port;
-    closers = [() => worker.close(), () => local.close()];
-    counters = [() => worker.writes(), () => local.writes()];
-  }
+  const { workerUrl, adminPort, closers } = await startReal(home, workerToken);
   const worker = workerClient({ workerUrl, token: workerToken });
   const local = adminClient({ stateDir: home, adminPort });
   return {
@@ -112,11 +85,15 @@ export async function startBackends(): Promise<Backends> {
     workerUrl,
     workerToken,
     adminPort,
-    kind,
     env: { LINKUP_HOME: home, LINKUP_ADMIN_PORT: String(adminPort), NO_COLOR: "1" },
     workerRecords: () => worker.list(),
     localRecords: () => local.list(),
-    writes: () => (counters.length ? counters.reduce((n, c) => n + c(), 0) : undefined),
+    // Every write bumps a session's version by one, so the sum of versions on both servers counts
+    // the writes they accepted (sessions are not deleted in the tests that use this).
+    async writes() {
+      const all = [...(await worker.list()), ...(await local.list())];
+      return all.reduce((n, r) => n + r.version, 0);
+    },
     async close() {
       for (const c of closers.reverse()) await c();
       rmSync(home, { recursive: true, force: true });
