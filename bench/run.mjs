@@ -29,7 +29,11 @@ if (!existsSync(fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))))
 }
 
 let interrupted = false;
-process.once("SIGINT", () => {
+// `on`, not `once`: execa's exit hook (signal-exit) re-raises a signal that no other listener
+// handles, which would kill the bench half-way through stopping what it started; a repeated
+// Ctrl-C must not either.
+process.on("SIGINT", () => {
+  if (interrupted) return log("still stopping what the bench started...");
   interrupted = true;
   log("interrupted: stopping everything the bench started");
   void stopAll().then(() => process.exit(130));

@@ -2,7 +2,7 @@
 // ports, timing the whole process (start included), which is what a user waits for.
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { spawnTracked } from "./processes.mjs";
+import { spawnTracked, track } from "./processes.mjs";
 
 export const LINKUP_BIN = fileURLToPath(new URL("../../bin/linkup.js", import.meta.url));
 
@@ -22,13 +22,15 @@ export function linkupEnv({ home, ports }) {
 /** Runs one CLI command to completion; never throws on a non-zero exit. */
 export async function linkup(args, { env, timeoutMs = 60_000, cwd } = {}) {
   const start = process.hrtime.bigint();
-  const r = await execa(process.execPath, [LINKUP_BIN, ...args], {
-    env,
-    reject: false,
-    timeout: timeoutMs,
-    stdin: "ignore",
-    ...(cwd ? { cwd } : {}),
-  });
+  const r = await track(
+    execa(process.execPath, [LINKUP_BIN, ...args], {
+      env,
+      reject: false,
+      timeout: timeoutMs,
+      stdin: "ignore",
+      ...(cwd ? { cwd } : {}),
+    }),
+  );
   return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "./free-port.mjs";
 import { linkup, linkupEnv } from "./linkup-cli.mjs";
+import { onStopAll } from "./processes.mjs";
 import { sessionApi } from "./session-api.mjs";
 
 export async function createLinkupInstance(prefix) {
@@ -15,6 +16,16 @@ export async function createLinkupInstance(prefix) {
   const ports = { proxy: await freePort(), admin: await freePort(), worker: await freePort() };
   const env = { ...process.env, ...linkupEnv({ home, ports }) };
   const token = (file) => readFileSync(join(home, file), "utf8").trim();
+  // One stop, however many callers: the suite's own `finally` and Ctrl-C (stopAll) may both ask,
+  // and each must wait for the same stop to finish.
+  let stopping;
+  const stopRuntime = () =>
+    (stopping ??= (async () => {
+      const r = await linkup(["stop"], { env, timeoutMs: 20_000 });
+      if (r.code !== 0) await killFromPidFile(join(home, "local-server.pid"));
+      rmSync(dir, { recursive: true, force: true });
+    })());
+  onStopAll(stopRuntime);
 
   return {
     dir,
@@ -40,11 +51,7 @@ export async function createLinkupInstance(prefix) {
       }
       return out;
     },
-    async stop() {
-      const r = await linkup(["stop"], { env, timeoutMs: 20_000 });
-      if (r.code !== 0) await killFromPidFile(join(home, "local-server.pid"));
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: stopRuntime,
   };
 }
 

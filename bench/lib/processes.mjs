@@ -4,12 +4,19 @@ import { execa } from "execa";
 
 const running = new Set();
 
+/** Tracks an execa child until it exits, so stopAll() can end it. */
+export function track(child) {
+  running.add(child);
+  void child.then(
+    () => running.delete(child),
+    () => running.delete(child),
+  );
+  return child;
+}
+
 /** Starts a long-running process (a server) and tracks it until stopAll() or its exit. */
 export function spawnTracked(file, args, options = {}) {
-  const child = execa(file, args, { reject: false, buffer: false, stdin: "ignore", ...options });
-  running.add(child);
-  void child.then(() => running.delete(child));
-  return child;
+  return track(execa(file, args, { reject: false, buffer: false, stdin: "ignore", ...options }));
 }
 
 /** Ends one tracked process: SIGTERM, then SIGKILL after a grace period. */
@@ -22,8 +29,28 @@ export async function stopProcess(child, graceMs = 3_000) {
   running.delete(child);
 }
 
-export async function stopAll() {
-  await Promise.all([...running].map((c) => stopProcess(c)));
+/** Other things to end on the way out (a Linkup runtime started through the CLI, an in-process workerd). */
+const cleanups = new Set();
+
+/** Registers `fn` to run in stopAll(). It may run after its owner already stopped: make it idempotent. */
+export function onStopAll(fn) {
+  cleanups.add(fn);
+}
+
+let stoppingAll;
+
+/**
+ * Ends everything, once: Ctrl-C and the end of the run may both call it, and a second pass must
+ * not kill the `linkup stop` the first one is running.
+ */
+export function stopAll() {
+  return (stoppingAll ??= (async () => {
+    // Processes first: a CLI command still running (say, an apply starting the runtime) must not
+    // start something after the cleanups below have stopped it.
+    await Promise.all([...running].map((c) => stopProcess(c)));
+    await Promise.allSettled([...cleanups].map((fn) => fn()));
+    cleanups.clear();
+  })());
 }
 
 /** Resolves with the first stdout line of `child` that parses as JSON (servers announce their port this way). */

@@ -52,7 +52,7 @@ export function renderMarkdown(r) {
   out.push("");
   if (r.proxy) {
     const p = r.proxy.best;
-    const rows = ["direct", "linkup", "nginx"]
+    const rows = ["direct", "linkup", "node", "nginx"]
       .filter((id) => p[id])
       .map((id) => [
         p[id].label,

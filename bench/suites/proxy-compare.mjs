@@ -40,6 +40,11 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
       { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {}, cpuMsOf: cpuOfPids(() => [upstream.pid]) },
       { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` }, cpuMsOf: cpuOfPids(() => [local.pid]) },
     ];
+    const plain = spawnTracked(process.execPath, [here("../lib/node-proxy-child.mjs"), upstreamUrl]);
+    stops.push(() => stopProcess(plain));
+    const plainUrl = (await firstJsonLine(plain)).url;
+    targets.push({ id: "node", label: "plain node:http proxy (reference)", url: plainUrl, headers: {}, cpuMsOf: cpuOfPids(() => [plain.pid]) });
+
     let nginxVersion = null;
     const nginx = findNginx();
     if (nginx) {

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
-import { firstJsonLine, spawnTracked, stopProcess } from "../lib/processes.mjs";
+import { firstJsonLine, onStopAll, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
 import { round } from "../lib/stats.mjs";
 
@@ -79,7 +79,10 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
 
     const token = randomBytes(24).toString("hex");
     const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token });
-    stops.push(() => worker.close());
+    let closing;
+    const closeWorker = () => (closing ??= worker.close());
+    onStopAll(closeWorker);
+    stops.push(closeWorker);
     const [pid] = descendantsMatching(process.pid, "workerd");
     if (!pid) throw new Error("could not find the workerd process to read its CPU time");
 

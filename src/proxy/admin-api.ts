@@ -1,5 +1,6 @@
 // The local admin API: the worker's session API (docs/architecture.md, "Session API") on its own
-// loopback listener, for the CLI and the reconciler, plus GET /linkup/v1/status.
+// loopback listener, for the CLI and the reconciler, plus GET /linkup/v1/status and the tunnel
+// connector (PUT/GET/DELETE /linkup/v1/tunnel: the cloudflared this daemon supervises).
 //
 // A web page in the developer's browser can reach 127.0.0.1 too, so before anything else a request
 // must (1) name the admin host in Host (a DNS-rebinding page sends its own name), (2) carry no
@@ -11,11 +12,13 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_PREFIX, API_VERSION, MAX_BODY_BYTES, VERSION_HEADER, etagOf, versionProblem, type ApiErrorBody, type SessionList } from "../core/api.js";
 import { bearerToken, parsePreconditions } from "../core/api-request.js";
+import { LinkupError } from "../core/errors.js";
 import { isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, specHash, type SessionRecord } from "../core/session.js";
 import { planDelete, planPut, type DeleteDecision, type PutDecision } from "../core/versioned-write.js";
 import type { FileSessionStore } from "../store/file-store.js";
 import type { SessionRegistry } from "./session-registry.js";
+import type { TunnelConnector, TunnelConnectorStatus } from "./tunnel-connector.js";
 
 export interface LocalStatus {
   pid: number;
@@ -23,6 +26,7 @@ export interface LocalStatus {
   ports: { proxy: number; admin: number; https: number | null; dns: number | null };
   sessions: number;
   started_at: string;
+  tunnel: TunnelConnectorStatus;
 }
 
 export interface AdminApiOptions {
@@ -31,7 +35,9 @@ export interface AdminApiOptions {
   token: string;
   /** The port the admin listener is bound to (the only Host values accepted name it). */
   port: () => number;
-  status: () => LocalStatus;
+  status: () => Promise<LocalStatus>;
+  /** The cloudflared supervisor behind /linkup/v1/tunnel. */
+  tunnel: TunnelConnector;
   /** Called on unexpected failures (the answer is a 500 without detail beyond the message). */
   onError?: (error: unknown) => void;
 }
@@ -160,6 +166,45 @@ export function createAdminApi(options: AdminApiOptions): Handler {
     res.end();
   }
 
+  async function putTunnel(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    if (!raw.ok) return sendError(res, raw.status, raw.code, raw.message);
+    let input: unknown;
+    try {
+      input = JSON.parse(raw.text);
+    } catch (error) {
+      return sendError(res, 400, "invalid-json", `request body is not valid JSON: ${(error as Error).message}`);
+    }
+    const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+    const { run_token, hostname, session } = body;
+    if (typeof run_token !== "string" || run_token.length === 0 || run_token.length > 8192)
+      return sendError(res, 400, "invalid-tunnel", "run_token must be a non-empty string (the tunnel's run token from the worker)");
+    if (typeof hostname !== "string" || !isHostname(hostname))
+      return sendError(res, 400, "invalid-tunnel", "hostname must be the tunnel's DNS name, e.g. linkup-tunnel-<session>.<tunnel zone>");
+    if (session !== undefined && (typeof session !== "string" || !isDnsLabel(session)))
+      return sendError(res, 400, "invalid-tunnel", "session must be a session name (a DNS label)");
+    try {
+      const status = await options.tunnel.connect({ run_token, hostname: hostname.toLowerCase(), ...(session !== undefined ? { session } : {}) });
+      sendJson(res, 200, status);
+    } catch (error) {
+      // Unprocessable rather than a server fault: the daemon works, this machine lacks the binary.
+      if (error instanceof LinkupError && error.code === "cloudflared-missing") return sendError(res, 422, error.code, error.message);
+      throw error;
+    }
+  }
+
+  async function tunnelRoute(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (method === "GET") return sendJson(res, 200, await options.tunnel.status());
+    if (method === "PUT") return putTunnel(req, res);
+    if (method === "DELETE") {
+      await options.tunnel.disconnect();
+      res.writeHead(204, { "cache-control": "no-store" });
+      res.end();
+      return;
+    }
+    sendError(res, 405, "method-not-allowed", `${method} is not allowed here; use GET, PUT, DELETE`, { allow: "GET, PUT, DELETE" });
+  }
+
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
@@ -171,7 +216,8 @@ export function createAdminApi(options: AdminApiOptions): Handler {
     if (!path.startsWith(API_PREFIX + "/")) return sendError(res, 404, "not-found", `no Linkup API endpoint at ${path.slice(0, 200)}`);
     const rest = path.slice(API_PREFIX.length);
     if (rest === "/check") return method === "GET" ? sendJson(res, 200, { ok: true, version: API_VERSION }) : notAllowed("GET");
-    if (rest === "/status") return method === "GET" ? sendJson(res, 200, options.status()) : notAllowed("GET");
+    if (rest === "/status") return method === "GET" ? sendJson(res, 200, await options.status()) : notAllowed("GET");
+    if (rest === "/tunnel") return tunnelRoute(req, res, method);
     if (rest === "/sessions") {
       if (method !== "GET") return notAllowed("GET");
       const list: SessionList = { sessions: await store.list() };
@@ -228,6 +274,12 @@ export function createAdminApi(options: AdminApiOptions): Handler {
       else res.destroy();
     });
   };
+}
+
+/** A DNS name of labels (the tunnel hostname); cloudflared only needs it for our readiness check. */
+function isHostname(name: string): boolean {
+  const h = name.toLowerCase();
+  return h.length <= 253 && h.includes(".") && h.split(".").every(isDnsLabel);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {

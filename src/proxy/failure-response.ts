@@ -27,6 +27,35 @@ function wantsHtml(req: IncomingMessage): boolean {
   return accept !== undefined && accept.includes("text/html");
 }
 
+/** Short cause for a 502 text, from node's and undici's error codes. */
+function errorDetail(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+      return "host not found";
+    case "ECONNRESET":
+    // undici's code for a socket the upstream closed before the response was complete.
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "timed out";
+    default:
+      return e?.message || String(error);
+  }
+}
+
+/** The failure for an upstream that could not be reached or broke off; `url` has no query (it may hold secrets). */
+export function upstreamFailure(
+  service: string | undefined,
+  url: string | undefined,
+  error: unknown,
+): Extract<RoutingFailure, { kind: "upstream-failed" }> {
+  return { kind: "upstream-failed", service: service ?? "unknown", origin: url ?? "(unknown)", detail: errorDetail(error) };
+}
+
 export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: RoutingFailure): void {
   const { status, message } = describeFailure(failure, HOST);
   if (res.headersSent) {

@@ -1,6 +1,8 @@
 // Adapts node's IncomingMessage to the core's RequestView. A class rather than an object literal
 // of closures: one small allocation per request, and the header lookup reads node's own object.
+// Also the two facts about the client's side of a request the proxy needs beyond the core's view.
 import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { RequestView } from "../core/request.js";
 
 export class NodeRequestView implements RequestView {
@@ -34,4 +36,21 @@ export class NodeRequestView implements RequestView {
     const v = this.req.headers[name];
     return typeof v === "string" ? v : v?.[0];
   }
+}
+
+/** Whether the client reached this listener over TLS (the HTTPS listener). */
+export function isEncrypted(req: IncomingMessage): boolean {
+  return (req.socket as TLSSocket).encrypted === true;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" ? value : value?.[0];
+}
+
+/** Origin the client sees (the session host, also when the request came through the tunnel). */
+export function publicOrigin(req: IncomingMessage): string {
+  const forwardedHost = firstValue(req.headers["x-forwarded-host"])?.split(",")[0]?.trim();
+  const forwardedProto = firstValue(req.headers["x-forwarded-proto"])?.split(",")[0]?.trim();
+  const proto = forwardedProto === "https" || forwardedProto === "http" ? forwardedProto : isEncrypted(req) ? "https" : "http";
+  return `${proto}://${forwardedHost || req.headers.host || "localhost"}`;
 }

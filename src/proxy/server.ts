@@ -15,6 +15,7 @@ import { loadOrCreateAdminToken } from "./admin-token.js";
 import { createProxyHandler } from "./proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
 import { watchStoreFile } from "./store-watcher.js";
+import { tunnelConnector, type TunnelConnectorOptions } from "./tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
 export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
@@ -42,6 +43,8 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Detail for LINKUP_DEBUG. */
   debug?: (line: string) => void;
+  /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
+  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
 }
 
 export interface LocalServer {
@@ -171,13 +174,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       closers.push(() => dns.close());
     }
 
+    // cloudflared belongs to this process: it keeps running after the CLI exits and ends with it.
+    const tunnel = tunnelConnector({ stateDir, log, ...options.cloudflared });
+    closers.push(() => tunnel.close());
+
     let adminPort = 0;
-    const status = (): LocalStatus => ({
+    const status = async (): Promise<LocalStatus> => ({
       pid: process.pid,
       version: API_VERSION,
       ports: { proxy: proxy.port, admin: adminPort, https: httpsPort, dns: dnsPort },
       sessions: registry.size,
       started_at: startedAt,
+      tunnel: await tunnel.status(),
     });
     const adminServer = http.createServer(
       createAdminApi({
@@ -186,6 +194,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         token,
         port: () => adminPort,
         status,
+        tunnel,
         onError: (error) => log(`admin API error: ${(error as Error).message}`),
       }),
     );

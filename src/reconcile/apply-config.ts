@@ -1,9 +1,7 @@
 // `apply` end to end for one pass: make sure the sides the config needs are running, plan, write
-// the difference, then refresh the env-file blocks. `apply`, `start` and every `--watch` cycle
-// call this; `--dry-run` stops after the plan (nothing started, nothing written).
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+// the difference, refresh the env-file blocks, then (Cloudflare tunnels only) have the local
+// server run cloudflared and wait until it is connected. `apply`, `start` and every `--watch`
+// cycle call this; `--dry-run` stops after the plan (nothing started, nothing written).
 import type { SessionDeclaration } from "../core/config.js";
 import { applyPlan, type ApplyOutcome } from "./apply.js";
 import type { Placement } from "./clients/session-api.js";
@@ -11,7 +9,9 @@ import type { ReconcileContext } from "./context.js";
 import { personalDeclaration, placementFor } from "./desired.js";
 import { injectEnvFiles, serviceDirectories, type EnvFileChange } from "./env-files.js";
 import { computePlan, type PlanResult } from "./reconcile.js";
+import { storeRunToken } from "./run-tokens.js";
 import { ensureRuntime } from "./runtime.js";
+import { connectTunnel, type TunnelConnection } from "./tunnel-connect.js";
 
 export interface ApplyConfigOptions {
   prune: boolean;
@@ -25,12 +25,18 @@ export interface ApplyConfigOptions {
   report?: (o: ApplyOutcome) => void;
   /** Skip env-file injection (imperative commands that touch one session). */
   skipEnvFiles?: boolean;
+  /** Ask the worker for the tunnel even when its token is stored (`start` refreshes last_started). */
+  refreshTunnel?: boolean;
+  /** Called before waiting for cloudflared to connect, so the CLI can show a spinner. */
+  onTunnelWait?: (what: string) => void | Promise<void>;
 }
 
 export interface ApplyConfigResult {
   plan: PlanResult;
   outcomes: ApplyOutcome[];
   envFiles: EnvFileChange[];
+  /** The Cloudflare tunnel cloudflared connected; null when no session needs one (e.g. the embedded default). */
+  tunnel: TunnelConnection | null;
 }
 
 /** Sides the config's declarations live on. */
@@ -39,13 +45,6 @@ export function configPlacements(ctx: ReconcileContext, personal?: SessionDeclar
   const p = personal ?? personalDeclaration(ctx.loaded.config);
   if (p) decls.push(p);
   return new Set(decls.flatMap((d) => placementFor(d.type)));
-}
-
-/** Stores a Cloudflare tunnel's connector token (0600) for the local daemon to run cloudflared with. */
-export async function storeRunToken(stateDir: string, session: string, token: string): Promise<void> {
-  const dir = join(stateDir, "tunnel-tokens");
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(join(dir, session), token + "\n", { mode: 0o600 });
 }
 
 export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOptions): Promise<ApplyConfigResult> {
@@ -67,7 +66,8 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
     ...(options.only ? { only: options.only } : {}),
     ...(options.personalOnly ? { personalOnly: true } : {}),
   });
-  if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [] };
+  if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [], tunnel: null };
+  const fresh = new Map<string, string>();
   const outcomes = await applyPlan(
     {
       actions: planned.actions,
@@ -76,10 +76,20 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
       identity: ctx.identity,
       prune: options.prune,
       tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
-      onRunToken: (session, token) => storeRunToken(ctx.stateDir, session, token),
+      onRunToken: async (session, token) => {
+        fresh.set(session, token);
+        await storeRunToken(ctx.stateDir, session, token);
+      },
     },
     options.report,
   );
   const envFiles = options.skipEnvFiles ? [] : injectEnvFiles(serviceDirectories(ctx.loaded.config.services, ctx.loaded.baseDir));
-  return { plan: planned, outcomes, envFiles };
+  const tunnel = await connectTunnel(ctx, {
+    outcomes,
+    fresh,
+    ...(planned.personalName ? { prefer: planned.personalName } : {}),
+    ...(options.refreshTunnel ? { refresh: true } : {}),
+    ...(options.onTunnelWait ? { onWait: options.onTunnelWait } : {}),
+  });
+  return { plan: planned, outcomes, envFiles, tunnel };
 }

@@ -1,12 +1,14 @@
 // `linkup health`: what a bug report needs. The state directory and its files, the processes
-// Linkup runs (pid files, alive or not), versions, local DNS, and orphans: processes still
-// alive from a pid file while their server no longer answers. Never prints a token.
+// Linkup runs (pid files, alive or not), versions, local DNS, the cloudflared state, and orphans:
+// processes still alive from a pid file while their server no longer answers. Never prints a token.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "./context.js";
 import { isUp, adminPort, workerUrl } from "./runtime.js";
 import { adminBaseUrl } from "./clients/admin-client.js";
+import { readTunnelStatus } from "./tunnel-connect.js";
+import type { TunnelConnectorStatus } from "../proxy/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
 export interface ProcessInfo {
@@ -23,6 +25,8 @@ export interface HealthReport {
   local_server: { url: string; reachable: boolean; version: string | null; pid: number | null };
   worker: { url: string; embedded: boolean; reachable: boolean; version: string | null };
   local_dns: { installed: boolean; domains: string[] } | null;
+  /** The cloudflared the local server runs; null when the local server does not answer. */
+  tunnel: TunnelConnectorStatus | null;
   processes: ProcessInfo[];
   /** Processes still alive from a pid file while their server does not answer. */
   orphans: ProcessInfo[];
@@ -78,11 +82,12 @@ export async function healthReport(input: {
   const admin = adminBaseUrl(adminPort(input.env));
   const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? DEFAULT_PORTS.worker}`, embedded: true };
   const headers = { "x-linkup-version": API_VERSION };
-  const [adminUp, workerUp, adminVersion, workerVersion] = await Promise.all([
+  const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
     isUp(admin, 2_000),
     isUp(worker.url, 2_000),
     checkVersion(`${admin}/linkup/v1/check`, headers),
     checkVersion(`${worker.url}/linkup/v1/check`, headers),
+    readTunnelStatus(input.stateDir, input.env),
   ]);
   let localDns: HealthReport["local_dns"] = null;
   try {
@@ -107,8 +112,10 @@ export async function healthReport(input: {
     local_server: { url: admin, reachable: adminUp, version: adminVersion, pid: server?.alive ? server.pid : null },
     worker: { url: worker.url, embedded: worker.embedded, reachable: workerUp, version: workerVersion },
     local_dns: localDns,
+    tunnel,
     processes,
-    orphans: processes.filter((p) => p.alive && p.name === "local-server" && !adminUp),
+    // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
+    orphans: processes.filter((p) => p.alive && (p.name === "local-server" || p.name === "cloudflared") && !adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
     config: input.ctx ? { file: input.ctx.loaded.file, identity: input.ctx.identity } : null,
   };

@@ -1,6 +1,7 @@
 // `linkup status [--session S]`: which services of a session are local or remote, and whether
 // each answers (its `health` path and statuses from the config), plus the local server, the
-// worker and the tunnel. All probes run in parallel with a timeout.
+// worker and the tunnel, and the state of the cloudflared the local server runs. All probes run in
+// parallel with a timeout.
 import { API_PREFIX } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual } from "./actual.js";
@@ -11,6 +12,8 @@ import { targetSession } from "./route-services.js";
 import { adminPort } from "./runtime.js";
 import { adminBaseUrl } from "./clients/admin-client.js";
 import { sessionUrls } from "./session-urls.js";
+import { readTunnelStatus } from "./tunnel-connect.js";
+import type { TunnelConnectorStatus } from "../proxy/tunnel-connector.js";
 
 export interface ServiceStatus extends ProbeResult {
   name: string;
@@ -36,6 +39,8 @@ export interface SessionStatus {
   };
   services: ServiceStatus[];
   components: ComponentStatus[];
+  /** The cloudflared the local server runs (one per machine); null when the local server does not answer. */
+  cloudflared: TunnelConnectorStatus | null;
 }
 
 export async function sessionStatus(ctx: ReconcileContext, session: string | undefined, timeoutMs = 2_000): Promise<SessionStatus> {
@@ -69,7 +74,10 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
   ];
   if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
-  const results = await probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs);
+  const [results, cloudflared] = await Promise.all([
+    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
+    readTunnelStatus(ctx.stateDir, ctx.env, timeoutMs),
+  ]);
   return {
     session: {
       name,
@@ -81,5 +89,6 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     },
     services: services.map((s, i) => ({ ...s, ...(s.url ? results[i]! : { status: "error" as const, http_status: null, error: "no URL" }) })),
     components: components.map((c, i) => ({ ...c, ...results[services.length + i]! })),
+    cloudflared,
   };
 }

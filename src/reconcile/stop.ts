@@ -1,5 +1,6 @@
 // `linkup stop`: remove the env-file blocks and end the local-server daemon (and with it the
-// embedded worker). Sessions are kept: the servers persist them, and `start` brings them back.
+// embedded worker and cloudflared). Sessions are kept: the servers persist them, and `start`
+// brings them back.
 import type { LoadedConfig } from "./config-file.js";
 import { removeEnvFiles, serviceDirectories, type EnvFileChange } from "./env-files.js";
 
@@ -7,11 +8,16 @@ export interface StopResult {
   envFiles: EnvFileChange[];
   wasRunning: boolean;
   pid: number | null;
+  /** A cloudflared left running by a local server that died without ending it, now ended. */
+  orphanCloudflaredPid: number | null;
 }
 
 export async function stopLinkup(stateDir: string, loaded: LoadedConfig | undefined): Promise<StopResult> {
   const envFiles = loaded ? removeEnvFiles(serviceDirectories(loaded.config.services, loaded.baseDir)) : [];
   const { stopDaemon } = await import("../proxy/daemon/daemon.js");
   const r = await stopDaemon({ stateDir });
-  return { envFiles, wasRunning: r.wasRunning, pid: r.pid };
+  // A daemon that stopped cleanly has ended cloudflared and removed its pid file already.
+  const { stopOrphanCloudflared } = await import("../proxy/cloudflared/cloudflared-orphan.js");
+  const orphan = await stopOrphanCloudflared(stateDir);
+  return { envFiles, wasRunning: r.wasRunning, pid: r.pid, orphanCloudflaredPid: orphan };
 }

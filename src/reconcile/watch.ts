@@ -92,7 +92,7 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
       } while (again);
     })().finally(() => (running = undefined));
   };
-  const debounced = debounce(trigger, options.debounceMs ?? 250, options.maxWaitMs ?? 2_000);
+  const debounced = debounce(trigger, options.debounceMs ?? 200, options.maxWaitMs ?? 2_000);
 
   // Watch the directory, not the files: editors replace files on save and the override may not exist yet.
   const names = new Set(files.map((f) => basename(f)));

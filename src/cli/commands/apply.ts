@@ -60,7 +60,7 @@ export const applyCommand: CommandDef = {
       }
       return EXIT.OK;
     }
-    const { printOutcome } = await import("../output/apply-report.js");
+    const { printOutcome, printTunnel } = await import("../output/apply-report.js");
     const { startSpinner } = await import("../output/spinner.js");
     let spinner: Awaited<ReturnType<typeof startSpinner>> | undefined;
     try {
@@ -74,13 +74,19 @@ export const applyCommand: CommandDef = {
           spinner?.stop();
           if (!json) printOutcome(o, io);
         },
+        onTunnelWait: async (what) => {
+          spinner?.stop();
+          spinner = await startSpinner(io, what);
+        },
       });
+      spinner?.stop();
       if (!json) for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
+      if (!json && r.tunnel) printTunnel(r.tunnel, io);
       const failures = r.outcomes.filter((o) => o.result === "failed");
       if (json)
         io.out(
           JSON.stringify(
-            { sessions: r.outcomes, env_files: r.envFiles, failed: failures.map((f) => f.name) },
+            { sessions: r.outcomes, env_files: r.envFiles, tunnel: r.tunnel, failed: failures.map((f) => f.name) },
             null,
             2,
           ),

@@ -34,6 +34,10 @@ export const healthCommand: CommandDef = {
     io.out(`local server: ${report.local_server.url} reachable ${yes(report.local_server.reachable)}${report.local_server.pid ? `, pid ${report.local_server.pid}` : ""}${report.local_server.version ? `, version ${report.local_server.version}` : ""}`);
     io.out(`worker: ${report.worker.url}${report.worker.embedded ? " (embedded)" : ""} reachable ${yes(report.worker.reachable)}${report.worker.version ? `, version ${report.worker.version}` : ""}`);
     io.out(`local DNS: ${report.local_dns ? (report.local_dns.installed ? `installed for ${report.local_dns.domains.join(", ")}` : "not installed") : "unknown"}`);
+    if (report.tunnel && report.tunnel.state !== "stopped") {
+      const { cloudflaredLine } = await import("../output/cloudflared-line.js");
+      io.out(cloudflaredLine(report.tunnel, io));
+    }
     for (const p of report.processes) io.out(`process ${p.name}: pid ${p.pid ?? "?"} ${p.alive ? c.green("alive") : c.dim("gone")}`);
     for (const o of report.orphans) io.out(c.yellow(`orphaned: ${o.name} pid ${o.pid} is alive but its server does not answer (kill ${o.pid})`));
     for (const f of report.stale_pid_files) io.out(c.dim(`stale pid file: ${f}`));

@@ -28,7 +28,12 @@ export const startCommand: CommandDef = {
         dryRun: false,
         personal,
         personalOnly: true,
+        refreshTunnel: true,
         onStart: async (what) => {
+          spinner = await startSpinner(io, what);
+        },
+        onTunnelWait: async (what) => {
+          spinner?.stop();
           spinner = await startSpinner(io, what);
         },
       });
@@ -39,11 +44,12 @@ export const startCommand: CommandDef = {
     const name = r.plan.personalName!;
     const urls = sessionUrls(name, ctx.loaded.config.domains);
     if (opts.json) {
-      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, env_files: r.envFiles }, null, 2));
+      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel: r.tunnel, env_files: r.envFiles }, null, 2));
     } else {
-      const { printOutcome } = await import("../output/apply-report.js");
+      const { printOutcome, printTunnel } = await import("../output/apply-report.js");
       const { renderTable } = await import("../output/table.js");
       if (outcome) printOutcome(outcome, io);
+      if (r.tunnel) printTunnel(r.tunnel, io);
       for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
       io.out(renderTable(["SESSION", "TYPE", "URLS"], [[name, personal.type, urls.join("\n")]]));
     }

@@ -34,6 +34,10 @@ export const statusCommand: CommandDef = {
         ],
       ),
     );
+    const { cloudflaredLine } = await import("../output/cloudflared-line.js");
+    // Only where it matters: this session has a Cloudflare tunnel, or a cloudflared is running.
+    if (s.cloudflared && (s.cloudflared.state !== "stopped" || s.session.tunnel_url?.startsWith("https:")))
+      io.out(cloudflaredLine(s.cloudflared, io));
     return EXIT.OK;
   },
 };

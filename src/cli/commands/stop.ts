@@ -1,4 +1,5 @@
-// `linkup stop`: end the local server (and the embedded worker), remove the env-file blocks.
+// `linkup stop`: end the local server (and the embedded worker and cloudflared), remove the
+// env-file blocks.
 // Sessions stay stored; `linkup start` brings them back.
 import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
@@ -20,10 +21,11 @@ export const stopCommand: CommandDef = {
       configProblem = (e as Error).message.split("\n")[0];
     }
     const r = await stopLinkup(stateDir(io.env as NodeJS.ProcessEnv), loaded);
-    if (opts.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, env_files: r.envFiles }, null, 2));
+    if (opts.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, orphan_cloudflared_pid: r.orphanCloudflaredPid, env_files: r.envFiles }, null, 2));
     else {
       if (configProblem) io.err(io.color.yellow(`warning: env files left as they are (${configProblem})`));
       for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
+      if (r.orphanCloudflaredPid !== null) io.out(`ended cloudflared pid ${r.orphanCloudflaredPid} left running by an earlier local server`);
       io.out(r.wasRunning ? `Stopped linkup (local server pid ${r.pid})` : "Stopped linkup (the local server was not running)");
     }
     return EXIT.OK;

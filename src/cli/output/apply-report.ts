@@ -1,5 +1,7 @@
-// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name.
+// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
+// and the Cloudflare tunnel cloudflared connected.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
+import type { TunnelConnection } from "../../reconcile/tunnel-connect.js";
 import type { CliIo } from "../io.js";
 
 export function outcomeLine(o: ApplyOutcome, io: CliIo): string {
@@ -22,4 +24,10 @@ export function outcomeLine(o: ApplyOutcome, io: CliIo): string {
 export function printOutcome(o: ApplyOutcome, io: CliIo): void {
   if (o.result === "failed") io.err(outcomeLine(o, io));
   else io.out(outcomeLine(o, io));
+}
+
+export function printTunnel(t: TunnelConnection, io: CliIo): void {
+  io.out(`tunnel/${t.session} ${io.color.green("connected")} ${t.hostname} (cloudflared pid ${t.pid ?? "?"}, log ${t.log_file})`);
+  if (t.not_connected.length > 0)
+    io.err(io.color.yellow(`note: one cloudflared per machine; not connected: ${t.not_connected.join(", ")}`));
 }

@@ -99,7 +99,7 @@ function processExists(pid: number): boolean {
 }
 
 /** The process's command line, or null if the OS will not tell us. */
-function commandLine(pid: number): string | null {
+export function commandLine(pid: number): string | null {
   if (process.platform === "linux") {
     try {
       // NUL-separated argv; empty for a zombie, which is no longer running anything.

@@ -1,0 +1,26 @@
+// "Does this hostname resolve yet?" for the tunnel readiness wait: the system resolver
+// (node:dns lookup, as the browser would), except for names listed in the test-only
+// LINKUP_TEST_RESOLVE_HOSTS (comma-separated; `*.zone.test` matches any subdomain), which count
+// as resolving. Tests need it because a stand-in Cloudflare's tunnel zone is not in real DNS.
+import { lookup } from "node:dns/promises";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export type HostResolver = (hostname: string) => Promise<boolean>;
+
+export function hostResolver(env: Env): HostResolver {
+  const listed = (env.LINKUP_TEST_RESOLVE_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  return async (hostname) => {
+    const h = hostname.toLowerCase();
+    if (listed.some((l) => l === h || (l.startsWith("*.") && h.endsWith(l.slice(1))))) return true;
+    try {
+      await lookup(hostname);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
