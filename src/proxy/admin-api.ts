@@ -105,6 +105,19 @@ function readBody(req: IncomingMessage): Promise<BodyResult> {
   });
 }
 
+type JsonResult = { ok: true; value: unknown } | { ok: false; status: number; code: string; message: string };
+
+/** The body parsed as JSON, or the 400/413 answer to give. */
+async function readJsonBody(req: IncomingMessage): Promise<JsonResult> {
+  const raw = await readBody(req);
+  if (!raw.ok) return raw;
+  try {
+    return { ok: true, value: JSON.parse(raw.text) };
+  } catch (error) {
+    return { ok: false, status: 400, code: "invalid-json", message: `request body is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
 export function createAdminApi(options: AdminApiOptions): Handler {
   const { store, registry, token } = options;
 
@@ -129,14 +142,9 @@ export function createAdminApi(options: AdminApiOptions): Handler {
   async function putSession(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const pre = parsePreconditions(req.headers["if-match"], req.headers["if-none-match"]);
     if (!pre.ok) return sendError(res, 400, pre.code, pre.message);
-    const raw = await readBody(req);
-    if (!raw.ok) return sendError(res, raw.status, raw.code, raw.message);
-    let input: unknown;
-    try {
-      input = JSON.parse(raw.text);
-    } catch (error) {
-      return sendError(res, 400, "invalid-json", `request body is not valid JSON: ${(error as Error).message}`);
-    }
+    const parsedBody = await readJsonBody(req);
+    if (!parsedBody.ok) return sendError(res, parsedBody.status, parsedBody.code, parsedBody.message);
+    const input = parsedBody.value;
     const parsed = parsePutBody(name, input);
     if (!parsed.ok) return sendError(res, 400, "invalid-session", parsed.message);
     const hash = await specHash(parsed.body.spec);
@@ -167,14 +175,9 @@ export function createAdminApi(options: AdminApiOptions): Handler {
   }
 
   async function putTunnel(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    if (!raw.ok) return sendError(res, raw.status, raw.code, raw.message);
-    let input: unknown;
-    try {
-      input = JSON.parse(raw.text);
-    } catch (error) {
-      return sendError(res, 400, "invalid-json", `request body is not valid JSON: ${(error as Error).message}`);
-    }
+    const parsedBody = await readJsonBody(req);
+    if (!parsedBody.ok) return sendError(res, parsedBody.status, parsedBody.code, parsedBody.message);
+    const input = parsedBody.value;
     const body = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
     const { run_token, hostname, session } = body;
     if (typeof run_token !== "string" || run_token.length === 0 || run_token.length > 8192)

@@ -10,6 +10,7 @@ import { adminBaseUrl } from "./clients/admin-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../proxy/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
+import { processExists } from "../proxy/daemon/daemon.js";
 
 export interface ProcessInfo {
   name: string;
@@ -35,15 +36,6 @@ export interface HealthReport {
   config: { file: string; identity: string } | null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function pidFiles(dir: string): ProcessInfo[] {
   let names: string[] = [];
   try {
@@ -59,7 +51,7 @@ function pidFiles(dir: string): ProcessInfo[] {
     } catch {
       pid = null;
     }
-    return { name: f.slice(0, -4), pid_file: join(dir, f), pid, alive: pid !== null && alive(pid) };
+    return { name: f.slice(0, -4), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
   });
 }
 

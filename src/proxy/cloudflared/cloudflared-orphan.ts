@@ -4,17 +4,8 @@
 // runner (a pid may have been reused by an unrelated process since), and remove the pid file.
 import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { commandLine } from "../daemon/daemon.js";
+import { commandLine, processExists } from "../daemon/daemon.js";
 import { cloudflaredFiles } from "./cloudflared.js";
-
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -26,7 +17,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** Exited, or a zombie (empty command line) waiting for a parent that is not ours to reap it. */
 function running(pid: number): boolean {
-  return exists(pid) && commandLine(pid) !== "";
+  return processExists(pid) && commandLine(pid) !== "";
 }
 
 async function gone(pid: number, timeoutMs: number): Promise<boolean> {
@@ -48,7 +39,7 @@ export async function stopOrphanCloudflared(stateDir: string): Promise<number | 
     return null;
   }
   let ended: number | null = null;
-  if (Number.isInteger(pid) && pid > 0 && exists(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && processExists(pid)) {
     const cmd = commandLine(pid);
     if (cmd !== null && cmd.includes("cloudflared") && cmd.includes("tunnel")) {
       signal(pid, "SIGTERM");

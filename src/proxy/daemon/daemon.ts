@@ -88,7 +88,8 @@ function readPidFile(pidPath: string): PidFile | null {
   return { pid, entry: second?.trim() ? second.trim() : null };
 }
 
-function processExists(pid: number): boolean {
+/** True when a process with this pid exists and is ours to signal. */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
