@@ -63,8 +63,9 @@ export function renderMarkdown(r) {
         fmt(p[id].p99_ms, 2),
         fmt(p[id].mb_per_s),
         p.nginx ? `${fmt(p[id].mb_per_s / p.nginx.mb_per_s, 2)}×` : "–",
+        fmt(p[id].stream_cpu_ms, 1),
       ]);
-    out.push(table(["1 KiB responses", "req/s (32 conn.)", "vs nginx", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "vs nginx"], rows));
+    out.push(table(["1 KiB responses", "req/s (32 conn.)", "vs nginx", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "vs nginx", "CPU ms / 10 MiB"], rows));
     if (r.proxy.nginxMissing) out.push("", `nginx column skipped: ${r.proxy.nginxMissing}`);
   } else out.push(notMeasured(r, "proxy"));
   out.push("");

@@ -1,5 +1,5 @@
-// Throughput of one streamed 10 MiB body, downloaded `repeat` times over a keep-alive connection:
-// bytes received / wall time, in MB/s (10^6 bytes per second).
+// Throughput of one streamed 10 MiB body, downloaded `repeat` times (after one warm-up download)
+// over a keep-alive connection: bytes received / wall time, in MB/s (10^6 bytes per second).
 import { Agent, request } from "node:http";
 
 function download(url, headers, agent) {

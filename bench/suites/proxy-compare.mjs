@@ -17,6 +17,7 @@ import { streamThroughput } from "../lib/stream.mjs";
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const SESSION = "bench";
 const DOMAIN = "bench.test";
+const STREAM_REPEAT = 8;
 
 export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
   const dir = mkdtempSync(join(tmpdir(), "linkup-bench-proxy-"));
@@ -74,7 +75,11 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
     for (let round = 1; round <= rounds; round++)
       for (const t of targets) {
         log(`  10 MiB stream round ${round}: ${t.label}`);
-        results[t.id].stream.push(await streamThroughput(`${t.url}/10m`, { headers: t.headers }));
+        const cpuBefore = t.cpuMsOf();
+        const stream = await streamThroughput(`${t.url}/10m`, { headers: t.headers, repeat: STREAM_REPEAT });
+        // The forwarding process's CPU per 10 MiB body: steadier than MB/s on a busy machine.
+        stream.cpu_ms_per_body = Math.round(((t.cpuMsOf() - cpuBefore) / STREAM_REPEAT) * 10) / 10;
+        results[t.id].stream.push(stream);
       }
 
     const best = {};
@@ -91,6 +96,7 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
         p50_ms: lat.p50_ms,
         p99_ms: lat.p99_ms,
         mb_per_s: str.mb_per_s,
+        stream_cpu_ms: Math.min(...r.stream.map((x) => x.cpu_ms_per_body)),
         errors: r.saturation.concat(r.latency).reduce((n, x) => n + x.errors, 0),
       };
     }

@@ -83,10 +83,14 @@ export function createApiService({ copy, gatewayUrl, apiHost }) {
       });
     });
   });
-  server.on("close", () => {
-    agent.destroy();
-    for (const c of wss.clients) c.terminate();
-    wss.close();
-  });
-  return { name: "api", copy, server, log };
+  // Upgraded sockets still hold the HTTP server open, so they are ended before it closes.
+  const close = () =>
+    new Promise((resolve) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      agent.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return { name: "api", copy, server, log, close };
 }

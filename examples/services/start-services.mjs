@@ -50,12 +50,13 @@ export async function startExampleServices(options = {}) {
 
 async function closeAll(started) {
   await Promise.all(
-    started.map(
-      (s) =>
-        new Promise((resolve) => {
-          s.server.close(() => resolve());
-          s.server.closeAllConnections();
-        }),
+    started.map((s) =>
+      s.close
+        ? s.close()
+        : new Promise((resolve) => {
+            s.server.close(() => resolve());
+            s.server.closeAllConnections();
+          }),
     ),
   );
 }

@@ -7,9 +7,11 @@
 //
 // Nothing is buffered: the request body is the IncomingMessage itself (streamed by undici, with
 // its backpressure), response chunks are written as they arrive and undici's parser is paused
-// while the client's socket is full. Response headers arrive raw (name, value, name, value...), so
-// duplicates (Set-Cookie) and their order survive; the core's response delta is computed with a
-// getter over that list and applied in place, without building a header map.
+// while the client's socket is full. Headers travel as flat raw lists (name, value, name, value...)
+// both ways, so duplicates (Set-Cookie) and their order survive: the request's are the client's raw
+// headers with the core's request delta applied; the response's are undici's raw headers, the
+// core's response delta computed with a getter over that list and applied in place. No header map
+// is built on either side.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool, type Dispatcher } from "undici";
 import { responseHeaderDelta, type HeaderDelta } from "../core/headers.js";
@@ -21,8 +23,12 @@ export interface ForwardedRoute {
   service: string;
   /** Upstream URL without the query: named in the 502 text (the query may hold secrets). */
   url: string;
+  /** Upstream path and query (the service's base path, rewrites applied). */
+  path: string;
   cacheable: boolean;
   upstreamOrigin: string | null;
+  /** The core's request header rules for this request (forwarding, trace, hop-by-hop). */
+  requestDelta: HeaderDelta;
 }
 
 /** One upstream origin: its connection pool and the Host its dev server expects. */
@@ -35,8 +41,8 @@ export interface Upstream {
 export interface HttpForwarder {
   /** The upstream for an origin, created on first use and shared by every service on it. */
   upstream(origin: string): Upstream;
-  /** Forwards a request routed to `path` (path and query) on `upstream`; `body` is null when it has none. */
-  forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, path: string, route: ForwardedRoute, body: IncomingMessage | null): void;
+  /** Forwards a routed request to `upstream`; `body` is null when the request has none. */
+  forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, route: ForwardedRoute, body: IncomingMessage | null): void;
   /** Closes every pooled upstream connection. */
   close(): Promise<void>;
 }
@@ -49,9 +55,9 @@ export interface HttpForwarderOptions {
 }
 
 /**
- * Whether the request carries a body, read before the hop-by-hop headers are stripped. GET and
- * HEAD (and anything without Content-Length or Transfer-Encoding) get no body stream: undici then
- * sends the request at once instead of waiting on a stream that only ends.
+ * Whether the request carries a body. GET and HEAD (and anything without Content-Length or
+ * Transfer-Encoding) get no body stream: undici then sends the request at once and can reuse the
+ * connection without waiting on a stream that only ends.
  */
 export function hasRequestBody(req: IncomingMessage): boolean {
   const headers = req.headers;
@@ -77,6 +83,28 @@ function inDelta(delta: HeaderDelta, name: string): boolean {
     if (d.length === name.length && (d === name || name.toLowerCase() === d)) return true;
   }
   return false;
+}
+
+function isHostOrExpect(name: string): boolean {
+  return name.length === 4 ? name.toLowerCase() === "host" : name.length === 6 && name.toLowerCase() === "expect";
+}
+
+/**
+ * The upstream's request headers as a flat list, from the client's raw headers (their casing and
+ * duplicates kept) with the delta applied. Host is the upstream's own; Expect is dropped: node has
+ * already answered `100 Continue` to the client, and undici refuses the header. Connection,
+ * Keep-Alive, Transfer-Encoding and Upgrade (also refused by undici) are hop-by-hop, so the delta
+ * removes them whenever present.
+ */
+function requestHeaders(raw: string[], delta: HeaderDelta, host: string): string[] {
+  const out = ["host", host];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (isHostOrExpect(name) || inDelta(delta, name)) continue;
+    out.push(name, raw[i + 1]!);
+  }
+  for (const [name, value] of delta) if (value !== null) out.push(name, value);
+  return out;
 }
 
 /** Drops every header the delta names (in place, keeping the others' order), then appends the set ones. */
@@ -208,17 +236,14 @@ export function createHttpForwarder(options: HttpForwarderOptions): HttpForwarde
       return upstream;
     },
 
-    forward(req, res, upstream, path, route, body) {
-      const headers = req.headers;
-      headers.host = upstream.host;
-      // Node already answered `100 Continue` to the client; undici refuses the header itself.
-      if (headers.expect !== undefined) delete headers.expect;
+    forward(req, res, upstream, route, body) {
+      const headers = requestHeaders(req.rawHeaders, route.requestDelta, upstream.host);
       const handler = new ForwardHandler(req, res, route, debug);
       const forwarded = res as ForwardedResponse;
       forwarded[HANDLER] = handler;
       forwarded.on("close", onClientClose);
       // Never follows redirects (a Pool has no redirect interceptor): the 3xx goes to the client.
-      upstream.pool.dispatch({ path, method: req.method!, headers, body }, handler);
+      upstream.pool.dispatch({ path: route.path, method: req.method!, headers, body }, handler);
     },
 
     async close() {

@@ -23,8 +23,6 @@ import type { SessionRegistry } from "./session-registry.js";
 /** A routed request: what the forwarder and the upgrade error handler need. */
 interface RouteState extends ForwardedRoute {
   target: CompiledService;
-  /** Upstream path and query (the service's base path, rewrites applied). */
-  path: string;
   /** Set once the upstream accepted a WebSocket upgrade: errors after that only close sockets. */
   upgraded: boolean;
 }
@@ -52,11 +50,12 @@ export interface ProxyHandlerOptions {
   debug?: (line: string) => void;
 }
 
-function applyDelta(headers: IncomingMessage["headers"], delta: HeaderDelta, keepUpgrade: boolean): void {
+/** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
+function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDelta): void {
   for (const [name, value] of delta) {
     if (value !== null) headers[name] = value;
     // An upgrade must reach the upstream with its Connection/Upgrade pair intact.
-    else if (!(keepUpgrade && (name === "connection" || name === "upgrade"))) delete headers[name];
+    else if (name !== "connection" && name !== "upgrade") delete headers[name];
   }
 }
 
@@ -88,22 +87,21 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return u;
   }
 
-  /** Routes the request and rewrites its headers for the upstream, or says why it cannot. */
-  function route(req: IncomingMessage, upgrade: boolean): RouteState | RoutingFailure {
+  /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
+  function route(req: IncomingMessage): RouteState | RoutingFailure {
     const view = new NodeRequestView(req);
     const resolution = resolveSessionSync(view, lookup);
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;
     const service = target.service;
-    const delta = requestHeaderDelta((name) => view.header(name), {
+    const requestDelta = requestHeaderDelta((name) => view.header(name), {
       session: resolution.name,
       host: view.host,
       proto: isEncrypted(req) ? "https" : "http",
       clientIp: req.socket.remoteAddress,
       randomHex: pooledRandomHex,
     });
-    applyDelta(req.headers, delta, upgrade);
     // Only the URL the session names is ever contacted: the target is the service's upstream,
     // the path is what selectTarget computed (never the client's absolute URL or Host).
     return {
@@ -113,6 +111,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       upstreamOrigin: service.upstreamOrigin,
       target: service,
       path: target.url.slice(service.upstreamOrigin!.length) + view.search,
+      requestDelta,
       upgraded: false,
     };
   }
@@ -138,16 +137,15 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     web(req, res) {
-      // Read before routing strips Transfer-Encoding with the other hop-by-hop headers.
-      const body = hasRequestBody(req) ? req : null;
-      const routed = route(req, false);
+      const routed = route(req);
       if ("kind" in routed) return sendFailure(req, res, routed);
-      forwarder.forward(req, res, upstreamFor(routed.target).web, routed.path, routed, body);
+      forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
     },
     upgrade(req: RoutedRequest, socket, head) {
       socket.on("error", () => socket.destroy());
-      const routed = route(req, true);
+      const routed = route(req);
       if ("kind" in routed) return writeSocketFailure(socket, routed);
+      applyUpgradeDelta(req.headers, routed.requestDelta);
       req[ROUTE] = routed;
       req.url = routed.path;
       proxy.ws(req, socket, head, upstreamFor(routed.target).ws);

@@ -1,7 +1,8 @@
 // The planner: desired sessions against actual ones -> one action per session per placement.
 // Pure (no I/O, no clock), so it is unit-tested with literal objects. Appliers are the only code
 // that writes; `diff` and `apply --dry-run` print this plan and stop.
-import { canonicalJson, type SessionSpec } from "../core/session.js";
+import { isDeepStrictEqual } from "node:util";
+import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { Placement } from "./clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
@@ -45,7 +46,8 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
         actions.push({ kind: "create", name: d.name, placement: p, spec: d.spec });
         continue;
       }
-      const changes = specChanges(a.spec, d.spec);
+      // Most sessions are unchanged: one structural comparison settles them before the field walk.
+      const changes = isDeepStrictEqual(a.spec, d.spec) ? [] : specChanges(a.spec, d.spec);
       if (a.managed_by !== options.identity) changes.push({ path: "managed_by", from: a.managed_by, to: options.identity });
       actions.push(
         changes.length === 0
@@ -72,7 +74,7 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
 /** Field-level differences between two specs; lists of named things are matched by name. */
 export function specChanges(from: SessionSpec, to: SessionSpec): FieldChange[] {
   const changes: FieldChange[] = [];
-  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  const same = (a: unknown, b: unknown) => a === b || isDeepStrictEqual(a, b);
   if (from.type !== to.type) changes.push({ path: "type", from: from.type, to: to.type });
 
   const fromSvc = new Map(from.services.map((s) => [s.name, s]));

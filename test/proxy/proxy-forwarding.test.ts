@@ -17,6 +17,10 @@ let upstream: Upstream;
 /** Resolves when the upstream's response to /hang closes: `finished` says whether it completed. */
 let hangClosed: Promise<{ finished: boolean }>;
 let onHangClosed: (v: { finished: boolean }) => void = () => {};
+/** Bytes the upstream has handed to its socket for /flood so far. */
+let floodWritten = 0;
+const FLOOD_SIZE = 64 * 1024 * 1024;
+const FLOOD_CHUNK = Buffer.alloc(64 * 1024, 7);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "linkup-forward-"));
@@ -39,6 +43,20 @@ beforeAll(async () => {
         res.writeHead(200, { "content-type": "text/plain" });
         res.write("first chunk\n");
         return;
+      case "/flood": {
+        // As fast as the proxy accepts it: the client's pace must reach back to this loop.
+        floodWritten = 0;
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(FLOOD_SIZE) });
+        const pump = () => {
+          while (floodWritten < FLOOD_SIZE) {
+            floodWritten += FLOOD_CHUNK.length;
+            if (!res.write(FLOOD_CHUNK)) return void res.once("drain", pump);
+          }
+          res.end();
+        };
+        pump();
+        return;
+      }
       case "/reset-before":
         req.socket.destroy();
         return;
@@ -64,9 +82,13 @@ afterAll(async () => {
 });
 
 /** A raw request to the proxy for the `fwd` session that hands back the live response. */
-function open(path: string, headers: Record<string, string> = {}): { req: http.ClientRequest; response: Promise<http.IncomingMessage> } {
+function open(
+  path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): { req: http.ClientRequest; response: Promise<http.IncomingMessage> } {
   const u = new URL(server.proxyUrl);
-  const req = http.request({ host: u.hostname, port: u.port, path, headers: { host: `fwd.${DOMAIN}`, ...headers }, agent: false });
+  const req = http.request({ host: u.hostname, port: u.port, path, method, headers: { host: `fwd.${DOMAIN}`, ...headers }, agent: false });
   const response = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.on("response", resolve);
     req.on("error", reject);
@@ -95,6 +117,24 @@ describe("response headers", () => {
     expect(res.headers["access-control-allow-origin"]).toBe("*");
   });
 
+  it("passes a slow client's pace back to the upstream instead of buffering the body", async () => {
+    const { req, response } = open("/flood");
+    req.end();
+    const res = await response;
+    res.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    // With the client not reading, only socket buffers fill: the upstream is held back long before the end.
+    expect(floodWritten).toBeLessThan(FLOOD_SIZE / 2);
+    let received = 0;
+    res.on("data", (c: Buffer) => (received += c.length));
+    await new Promise<void>((resolve, reject) => {
+      res.on("end", resolve);
+      res.on("error", reject);
+      res.resume();
+    });
+    expect(received).toBe(FLOOD_SIZE);
+  });
+
   it("answers HEAD with the upstream's headers and no body", async () => {
     const res = await viaProxy(server.proxyUrl, "fwd", "/ok", { method: "HEAD" });
     expect(res.status).toBe(200);
@@ -116,7 +156,7 @@ describe("request headers", () => {
   });
 
   it("handles Expect: 100-continue (node answers the 100; the upstream gets the body without Expect)", async () => {
-    const { req, response } = open("/echo", { expect: "100-continue", "content-type": "text/plain", "content-length": "4" });
+    const { req, response } = open("/echo", { expect: "100-continue", "content-type": "text/plain", "content-length": "4" }, "POST");
     req.on("continue", () => req.end("body"));
     req.flushHeaders();
     const res = await response;
