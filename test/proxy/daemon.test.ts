@@ -6,22 +6,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { daemonPaths, daemonStatus, startDaemon, stopDaemon } from "../../src/proxy/daemon/daemon.js";
+import { daemonPaths, daemonStatus, startDaemon, stopDaemon, processExists as alive } from "../../src/proxy/daemon/daemon.js";
 import { waitForHttp } from "../../src/proxy/daemon/wait-for-http.js";
 
 const entry = resolve(import.meta.dirname, "fixtures/daemon-entry.mjs");
 const name = "local-server";
 let state: string;
 const started = new Set<number>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -9,6 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { cloudflaredSupervisor, findCloudflared, type CloudflaredSupervisor } from "../../src/proxy/cloudflared/cloudflared.js";
 import { LinkupError } from "../../src/core/errors.js";
+import { processExists as alive } from "../../src/proxy/daemon/daemon.js";
 
 const FAKE = fileURLToPath(new URL("../support/fake-cloudflared.mjs", import.meta.url));
 const TOKEN = Buffer.from(JSON.stringify({ a: "acct", t: "6ff42ae2-765d-4adf-8112-31c55c1551ef", s: "c2VjcmV0" })).toString("base64");
@@ -34,15 +35,6 @@ async function freePort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise((r) => s.close(r));
   return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {

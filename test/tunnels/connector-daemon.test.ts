@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
 import { startLocalServer, type LocalServer } from "../../src/proxy/server.js";
 import type { TunnelConnectorStatus } from "../../src/proxy/tunnel-connector.js";
+import { processExists as alive } from "../../src/proxy/daemon/daemon.js";
 
 const FAKE = fileURLToPath(new URL("../support/fake-cloudflared.mjs", import.meta.url));
 const runToken = (tunnelId: string) => Buffer.from(JSON.stringify({ a: "acct", t: tunnelId, s: "c2VjcmV0" })).toString("base64");
@@ -60,15 +61,6 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
     last = await read();
   }
   return last;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("tunnel connector in the local server", () => {
