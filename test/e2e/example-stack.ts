@@ -97,7 +97,7 @@ export async function startExampleStack(): Promise<ExampleStack> {
       proxyUrl,
       configFile,
       personal,
-      requests: (copy, service) => services.find((s: any) => s.copy === copy && s.name === service)!.log.list() as LoggedRequest[],
+      requests: (copy, service) => (services.find((s: any) => s.copy === copy && s.name === service) as any).log.list() as LoggedRequest[],
       linkup: (args) => runLinkup(args, env),
       close,
     };

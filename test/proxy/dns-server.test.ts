@@ -2,7 +2,10 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import dnsPacket from "dns-packet";
-import type { DecodedPacket, Packet, RecordType } from "dns-packet";
+import type { DecodedPacket as PacketWithoutRcode, Packet, RecordType } from "dns-packet";
+
+/** dns-packet decodes the response code, but its types leave it out. */
+type DecodedPacket = PacketWithoutRcode & { rcode?: string };
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDnsServer, type DnsServer } from "../../src/proxy/dns/dns-server.js";
 
@@ -60,7 +63,7 @@ function tcpExchange(frames: Buffer[], expected: number): Promise<DecodedPacket[
       reject(new Error("TCP timeout"));
     });
     socket.on("error", reject);
-    socket.on("data", (chunk) => {
+    socket.on("data", (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
         const length = pending.readUInt16BE(0);
@@ -154,7 +157,7 @@ describe("UDP", () => {
     const garbage = Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff]);
     const formerr = await udpExchange(garbage);
     expect(formerr).not.toBeNull();
-    const decoded = dnsPacket.decode(formerr!);
+    const decoded: DecodedPacket = dnsPacket.decode(formerr!);
     expect(decoded.id).toBe(0x1234);
     expect(decoded.rcode).toBe("FORMERR");
 
@@ -168,7 +171,7 @@ describe("UDP", () => {
 
   it("answers FORMERR to a query with no question", async () => {
     const reply = await udpExchange(dnsPacket.encode({ type: "query", id: 7, questions: [] }));
-    expect(dnsPacket.decode(reply!).rcode).toBe("FORMERR");
+    expect((dnsPacket.decode(reply!) as DecodedPacket).rcode).toBe("FORMERR");
   });
 });
 
@@ -197,7 +200,7 @@ describe("TCP", () => {
         reject(new Error("timeout"));
       });
       socket.on("error", reject);
-      socket.on("data", (chunk) => {
+      socket.on("data", (chunk: Buffer) => {
         socket.destroy();
         resolve(dnsPacket.decode(chunk.subarray(2)));
       });

@@ -304,7 +304,7 @@ export async function startCloudflareStandin(options: StandinOptions): Promise<C
   on("PUT", `${A}/workers/scripts/:name`, async ({ params, req, raw }) => {
     const type = req.headers["content-type"] ?? "";
     if (!type.startsWith("multipart/form-data")) fail(400, 10021, "script upload must be multipart/form-data");
-    const form = await new Request("http://x/", { method: "PUT", headers: { "content-type": type }, body: raw }).formData();
+    const form = await new Request("http://x/", { method: "PUT", headers: { "content-type": type }, body: new Uint8Array(raw) }).formData();
     const metaPart = form.get("metadata");
     if (metaPart === null) fail(400, 10021, "missing metadata part");
     const meta = JSON.parse(typeof metaPart === "string" ? metaPart : await (metaPart as Blob).text()) as Script["metadata"] & { keep_bindings?: string[] };
@@ -401,7 +401,8 @@ export async function startCloudflareStandin(options: StandinOptions): Promise<C
     if (!Array.isArray(b.rules)) fail(400, 20021, "rules must be an array");
     const rules = (b.rules as unknown[]).map((r, i) => {
       if (!isObject(r) || r.action !== "set_cache_settings" || typeof r.expression !== "string") fail(400, 20021, `rules[${i}] must have action set_cache_settings and an expression`);
-      return { ...(r as unknown as Rule), id: typeof r.id === "string" ? r.id : randomBytes(16).toString("hex") };
+      const id = (r as { id?: unknown }).id;
+      return { ...(r as unknown as Rule), id: typeof id === "string" ? id : randomBytes(16).toString("hex") };
     });
     const prev = state.rulesets.get(z.id);
     const rs = { id: prev?.id ?? randomBytes(16).toString("hex"), kind: "zone", name: "default", phase: "http_request_cache_settings", rules };
