@@ -4,27 +4,32 @@ import { Command, CommanderError, Option } from "commander";
 import { createRequire } from "node:module";
 import { LinkupError } from "../core/errors.js";
 import type { CommandDef } from "./command.js";
-import { commands } from "./commands/index.js";
+import { commands, groupDescriptions } from "./commands/index.js";
 import { EXIT } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
-export function buildProgram(defs: CommandDef[], io: CliIo, setExit: (code: number) => void): Command {
+export function buildProgram(
+  defs: CommandDef[],
+  io: CliIo,
+  setExit: (code: number) => void,
+  groups: Record<string, string> = groupDescriptions,
+): Command {
   const program = new Command("linkup")
     .description("Run only the services you change; Linkup routes the rest to shared deployed copies.")
     .version(pkg.version, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  const groups = new Map<string, Command>();
+  const groupCommands = new Map<string, Command>();
   for (const def of defs) {
     const words = def.name.split(" ");
     let parent = program;
     for (const word of words.slice(0, -1)) {
-      let group = groups.get(word);
+      let group = groupCommands.get(word);
       if (!group) {
-        group = parent.command(word).description(`${word} commands`).exitOverride();
-        groups.set(word, group);
+        group = parent.command(word).description(groups[word] ?? `${word} commands`).exitOverride();
+        groupCommands.set(word, group);
       }
       parent = group;
     }

@@ -38,3 +38,10 @@ export const commands: CommandDef[] = [
   infraDestroyCommand,
   completionCommand,
 ];
+
+/** Help text of the command groups (`linkup sessions`, `linkup local-dns`, `linkup infra`). */
+export const groupDescriptions: Record<string, string> = {
+  sessions: "list, create and delete sessions by hand (outside linkup.yaml)",
+  "local-dns": "resolve your domains to this machine and trust a local CA (HTTPS without the internet)",
+  infra: "put the Linkup worker on your own Cloudflare account, or remove it",
+};
