@@ -1,6 +1,6 @@
 // Renders a plan the way `kubectl diff` does: a unified diff of each changed session's spec as
 // YAML (live -> desired), coloured when allowed, then a one-line summary. The JSON form carries
-// the same information for machines (`diff --output json`, documented in docs/readme/cli.md).
+// the same information for machines (`diff --output json`, documented in the README's CLI section).
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import type { SessionSpec } from "../core/session.js";
