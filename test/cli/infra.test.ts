@@ -43,17 +43,28 @@ describe("linkup infra (CLI)", () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   }, 120_000);
 
-  it("deploy creates everything and shows the worker token once; a second deploy changes nothing", async () => {
-    const first = await cli(["deploy"]);
+  it("without a terminal to ask on, deploy refuses to change anything unless --yes is given", async () => {
+    const r = await cli(["deploy"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("there is no terminal to ask on");
+    expect(r.stderr).toContain("--yes");
+    expect(cf.writes()).toEqual([]);
+  }, 120_000);
+
+  it("deploy --yes creates everything and shows the worker token once; a second deploy changes nothing", async () => {
+    const first = await cli(["deploy", "--yes"]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/worker_url: https:\/\//);
-    expect(first.stdout).toMatch(/worker_token \(shown once, store it now\): \S+/);
+    expect(first.stdout).toMatch(/Deployed linkup-worker-a-test-b-test: https:\/\//);
+    const token = /New worker token \(shown only now[^)]*\): (\S+)/.exec(first.stdout)?.[1];
+    expect(token).toBeTruthy();
+    expect(first.stdout.split(token!).length - 1).toBe(1);
     const writes = cf.writes().length;
     expect(writes).toBeGreaterThan(0);
 
     const second = await cli(["deploy"]);
     expect(second.code).toBe(0);
-    expect(second.stdout).not.toContain("worker_token");
+    expect(second.stdout).toContain("Nothing to do");
+    expect(second.stdout).not.toContain("New worker token");
     expect(second.stdout).toMatch(/0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
     expect(cf.writes().length).toBe(writes);
     expect(first.stdout + first.stderr + second.stdout + second.stderr).not.toContain(TOKEN);

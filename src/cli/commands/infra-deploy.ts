@@ -9,10 +9,8 @@ export const infraDeployCommand: CommandDef = {
   options: INFRA_OPTIONS,
   async run(_args, opts, io) {
     const { infraDeploy } = await import("../../reconcile/infra/deploy.js");
+    // infraDeploy prints the plan, the worker URL and (once, when it creates it) the worker token.
     const r = await infraDeploy(infraOptions(opts, io));
-    if (r.applied || !opts.dryRun) io.out(`worker_url: ${r.workerUrl}`);
-    // Shown once, because it cannot be read back later; it is the user's to store.
-    if (r.workerToken) io.out(`worker_token (shown once, store it now): ${r.workerToken}`);
-    return EXIT.OK;
+    return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
 };

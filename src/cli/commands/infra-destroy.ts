@@ -9,7 +9,7 @@ export const infraDestroyCommand: CommandDef = {
   options: INFRA_OPTIONS,
   async run(_args, opts, io) {
     const { infraDestroy } = await import("../../reconcile/infra/destroy.js");
-    await infraDestroy(infraOptions(opts, io));
-    return EXIT.OK;
+    const r = await infraDestroy(infraOptions(opts, io));
+    return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
 };

@@ -45,6 +45,10 @@ export async function infraDeploy(opts: InfraDeployOptions): Promise<InfraDeploy
     say(`Nothing to do; the worker is at ${workerUrl}.`);
     return { actions, applied: true, workerUrl };
   }
+  if (opts.confirm && !(await opts.confirm())) {
+    say("Cancelled: nothing was changed.");
+    return { actions, applied: false, workerUrl };
+  }
   const result = await applyInfra(client, ctx, actions, actual, bundle, (a) => say(`  done: ${a.op} ${a.kind} ${a.key}`));
   say(`Deployed ${ctx.names.script}: ${workerUrl} (and routes on ${ctx.zones.map((z) => z.name).join(", ")}).`);
   if (result.workerToken) {

@@ -29,6 +29,10 @@ export async function infraDestroy(opts: InfraOptions): Promise<InfraDestroyResu
     say("Nothing to remove.");
     return { actions, applied: true };
   }
+  if (opts.confirm && !(await opts.confirm())) {
+    say("Cancelled: nothing was changed.");
+    return { actions, applied: false };
+  }
   await applyInfra(client, ctx, actions, actual, undefined, (a) => say(`  done: ${a.op} ${a.kind} ${a.key}`));
   say("Removed.");
   return { actions, applied: true };

@@ -179,6 +179,11 @@ export interface InfraOptions {
   apiToken: string;
   apiBase?: string;
   dryRun?: boolean;
+  /**
+   * Asked after the plan is printed, when something would change (not for --dry-run). Answering
+   * false changes nothing. Absent: apply without asking (the caller already has consent).
+   */
+  confirm?: () => Promise<boolean>;
   out: { write(chunk: string): unknown };
   fetch?: typeof fetch;
 }
