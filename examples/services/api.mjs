@@ -4,7 +4,7 @@
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { WebSocketServer } from "ws";
 import { createRequestLog, requestInfo, sessionFromTracestate, REQUEST_LOG_PATH } from "./request-info.mjs";
-import { sendJson, sendText } from "./respond.mjs";
+import { sendJson, handleCommon } from "./respond.mjs";
 
 const AUTH_TIMEOUT_MS = 5_000;
 
@@ -45,10 +45,8 @@ export function createApiService({ copy, gatewayUrl, apiHost }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const cors = { "access-control-allow-origin": "*" };
   const server = createServer(async (req, res) => {
-    if (req.url === "/healthz") return sendText(res, 200, "ok\n");
-    if (req.url === REQUEST_LOG_PATH) return sendJson(res, 200, { requests: log.list() });
-    const info = requestInfo(req);
-    log.record(info);
+    const info = handleCommon(req, res, log, requestInfo, REQUEST_LOG_PATH);
+    if (!info) return;
     const auth = await callAuth({ gatewayUrl, apiHost, agent }, "/auth/check", req.headers);
     sendJson(
       res,

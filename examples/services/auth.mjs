@@ -3,16 +3,14 @@
 // call by the `tracestate` header the api passed on.
 import { createServer } from "node:http";
 import { createRequestLog, requestInfo, REQUEST_LOG_PATH } from "./request-info.mjs";
-import { sendJson, sendText } from "./respond.mjs";
+import { sendJson, handleCommon } from "./respond.mjs";
 
 /** @param {{ copy: "local" | "remote" }} options */
 export function createAuthService({ copy }) {
   const log = createRequestLog();
   const server = createServer((req, res) => {
-    if (req.url === "/healthz") return sendText(res, 200, "ok\n");
-    if (req.url === REQUEST_LOG_PATH) return sendJson(res, 200, { requests: log.list() });
-    const info = requestInfo(req);
-    log.record(info);
+    const info = handleCommon(req, res, log, requestInfo, REQUEST_LOG_PATH);
+    if (!info) return;
     sendJson(res, 200, {
       message: `auth (${copy} copy) for session ${info.session ?? "(none)"}`,
       service: "auth",

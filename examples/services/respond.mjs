@@ -15,3 +15,21 @@ export function sendText(res, status, text, contentType = "text/plain; charset=u
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
+
+/**
+ * What every example service answers the same way: `/healthz` and the request log. Returns the
+ * request's info (already logged) when the service should answer it, or null when it was answered.
+ */
+export function handleCommon(req, res, log, requestInfo, logPath) {
+  if (req.url === "/healthz") {
+    sendText(res, 200, "ok\n");
+    return null;
+  }
+  if (req.url === logPath) {
+    sendJson(res, 200, { requests: log.list() });
+    return null;
+  }
+  const info = requestInfo(req);
+  log.record(info);
+  return info;
+}

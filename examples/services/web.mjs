@@ -4,7 +4,7 @@
 // reaches through a URL override with a base path.
 import { createServer } from "node:http";
 import { createRequestLog, requestInfo, REQUEST_LOG_PATH } from "./request-info.mjs";
-import { sendJson, sendText } from "./respond.mjs";
+import { sendText, handleCommon } from "./respond.mjs";
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -59,10 +59,8 @@ function renderPage({ title, copy, session, preview }) {
 export function createWebService({ copy }) {
   const log = createRequestLog();
   const server = createServer((req, res) => {
-    if (req.url === "/healthz") return sendText(res, 200, "ok\n");
-    if (req.url === REQUEST_LOG_PATH) return sendJson(res, 200, { requests: log.list() });
-    const info = requestInfo(req);
-    log.record(info);
+    const info = handleCommon(req, res, log, requestInfo, REQUEST_LOG_PATH);
+    if (!info) return;
     if (req.url === "/favicon.ico") return sendText(res, 204, "");
     const preview = /^\/previews\/([a-z0-9-]+)/.exec(req.url ?? "")?.[1];
     const title = preview ? `web (${copy} copy, preview build ${preview})` : `web (${copy} copy)`;
