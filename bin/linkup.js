@@ -7,5 +7,5 @@ import v8 from "node:v8";
 // makes a handful of requests, so the baseline compiler alone is the faster choice.
 v8.setFlagsFromString("--liftoff-only");
 
-const { main } = await import("../dist/cli/main.js");
+const { main } = await import("../dist/cli/main.bundle.js");
 process.exitCode = await main(process.argv.slice(2));

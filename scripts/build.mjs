@@ -4,7 +4,7 @@
 // regenerate linkup.schema.json from src/core/config-schema.ts.
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
@@ -43,6 +43,41 @@ async function buildValidator() {
   writeFileSync(join(root, "dist/reconcile/config-validator.js"), imports + code);
 }
 
+// `linkup --help` must start fast: the entry and every command definition (src/cli) are bundled
+// into one module (each small ESM file costs a few ms to load). Imports of anything outside
+// src/cli stay separate files in dist/, rewritten to be relative to the bundle, so a command still
+// loads only its own handler.
+async function buildCliEntry() {
+  const outfile = join(root, "dist/cli/main.bundle.js");
+  await esbuild.build({
+    entryPoints: [join(root, "src/cli/main.ts")],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "error",
+    plugins: [
+      {
+        name: "lazy-imports-stay-in-dist",
+        setup(build) {
+          build.onResolve({ filter: /^\.\.?\// }, (args) => {
+            const source = resolve(args.resolveDir, args.path);
+            // Static imports inside src/cli are bundled. Everything else (lazy handlers, and core
+            // modules such as errors.js) is loaded from dist/ as one shared instance, so the error
+            // classes main.ts checks with instanceof are the ones the handlers throw.
+            if (args.kind !== "dynamic-import" && source.startsWith(join(root, "src/cli") + "/")) return undefined;
+            const compiled = source.replace(join(root, "src"), join(root, "dist"));
+            const path = relative(dirname(outfile), compiled);
+            return { path: path.startsWith(".") ? path : `./${path}`, external: true };
+          });
+        },
+      },
+    ],
+  });
+}
+
 await buildSchema();
 if (!schemaOnly) {
   // tsc emits even when types are wrong; type errors fail `npm run typecheck` (part of `npm test`),
@@ -50,6 +85,7 @@ if (!schemaOnly) {
   const tsc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });
   if (tsc.status !== 0) console.error("build: tsc reported type errors (emitted anyway; `npm run typecheck` fails on them)");
   await buildValidator();
+  await buildCliEntry();
   mkdirSync(join(root, "dist/worker"), { recursive: true });
   await esbuild.build({
     entryPoints: [join(root, "src/worker/index.ts")],

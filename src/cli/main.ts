@@ -1,14 +1,13 @@
 // The `linkup` entry point: builds the commander program from the command definitions and turns
 // every error into one line and an exit code, in this one place.
 import { Command, CommanderError, Option } from "commander";
-import { createRequire } from "node:module";
 import { LinkupError } from "../core/errors.js";
 import type { CommandDef } from "./command.js";
 import { commands, groupDescriptions } from "./commands/index.js";
 import { EXIT } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
+import { CLI_VERSION } from "./version.js";
 
-const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 export function buildProgram(
   defs: CommandDef[],
@@ -18,7 +17,7 @@ export function buildProgram(
 ): Command {
   const program = new Command("linkup")
     .description("Run only the services you change; Linkup routes the rest to shared deployed copies.")
-    .version(pkg.version, "-v, --version")
+    .version(CLI_VERSION, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const groupCommands = new Map<string, Command>();

@@ -1,7 +1,7 @@
 // `linkup health [--json]`: state directory, processes and pids, versions, local DNS, orphans.
-import { createRequire } from "node:module";
 import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { CLI_VERSION } from "../version.js";
 
 export const healthCommand: CommandDef = {
   name: "health",
@@ -12,7 +12,6 @@ export const healthCommand: CommandDef = {
     const { loadConfig } = await import("../../reconcile/config-file.js");
     const { contextFor } = await import("../../reconcile/context.js");
     const { healthReport } = await import("../../reconcile/health-report.js");
-    const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
     // Health is for when things are broken: a missing or invalid config is reported, not fatal.
     let ctx;
     let configError: string | null = null;
@@ -21,7 +20,7 @@ export const healthCommand: CommandDef = {
     } catch (e) {
       configError = (e as Error).message.split("\n")[0] ?? "config error";
     }
-    const report = await healthReport({ stateDir: stateDir(io.env as NodeJS.ProcessEnv), env: io.env, cliVersion: pkg.version, ...(ctx ? { ctx } : {}) });
+    const report = await healthReport({ stateDir: stateDir(io.env as NodeJS.ProcessEnv), env: io.env, cliVersion: CLI_VERSION, ...(ctx ? { ctx } : {}) });
     if (opts.json) {
       io.out(JSON.stringify({ ...report, config_error: configError }, null, 2));
       return EXIT.OK;
