@@ -4,6 +4,9 @@
 
 export type HeaderGetter = (lowercaseName: string) => string | undefined;
 
+/** Header by which the worker tells the local server which service it picked (the local hop skips routing). */
+export const DESTINATION_HEADER = "linkup-destination";
+
 /** [name, value] sets the header; [name, null] removes it. Names are lowercase. */
 export type HeaderDelta = [string, string | null][];
 
@@ -75,8 +78,8 @@ export function requestHeaderDelta(get: HeaderGetter, ctx: RequestHeaderContext)
     const xff = get("x-forwarded-for");
     delta.push(["x-forwarded-for", xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp]);
   }
-  if (ctx.destination !== undefined) delta.push(["linkup-destination", ctx.destination]);
-  else if (get("linkup-destination") !== undefined) delta.push(["linkup-destination", null]);
+  if (ctx.destination !== undefined) delta.push([DESTINATION_HEADER, ctx.destination]);
+  else if (get(DESTINATION_HEADER) !== undefined) delta.push([DESTINATION_HEADER, null]);
   return delta;
 }
 

@@ -1,6 +1,7 @@
 // Target selection. A session record is compiled once per version (regexes, parsed upstream
 // URLs, domains sorted longest first) so a request costs a few string compares and the
 // route regexes only, never a compilation.
+import { DESTINATION_HEADER } from "./headers.js";
 import { compileRegex } from "./regex.js";
 import { hostnameOf, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
@@ -9,8 +10,6 @@ import type { SessionRecord } from "./session.js";
 /** Which host is routing: the edge worker sends `local` services through the tunnel; the local server to `local` URLs. */
 export type RouterMode = "edge" | "local";
 
-/** Header by which the worker tells the local server which service it picked (the local hop skips routing). */
-export const DESTINATION_HEADER = "linkup-destination";
 
 export interface CompiledService {
   readonly name: string;

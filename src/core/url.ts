@@ -10,12 +10,3 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
-
-/** Origin of a URL (scheme://host[:port]), for messages that must not leak paths or credentials. */
-export function originOf(value: string): string {
-  try {
-    return new URL(value).origin;
-  } catch {
-    return "(invalid URL)";
-  }
-}
