@@ -39,8 +39,8 @@ async function buildValidator() {
     return `__helper${helpers.length - 1}`;
   });
   const imports = helpers.map((mod, i) => `import __helper${i} from "${mod}.js";\n`).join("");
-  mkdirSync(join(root, "dist/reconcile"), { recursive: true });
-  writeFileSync(join(root, "dist/reconcile/config-validator.js"), imports + code);
+  mkdirSync(join(root, "dist/config"), { recursive: true });
+  writeFileSync(join(root, "dist/config/config-validator.js"), imports + code);
 }
 
 // `linkup --help` must start fast: the entry and every command definition (src/cli) are bundled

@@ -1,7 +1,7 @@
-// Runs the Linkup local server (the built dist/proxy/server.js) in its own process for the bench,
+// Runs the Linkup local server (the built dist/daemon/server.js) in its own process for the bench,
 // so the proxy under test has a core of its own like nginx does. Prints {"proxyUrl","adminUrl"}
 // when listening; the admin token stays in <stateDir>/admin-token (never printed).
-import { startLocalServer } from "../../dist/proxy/server.js";
+import { startLocalServer } from "../../dist/daemon/server.js";
 
 const stateDir = process.argv[2];
 if (!stateDir) throw new Error("usage: local-server-child.mjs <stateDir>");

@@ -69,7 +69,7 @@ async function mapLimit(items, limit, fn) {
 }
 
 export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
-  const { startEmbeddedWorker } = await import("../../dist/embedded/worker-host.js");
+  const { startEmbeddedWorker } = await import("../../dist/daemon/embedded-worker/worker-host.js");
   const dir = mkdtempSync(join(tmpdir(), "linkup-bench-worker-"));
   const stops = [];
   try {

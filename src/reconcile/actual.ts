@@ -2,7 +2,7 @@
 // diffing. Server-only fields (timestamps, spec_hash, tunnel_url) are dropped from what is
 // compared; the version is kept aside only for If-Match.
 import type { SessionRecord, SessionSpec } from "../core/session.js";
-import type { Placement, SessionApi } from "./clients/session-api.js";
+import type { Placement, SessionApi } from "../clients/session-api.js";
 
 export interface ActualSession {
   name: string;

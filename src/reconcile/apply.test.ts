@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConflictError, RemoteError } from "../core/errors.js";
 import type { PutSessionBody, SessionRecord, SessionSpec } from "../core/session.js";
 import { applyPlan } from "./apply.js";
-import type { Placement, SessionApi } from "./clients/session-api.js";
+import type { Placement, SessionApi } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
 import { plan } from "./plan.js";
 

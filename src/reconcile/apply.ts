@@ -4,7 +4,7 @@
 // still applied. Applying an unchanged plan sends no writes at all.
 import { ConflictError } from "../core/errors.js";
 import { normaliseRecord, type ActualSession } from "./actual.js";
-import type { Placement, SessionApi } from "./clients/session-api.js";
+import type { Placement, SessionApi } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
 import { plan, type Action } from "./plan.js";
 

@@ -1,12 +1,13 @@
 // The reconcile context every command works from: the loaded config, its identity, the state
 // directory and the two session API clients (worker and local admin), built in one place so all
 // commands agree on URLs, ports and tokens.
-import { stateDir as ensureStateDir } from "../proxy/state-dir.js";
-import { adminClient } from "./clients/admin-client.js";
-import type { Placement, SessionApi } from "./clients/session-api.js";
-import { workerClient } from "./clients/worker-client.js";
-import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "./config-file.js";
-import { adminPort, embeddedWorkerToken, workerUrl } from "./runtime.js";
+import { stateDir as ensureStateDir } from "../machine/state-dir.js";
+import { adminClient } from "../clients/admin-client.js";
+import type { Placement, SessionApi } from "../clients/session-api.js";
+import { workerClient } from "../clients/worker-client.js";
+import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
+import { adminPort, workerUrl } from "../core/settings.js";
+import { embeddedWorkerToken } from "../machine/worker-token.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

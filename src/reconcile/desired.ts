@@ -3,7 +3,7 @@
 // through the tunnel to the local server); isolated -> local server only; preview -> worker only.
 import type { LinkupConfig, SessionDeclaration, SessionType } from "../core/config.js";
 import { specFromConfig, type SessionSpec } from "../core/session.js";
-import type { Placement } from "./clients/session-api.js";
+import type { Placement } from "../clients/session-api.js";
 
 export interface DesiredSession {
   name: string;

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
-import type { Placement } from "./clients/session-api.js";
+import type { Placement } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
 
 export interface FieldChange {

@@ -3,10 +3,10 @@
 // go through here, so they agree on what "changed" means.
 import type { SessionDeclaration } from "../core/config.js";
 import { readActual, type ActualState } from "./actual.js";
-import type { Placement } from "./clients/session-api.js";
+import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "./context.js";
 import { desiredSession, desiredSessions, personalDeclaration, type DesiredSession } from "./desired.js";
-import { resolvePersonalName } from "./personal-session.js";
+import { resolvePersonalName } from "../machine/personal-session.js";
 import { plan, type Action } from "./plan.js";
 
 export interface PlanResult {

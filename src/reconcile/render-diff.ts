@@ -4,7 +4,7 @@
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import type { SessionSpec } from "../core/session.js";
-import type { Placement } from "./clients/session-api.js";
+import type { Placement } from "../clients/session-api.js";
 import { summarise, type Action, type FieldChange, type PlanSummary } from "./plan.js";
 
 export interface Colors {

@@ -4,9 +4,8 @@
 // the last good state; Ctrl-C (SIGINT/SIGTERM) stops watching and leaves the sessions as applied.
 import { basename, dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
-import { applyConfig } from "./apply-config.js";
-import { ConfigDiagnosticsError, configPath, loadConfig, localOverridePath, type ConfigSource, type Diagnostic } from "./config-file.js";
-import { contextFor } from "./context.js";
+import { ConfigDiagnosticsError, configPath, loadConfig, localOverridePath, type ConfigSource, type Diagnostic } from "../config/config-file.js";
+import { contextFor, type ReconcileContext } from "./context.js";
 
 export type WatchEvent =
   | { type: "watching"; files: string[] }
@@ -15,8 +14,11 @@ export type WatchEvent =
   | { type: "invalid"; diagnostics: Diagnostic[] }
   | { type: "error"; message: string };
 
+/** One apply pass over a freshly loaded config (the CLI composes it from the apply steps). */
+export type ApplyPass = (ctx: ReconcileContext) => Promise<{ outcomes: ApplyOutcome[] }>;
+
 export interface WatchOptions {
-  prune: boolean;
+  apply: ApplyPass;
   onEvent(e: WatchEvent): void;
   debounceMs?: number;
   /** A burst of saves still applies after this long. */
@@ -72,7 +74,7 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
   const pass = async () => {
     try {
       const ctx = contextFor(loadConfig(src), src.env);
-      const r = await applyConfig(ctx, { prune: options.prune, dryRun: false });
+      const r = await options.apply(ctx);
       const changed = r.outcomes.some((o) => o.result !== "unchanged");
       options.onEvent(changed || r.outcomes.length === 0 ? { type: "applied", outcomes: r.outcomes } : { type: "unchanged" });
     } catch (e) {

@@ -1,6 +1,6 @@
 // The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts) and, for every
 // other path, the session proxy (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
-// Cloudflare and, for the embedded default and the tests, under Miniflare (src/embedded).
+// Cloudflare and, for the embedded default and the tests, under Miniflare (src/daemon/embedded-worker).
 import { Hono } from "hono";
 import { API_PREFIX } from "../core/api.js";
 import { sessionApi } from "./api.js";

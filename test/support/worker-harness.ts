@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
-import { startEmbeddedWorker, type EmbeddedWorker } from "../../src/embedded/worker-host.js";
+import { startEmbeddedWorker, type EmbeddedWorker } from "../../src/daemon/embedded-worker/worker-host.js";
 
 export interface ApiAnswer {
   status: number;

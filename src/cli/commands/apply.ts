@@ -18,13 +18,14 @@ export const applyCommand: CommandDef = {
     if (opts.watch) {
       const { watchConfig } = await import("../../reconcile/watch.js");
       const { printOutcome } = await import("../output/apply-report.js");
-      const { formatDiagnostic } = await import("../../reconcile/config-file.js");
+      const { formatDiagnostic } = await import("../../config/config-file.js");
       if ((src.file ?? src.config) === "-") {
         const { ConfigError } = await import("../../core/errors.js");
         throw new ConfigError("watch-stdin", "--watch needs a config file, not stdin");
       }
+      const { applyConfig } = await import("../../operations/apply-config.js");
       await watchConfig(src, {
-        prune: Boolean(opts.prune),
+        apply: (ctx) => applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: false }),
         onEvent(ev) {
           if (json) return io.out(JSON.stringify(ev));
           switch (ev.type) {
@@ -47,7 +48,7 @@ export const applyCommand: CommandDef = {
       return EXIT.OK;
     }
     const { openContext } = await import("../../reconcile/context.js");
-    const { applyConfig } = await import("../../reconcile/apply-config.js");
+    const { applyConfig } = await import("../../operations/apply-config.js");
     const ctx = openContext(src);
     if (opts.dryRun) {
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");

@@ -8,10 +8,10 @@ export const healthCommand: CommandDef = {
   description: "report on the state directory, processes, versions, local DNS and orphaned processes",
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the report as JSON" }],
   async run(_args, opts, io) {
-    const { stateDir } = await import("../../proxy/state-dir.js");
-    const { loadConfig } = await import("../../reconcile/config-file.js");
+    const { stateDir } = await import("../../machine/state-dir.js");
+    const { loadConfig } = await import("../../config/config-file.js");
     const { contextFor } = await import("../../reconcile/context.js");
-    const { healthReport } = await import("../../reconcile/health-report.js");
+    const { healthReport } = await import("../../operations/health.js");
     // Health is for when things are broken: a missing or invalid config is reported, not fatal.
     let ctx;
     let configError: string | null = null;

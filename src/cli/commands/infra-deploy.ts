@@ -8,7 +8,7 @@ export const infraDeployCommand: CommandDef = {
   description: "deploy the Linkup worker and its Cloudflare resources (idempotent)",
   options: INFRA_OPTIONS,
   async run(_args, opts, io) {
-    const { infraDeploy } = await import("../../reconcile/infra/deploy.js");
+    const { infraDeploy } = await import("../../infra/deploy.js");
     // infraDeploy prints the plan, the worker URL and (once, when it creates it) the worker token.
     const r = await infraDeploy(infraOptions(opts, io));
     return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;

@@ -8,7 +8,7 @@ export const infraDestroyCommand: CommandDef = {
   description: "remove the Linkup worker and the Cloudflare resources infra deploy created",
   options: INFRA_OPTIONS,
   async run(_args, opts, io) {
-    const { infraDestroy } = await import("../../reconcile/infra/destroy.js");
+    const { infraDestroy } = await import("../../infra/destroy.js");
     const r = await infraDestroy(infraOptions(opts, io));
     return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
   },

@@ -18,9 +18,9 @@ export const localDnsInstallCommand: CommandDef = {
     { flags: "--json", description: "print the result as JSON" },
   ],
   async run(_args, opts, io) {
-    const { loadConfig } = await import("../../reconcile/config-file.js");
-    const { stateDir } = await import("../../proxy/state-dir.js");
-    const { localDnsInstall } = await import("../../proxy/local-dns/local-dns.js");
+    const { loadConfig } = await import("../../config/config-file.js");
+    const { stateDir } = await import("../../machine/state-dir.js");
+    const { localDnsInstall } = await import("../../machine/local-dns/local-dns.js");
     const { ConfigError } = await import("../../core/errors.js");
     if (opts.platform && !opts.dryRun)
       throw new ConfigError("platform-needs-dry-run", "--platform only previews: use it together with --dry-run");

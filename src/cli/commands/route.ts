@@ -21,7 +21,7 @@ export const routeCommand: CommandDef = {
     if (opts.all && services.length > 0) throw new ConfigError("bad-args", "give service names or --all, not both");
     if (!opts.all && services.length === 0) throw new ConfigError("bad-args", "name at least one service, or pass --all");
     const { openContext } = await import("../../reconcile/context.js");
-    const { routeServices } = await import("../../reconcile/route-services.js");
+    const { routeServices } = await import("../../operations/route.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const r = await routeServices(ctx, target, opts.all ? "all" : services, opts.session);
     if (opts.json) io.out(JSON.stringify(r, null, 2));

@@ -9,8 +9,8 @@ export const sessionsCreateIsolatedCommand: CommandDef = {
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
   async run(args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
-    const { createIsolated } = await import("../../reconcile/imperative-sessions.js");
-    const { sessionUrls } = await import("../../reconcile/session-urls.js");
+    const { createIsolated } = await import("../../operations/sessions.js");
+    const { sessionUrls } = await import("../../operations/session-urls.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const o = await createIsolated(ctx, args[0] as string | undefined);
     const urls = sessionUrls(o.name, ctx.loaded.config.domains);

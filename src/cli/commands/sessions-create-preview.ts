@@ -21,8 +21,8 @@ export const sessionsCreatePreviewCommand: CommandDef = {
       name = undefined;
     }
     const { openContext } = await import("../../reconcile/context.js");
-    const { createPreview, previewRequest } = await import("../../reconcile/imperative-sessions.js");
-    const { sessionUrls } = await import("../../reconcile/session-urls.js");
+    const { createPreview, previewRequest } = await import("../../operations/sessions.js");
+    const { sessionUrls } = await import("../../operations/session-urls.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     if (opts.printRequest) {
       io.out(JSON.stringify(await previewRequest(ctx, name, pairs), null, 2));

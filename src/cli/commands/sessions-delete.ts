@@ -9,7 +9,7 @@ export const sessionsDeleteCommand: CommandDef = {
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
   async run(args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
-    const { deleteSession } = await import("../../reconcile/imperative-sessions.js");
+    const { deleteSession } = await import("../../operations/sessions.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const name = args[0] as string;
     const placements = await deleteSession(ctx, name);

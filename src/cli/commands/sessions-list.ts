@@ -10,7 +10,7 @@ export const sessionsListCommand: CommandDef = {
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the sessions as JSON" }],
   async run(_args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
-    const { listSessions } = await import("../../reconcile/session-list.js");
+    const { listSessions } = await import("../../operations/session-list.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const r = await listSessions(ctx);
     if (opts.json) {

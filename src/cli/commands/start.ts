@@ -13,9 +13,9 @@ export const startCommand: CommandDef = {
   ],
   async run(_args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
-    const { applyConfig } = await import("../../reconcile/apply-config.js");
+    const { applyConfig } = await import("../../operations/apply-config.js");
     const { implicitPersonalDeclaration, personalDeclaration } = await import("../../reconcile/desired.js");
-    const { sessionUrls } = await import("../../reconcile/session-urls.js");
+    const { sessionUrls } = await import("../../operations/session-urls.js");
     const { startSpinner } = await import("../output/spinner.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const declared = personalDeclaration(ctx.loaded.config) ?? implicitPersonalDeclaration(ctx.loaded.config);

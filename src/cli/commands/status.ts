@@ -12,7 +12,7 @@ export const statusCommand: CommandDef = {
   ],
   async run(_args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
-    const { sessionStatus } = await import("../../reconcile/status.js");
+    const { sessionStatus } = await import("../../operations/status.js");
     const { withSpinner } = await import("../output/spinner.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const s = opts.json ? await sessionStatus(ctx, opts.session) : await withSpinner(io, "checking services", () => sessionStatus(ctx, opts.session));

@@ -9,9 +9,9 @@ export const stopCommand: CommandDef = {
   description: "stop the local server and remove injected env-file blocks (sessions are kept)",
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
   async run(_args, opts, io) {
-    const { stateDir } = await import("../../proxy/state-dir.js");
-    const { loadConfig } = await import("../../reconcile/config-file.js");
-    const { stopLinkup } = await import("../../reconcile/stop.js");
+    const { stateDir } = await import("../../machine/state-dir.js");
+    const { loadConfig } = await import("../../config/config-file.js");
+    const { stopLinkup } = await import("../../operations/stop.js");
     // Stopping must work even when the config is broken or gone: then only the env blocks stay.
     let loaded;
     let configProblem: string | undefined;

@@ -7,7 +7,7 @@ export const validateCommand: CommandDef = {
   description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
   options: [...CONFIG_OPTIONS, { flags: "--json", description: "print diagnostics as JSON" }],
   async run(_args, opts, io) {
-    const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../reconcile/config-file.js");
+    const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
     try {
       const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
       if (opts.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));

@@ -1,7 +1,7 @@
 // How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
 // and the Cloudflare tunnel cloudflared connected.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
-import type { TunnelConnection } from "../../reconcile/tunnel-connect.js";
+import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import type { CliIo } from "../io.js";
 
 export function outcomeLine(o: ApplyOutcome, io: CliIo): string {

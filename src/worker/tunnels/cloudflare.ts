@@ -4,7 +4,7 @@
 // can simply be retried (Cloudflare offers no transaction across tunnel + DNS).
 import { ConfigError } from "../../core/errors.js";
 import { isDnsLabel } from "../../core/session-name.js";
-import { cloudflareApi, isCloudflareNotFound } from "./cloudflare-api.js";
+import { cloudflareApi, isCloudflareNotFound } from "../../clients/cloudflare-api.js";
 import { tunnelName, type TunnelProvider, type TunnelRecord } from "./tunnel-provider.js";
 
 export interface CloudflareTunnelOptions {

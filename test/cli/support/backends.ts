@@ -7,8 +7,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { SessionRecord } from "../../../src/core/session.js";
-import { adminClient } from "../../../src/reconcile/clients/admin-client.js";
-import { workerClient } from "../../../src/reconcile/clients/worker-client.js";
+import { adminClient } from "../../../src/clients/admin-client.js";
+import { workerClient } from "../../../src/clients/worker-client.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 
@@ -42,8 +42,8 @@ type Closer = () => Promise<void>;
 async function startReal(home: string, token: string): Promise<{ workerUrl: string; adminPort: number; closers: Closer[] }> {
   const closers: Closer[] = [];
   try {
-    const workerHost = join(root, "src/embedded/worker-host.ts");
-    const server = join(root, "src/proxy/server.ts");
+    const workerHost = join(root, "src/daemon/embedded-worker/worker-host.ts");
+    const server = join(root, "src/daemon/server.ts");
     const { startEmbeddedWorker } = (await import(workerHost)) as {
       startEmbeddedWorker(o: { port: number; host: string; stateDir: string; token: string; vars?: Record<string, string> }): Promise<{
         url: string;

@@ -1,0 +1,72 @@
+// The one HTTP wrapper both session API clients use: bearer token, version header, JSON, a
+// timeout on every request, and server errors turned into LinkupErrors carrying the server's
+// own message (412 -> ConflictError so apply can re-read and retry).
+import { API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
+import { ConflictError, RemoteError } from "../core/errors.js";
+
+export interface ApiFetchOptions {
+  baseUrl: string;
+  /** Read lazily: the admin token file may appear only once the local server has started. */
+  token: () => string | undefined;
+  /** What to call the server in messages ("worker", "local server"). */
+  label: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T | undefined;
+  etag: string | null;
+}
+
+export type ApiFetch = <T>(
+  method: string,
+  path: string,
+  init?: { body?: unknown; headers?: Record<string, string>; okStatuses?: number[] },
+) => Promise<ApiResponse<T>>;
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function apiFetch(options: ApiFetchOptions): ApiFetch {
+  const doFetch = options.fetch ?? fetch;
+  return async function call<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; okStatuses?: number[] } = {},
+  ): Promise<ApiResponse<T>> {
+    const url = `${options.baseUrl}${path}`;
+    const headers: Record<string, string> = { [VERSION_HEADER]: API_VERSION, accept: "application/json", ...init.headers };
+    const token = options.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (e) {
+      const reason = (e as Error)?.name === "TimeoutError" ? "timed out" : ((e as { cause?: Error })?.cause?.message ?? (e as Error).message);
+      throw new RemoteError("remote-unreachable", `cannot reach the ${options.label} at ${options.baseUrl}: ${reason}`, { cause: e });
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (res.ok || init.okStatuses?.includes(res.status)) return { status: res.status, body: body as T, etag: res.headers.get("etag") };
+    const err = (body as ApiErrorBody | undefined)?.error;
+    const message = err?.message ?? (text.slice(0, 200) || res.statusText);
+    const where = `${options.label} ${method} ${path}`;
+    if (res.status === 412) throw new ConflictError(err?.code ?? "conflict", `${where}: ${message}`);
+    throw new RemoteError(err?.code ?? `http-${res.status}`, `${where} failed (${res.status}): ${message}`, {
+      status: res.status,
+      ...(res.status === 401 ? { hint: `check the token for the ${options.label}` } : {}),
+    });
+  };
+}

@@ -1,0 +1,25 @@
+// SessionApi for the edge worker: `<worker_url>/linkup/v1`, bearer `worker_token`.
+import { API_PREFIX } from "../core/api.js";
+import { httpSessionApi } from "./session-client.js";
+import type { SessionApi } from "./session-api.js";
+
+export interface WorkerClientOptions {
+  workerUrl: string;
+  token: string | undefined;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export function workerClient(options: WorkerClientOptions): SessionApi {
+  return httpSessionApi(
+    "worker",
+    {
+      baseUrl: `${options.workerUrl.replace(/\/+$/, "")}${API_PREFIX}`,
+      token: () => options.token,
+      label: "worker",
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
+    true,
+  );
+}

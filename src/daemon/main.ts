@@ -1,0 +1,95 @@
+// The local server process: what `linkup start` runs detached (`node dist/daemon/main.js`), with
+// stdout and stderr going to `<stateDir>/local-server.log`. Starts the proxy and admin API (and
+// HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
+// logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LinkupError } from "../core/errors.js";
+import { localServerConfig, WORKER_TOKEN_FILE, type LocalServerConfig } from "./options.js";
+import { startLocalServer } from "./server.js";
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+  if (config.embeddedWorkerPort === null) return null;
+  let token: string;
+  try {
+    token = readFileSync(join(config.stateDir, WORKER_TOKEN_FILE), "utf8").trim();
+  } catch {
+    token = "";
+  }
+  if (!token)
+    throw new LinkupError("worker-token-missing", `LINKUP_EMBEDDED_WORKER=1 but ${join(config.stateDir, WORKER_TOKEN_FILE)} is missing or empty`);
+  // Miniflare is large: loaded only when this process hosts the embedded worker.
+  const { startEmbeddedWorker } = await import("./embedded-worker/worker-host.js");
+  return startEmbeddedWorker({
+    port: config.embeddedWorkerPort,
+    stateDir: config.stateDir,
+    token,
+    // The embedded worker reaches `local` services through this very proxy.
+    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
+  });
+}
+
+async function main(): Promise<void> {
+  const config = localServerConfig(process.argv.slice(2), process.env);
+  const server = await startLocalServer({
+    host: config.host,
+    port: config.port,
+    adminPort: config.adminPort,
+    stateDir: config.stateDir,
+    ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
+    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
+    log,
+    ...(config.debug ? { debug: (line: string) => log(`debug: ${line}`) } : {}),
+  });
+  let worker: Awaited<ReturnType<typeof startEmbedded>> = null;
+  try {
+    worker = await startEmbedded(config, server.proxyUrl);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) {
+      // A second signal while closing: the user wants out now.
+      process.exit(1);
+    }
+    closing = true;
+    log(`received ${signal}, closing`);
+    Promise.all([server.close(), worker?.close()])
+      .then(() => {
+        log("closed");
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        log(`error while closing: ${(error as Error).message}`);
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+
+  log(
+    [
+      `linkup local server started: pid=${process.pid}`,
+      `proxy=${server.proxyUrl}`,
+      `admin=${server.adminUrl}`,
+      `https=${server.httpsUrl ?? "off"}`,
+      `dns=${server.dnsPort === null ? "off" : `${config.host}:${server.dnsPort}`}`,
+      `worker=${worker?.url ?? "off"}`,
+      `state=${config.stateDir}`,
+    ].join(" "),
+  );
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof LinkupError && error.hint ? ` (${error.hint})` : "";
+  log(`linkup local server failed to start: ${message}${hint}`);
+  process.exit(1);
+});

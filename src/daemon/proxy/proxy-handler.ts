@@ -1,0 +1,157 @@
+// The local proxy: every request and upgrade on the proxy listeners. Routing, header rules and
+// failure texts are the core's (resolveSessionSync, selectTarget, requestHeaderDelta,
+// responseHeaderDelta, describeFailure), so a request is treated here exactly as in the worker.
+// Plain HTTP goes through undici (http-forwarder.ts: several times the throughput of Node's http
+// client); WebSocket upgrades through http-proxy-3, which pipes both sockets after the 101.
+//
+// Hot path: per request one RequestView, one header delta and one small route record. Upstreams
+// (connection pool, Host) are looked up once per compiled service.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { createProxyServer, type ServerOptions } from "http-proxy-3";
+import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
+import type { RoutingFailure } from "../../core/outcome.js";
+import { resolveSessionSync } from "../../core/resolve-session.js";
+import { selectTarget, type CompiledService } from "../../core/route.js";
+import { sendFailure, upstreamFailure, writeSocketFailure } from "./failure-response.js";
+import { createHttpForwarder, hasRequestBody, type ForwardedRoute, type Upstream } from "./http-forwarder.js";
+import { pooledRandomHex } from "./random-hex.js";
+import { NodeRequestView, isEncrypted } from "./request-view.js";
+import type { SessionRegistry } from "../session-registry.js";
+
+/** A routed request: what the forwarder and the upgrade error handler need. */
+interface RouteState extends ForwardedRoute {
+  target: CompiledService;
+  /** Set once the upstream accepted a WebSocket upgrade: errors after that only close sockets. */
+  upgraded: boolean;
+}
+
+const ROUTE = Symbol("linkup.route");
+type RoutedRequest = IncomingMessage & { [ROUTE]?: RouteState };
+
+interface ServiceUpstream {
+  web: Upstream;
+  ws: ServerOptions;
+}
+
+export interface ProxyHandler {
+  web(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes pooled upstream connections. */
+  close(): Promise<void>;
+}
+
+export interface ProxyHandlerOptions {
+  registry: SessionRegistry;
+  /** Upstream connections per origin; dev servers are local, so this bounds load, not latency. */
+  maxSockets?: number;
+  /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
+  debug?: (line: string) => void;
+}
+
+/** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
+function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDelta): void {
+  for (const [name, value] of delta) {
+    if (value !== null) headers[name] = value;
+    // An upgrade must reach the upstream with its Connection/Upgrade pair intact.
+    else if (name !== "connection" && name !== "upgrade") delete headers[name];
+  }
+}
+
+export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
+  const { registry, debug } = options;
+  // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
+  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug });
+  const proxy = createProxyServer({
+    // Our own header rules (core) replace http-proxy's x-forwarded handling.
+    xfwd: false,
+    // Upstream dev servers check Host (Vite's allowedHosts): they see their own; the session
+    // host travels in x-forwarded-host.
+    changeOrigin: true,
+    // req.url is set to the exact upstream path below; skip http-proxy's re-parse of it.
+    toProxy: true,
+    prependPath: false,
+  });
+  const serviceUpstreams = new WeakMap<CompiledService, ServiceUpstream>();
+  const lookup = (name: string) => registry.get(name);
+
+  function upstreamFor(service: CompiledService): ServiceUpstream {
+    let u = serviceUpstreams.get(service);
+    if (!u) {
+      const origin = service.upstreamOrigin!;
+      // Upgrades get their own connection: an upgraded socket leaves any pool for good anyway.
+      u = { web: forwarder.upstream(origin), ws: { target: new URL(origin), agent: false } };
+      serviceUpstreams.set(service, u);
+    }
+    return u;
+  }
+
+  /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
+  function route(req: IncomingMessage): RouteState | RoutingFailure {
+    const view = new NodeRequestView(req);
+    const resolution = resolveSessionSync(view, lookup);
+    if (resolution.kind !== "found") return resolution;
+    const target = selectTarget(resolution.session, view);
+    if (target.kind !== "routed") return target;
+    const service = target.service;
+    const requestDelta = requestHeaderDelta((name) => view.header(name), {
+      session: resolution.name,
+      host: view.host,
+      proto: isEncrypted(req) ? "https" : "http",
+      clientIp: req.socket.remoteAddress,
+      randomHex: pooledRandomHex,
+    });
+    // Only the URL the session names is ever contacted: the target is the service's upstream,
+    // the path is what selectTarget computed (never the client's absolute URL or Host).
+    return {
+      service: service.name,
+      url: target.url,
+      cacheable: target.cacheable,
+      upstreamOrigin: service.upstreamOrigin,
+      target: service,
+      path: target.url.slice(service.upstreamOrigin!.length) + view.search,
+      requestDelta,
+      upgraded: false,
+    };
+  }
+
+  proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest) => {
+    proxyReq.once("upgrade", () => {
+      const state = req[ROUTE];
+      if (state) state.upgraded = true;
+    });
+  });
+
+  // Only upgrades go through http-proxy-3, so the third argument is always the client's socket.
+  proxy.on("error", (error, req: RoutedRequest, resOrSocket) => {
+    const state = req[ROUTE];
+    const socket = resOrSocket as Socket;
+    const failure = upstreamFailure(state?.service, state?.url, error);
+    debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
+    if (state && !state.upgraded && !socket.destroyed) writeSocketFailure(socket, failure);
+    else socket.destroy();
+  });
+  // A client that went away mid-request: nothing to answer.
+  proxy.on("econnreset", () => {});
+
+  return {
+    web(req, res) {
+      const routed = route(req);
+      if ("kind" in routed) return sendFailure(req, res, routed);
+      forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
+    },
+    upgrade(req: RoutedRequest, socket, head) {
+      socket.on("error", () => socket.destroy());
+      const routed = route(req);
+      if ("kind" in routed) return writeSocketFailure(socket, routed);
+      applyUpgradeDelta(req.headers, routed.requestDelta);
+      req[ROUTE] = routed;
+      req.url = routed.path;
+      proxy.ws(req, socket, head, upstreamFor(routed.target).ws);
+    },
+    close() {
+      return forwarder.close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// The local server: the proxy listener (HTTP, and HTTPS with on-the-fly certificates when local
+// DNS is set up), the admin API on its own loopback listener, and optionally the DNS server, all
+// sharing one registry of compiled sessions loaded from the state directory's file store.
+// Sessions survive restarts because the file store is the source of truth; the registry follows
+// it (admin writes apply at once, other processes' writes through a directory watch).
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { mkdirSync } from "node:fs";
+import { API_VERSION } from "../core/api.js";
+import { LinkupError } from "../core/errors.js";
+import { fileStore } from "../store/file-store.js";
+import { createAdminApi, type LocalStatus } from "./admin/admin-api.js";
+import { loadOrCreateAdminToken } from "../machine/admin-token.js";
+import { createProxyHandler } from "./proxy/proxy-handler.js";
+import { createSessionRegistry } from "./session-registry.js";
+import { watchStoreFile } from "./store-watcher.js";
+import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
+import { DEFAULT_PORTS } from "../core/defaults.js";
+
+export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
+export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
+export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
+/** The admin API is loopback-only whatever `host` the proxy uses. */
+export const ADMIN_HOST = "127.0.0.1";
+
+export interface LocalServerOptions {
+  /** Where the proxy (and HTTPS, DNS) listen. The admin API always binds 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port?: number;
+  adminPort?: number;
+  stateDir: string;
+  /** Defaults to `<stateDir>/admin-token`, created on first start. */
+  adminToken?: string;
+  /** Set to serve HTTPS with certificates minted for the configured domains (local DNS installed). */
+  httpsPort?: number;
+  /** Set to answer DNS (UDP and TCP) for the configured domains. */
+  dnsPort?: number;
+  /** Domains DNS and TLS answer for; default: every domain of every session. */
+  domains?: () => string[];
+  /** One line per notable event (never tokens or headers). */
+  log?: (line: string) => void;
+  /** Detail for LINKUP_DEBUG. */
+  debug?: (line: string) => void;
+  /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
+  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+}
+
+export interface LocalServer {
+  proxyUrl: string;
+  adminUrl: string;
+  /** Set when HTTPS is served. */
+  httpsUrl: string | null;
+  /** Set when DNS is served. */
+  dnsPort: number | null;
+  /** The admin token in use (for the embedding process; never log it). */
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** A listener plus every socket it accepted, so close() also ends keep-alive and upgraded sockets. */
+interface Listener {
+  server: http.Server | https.Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server | https.Server, port: number, host: string, what: string): Promise<Listener> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new LinkupError("port-in-use", `${what} port ${host}:${port} is already in use: is another Linkup local server running?`, {
+              hint: "run `linkup stop`, or choose another port",
+              cause: error,
+            })
+          : new LinkupError("listen-failed", `${what} could not listen on ${host}:${port}: ${error.message}`, { cause: error }),
+      );
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            for (const s of sockets) s.destroy();
+          }),
+      });
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? (() => {});
+  const stateDir = options.stateDir;
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
+  const store = fileStore(stateDir);
+  const registry = createSessionRegistry({
+    onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
+  });
+  registry.replaceAll(store.listSync());
+  const domains = options.domains ?? (() => registry.domains());
+  const startedAt = new Date().toISOString();
+
+  const listeners: Listener[] = [];
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+    closers.length = 0;
+  };
+
+  try {
+    const handler = createProxyHandler({ registry, debug: options.debug });
+    closers.push(() => handler.close());
+
+    // Reload from disk when another process replaces the sessions file; keep the last good state
+    // when the file cannot be read (a hand edit in progress).
+    let reloading = Promise.resolve();
+    const watcher = watchStoreFile(store.path, () => {
+      reloading = reloading
+        .then(() => store.list())
+        .then((records) => registry.replaceAll(records))
+        .catch((error: unknown) => log(`could not reload ${store.path}: ${(error as Error).message}`));
+    });
+    closers.push(async () => {
+      watcher.close();
+      await reloading;
+    });
+
+    const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
+    proxyServer.on("upgrade", handler.upgrade);
+    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PROXY_PORT, host, "the Linkup proxy");
+    listeners.push(proxy);
+    closers.push(() => proxy.close());
+
+    let httpsPort: number | null = null;
+    if (options.httpsPort !== undefined) {
+      // Loaded only when asked for: node-forge is heavy and most runs serve plain HTTP.
+      const [{ loadOrCreateCa }, { createCertMinter }, { createSniContext }] = await Promise.all([
+        import("../machine/ca.js"),
+        import("./tls/cert-minter.js"),
+        import("./tls/https-server.js"),
+      ]);
+      const ca = await loadOrCreateCa(stateDir);
+      const minter = createCertMinter({ ca, domains });
+      const httpsServer = https.createServer({ SNICallback: createSniContext(minter), noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
+      httpsServer.on("upgrade", handler.upgrade);
+      const secure = await listen(httpsServer, options.httpsPort, host, "the Linkup HTTPS proxy");
+      listeners.push(secure);
+      closers.push(() => secure.close());
+      httpsPort = secure.port;
+    }
+
+    let dnsPort: number | null = null;
+    if (options.dnsPort !== undefined) {
+      const { createDnsServer } = await import("./dns/dns-server.js");
+      const dns = createDnsServer({ host, port: options.dnsPort, domains });
+      dnsPort = (await dns.start()).port;
+      closers.push(() => dns.close());
+    }
+
+    // cloudflared belongs to this process: it keeps running after the CLI exits and ends with it.
+    const tunnel = tunnelConnector({ stateDir, log, ...options.cloudflared });
+    closers.push(() => tunnel.close());
+
+    let adminPort = 0;
+    const status = async (): Promise<LocalStatus> => ({
+      pid: process.pid,
+      version: API_VERSION,
+      ports: { proxy: proxy.port, admin: adminPort, https: httpsPort, dns: dnsPort },
+      sessions: registry.size,
+      started_at: startedAt,
+      tunnel: await tunnel.status(),
+    });
+    const adminServer = http.createServer(
+      createAdminApi({
+        store,
+        registry,
+        token,
+        port: () => adminPort,
+        status,
+        tunnel,
+        onError: (error) => log(`admin API error: ${(error as Error).message}`),
+      }),
+    );
+    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");
+    adminPort = admin.port;
+    closers.push(() => admin.close());
+
+    return {
+      proxyUrl: `http://${urlHost(host)}:${proxy.port}`,
+      adminUrl: `http://${ADMIN_HOST}:${admin.port}`,
+      httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
+      dnsPort,
+      adminToken: token,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

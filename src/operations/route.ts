@@ -1,0 +1,66 @@
+// `linkup route local|remote <service...>|--all [--session S]`: an imperative change to a live
+// session's spec, written through the planner and applier (If-Match), so the next `linkup diff`
+// shows it as drift from the config.
+import { ConfigError, LinkupError } from "../core/errors.js";
+import type { SessionSpec } from "../core/session.js";
+import { readActual } from "../reconcile/actual.js";
+import { applyPlan } from "../reconcile/apply.js";
+import type { ReconcileContext } from "../reconcile/context.js";
+import type { DesiredSession } from "../reconcile/desired.js";
+import { plan } from "../reconcile/plan.js";
+import { rememberedPersonalName } from "../machine/personal-session.js";
+
+export interface RouteResult {
+  session: string;
+  services: { name: string; route: string; url: string | null }[];
+  changed: boolean;
+}
+
+export function targetSession(ctx: ReconcileContext, session: string | undefined): string {
+  const name = session ?? rememberedPersonalName(ctx.stateDir, ctx.identity);
+  if (!name) throw new LinkupError("no-session", "no personal session yet", { hint: "run `linkup start`, or pass --session NAME" });
+  return name;
+}
+
+/** The spec with the services' routes set; refuses what the session cannot do. */
+export function rerouted(spec: SessionSpec, to: "local" | "remote", services: string[] | "all"): SessionSpec {
+  const names = services === "all" ? spec.services.map((s) => s.name) : services;
+  for (const n of names) {
+    const svc = spec.services.find((s) => s.name === n);
+    if (!svc) throw new ConfigError("unknown-service", `unknown service "${n}" (known: ${spec.services.map((s) => s.name).join(", ")})`);
+    if (to === "local" && spec.type === "preview") throw new ConfigError("preview-local", "preview sessions cannot route services to local");
+    if (services !== "all" && svc[to] === undefined) throw new ConfigError("no-url", `service "${n}" has no ${to} URL`);
+  }
+  return {
+    ...spec,
+    services: spec.services.map((s) => (names.includes(s.name) && s[to] !== undefined ? { ...s, route: to } : s)),
+  };
+}
+
+export async function routeServices(
+  ctx: ReconcileContext,
+  to: "local" | "remote",
+  services: string[] | "all",
+  session: string | undefined,
+): Promise<RouteResult> {
+  const name = targetSession(ctx, session);
+  const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
+  const copies = live.sessions.filter((s) => s.name === name);
+  const first = copies[0];
+  if (!first) throw new LinkupError("session-not-found", `session ${name} is not running`, { hint: "run `linkup start` or `linkup apply` first" });
+  const spec = rerouted(first.spec, to, services);
+  // Keep the owner as it is: an imperative change is drift, not a change of ownership.
+  const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false };
+  const actions = plan([desired], copies, { prune: false, identity: first.managed_by });
+  const [outcome] = await applyPlan({ actions, desired: [desired], clients: ctx.clients, identity: first.managed_by, prune: false });
+  if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${name}`);
+  return {
+    session: name,
+    changed: outcome.result !== "unchanged",
+    services: spec.services.map((s) => ({
+      name: s.name,
+      route: s.route,
+      url: s.route === "local" ? (s.local ?? null) : s.route === "remote" ? (s.remote ?? null) : s.route,
+    })),
+  };
+}

@@ -1,0 +1,55 @@
+// `sessions list`: every session either side holds, merged by name, for a table or `--json`.
+import type { SessionType } from "../core/config.js";
+import { readActual } from "../reconcile/actual.js";
+import type { Placement } from "../clients/session-api.js";
+import type { ReconcileContext } from "../reconcile/context.js";
+import { rememberedPersonalName } from "../machine/personal-session.js";
+import { sessionUrls } from "./session-urls.js";
+
+export interface SessionListEntry {
+  name: string;
+  type: SessionType;
+  placements: Placement[];
+  managed_by: string | null;
+  /** Version on each side that holds it. */
+  versions: Partial<Record<Placement, number>>;
+  urls: string[];
+  tunnel_url: string | null;
+  /** This developer's personal session for this config. */
+  personal: boolean;
+}
+
+export interface SessionListing {
+  sessions: SessionListEntry[];
+  /** Sides that could not be read. */
+  unavailable: Placement[];
+}
+
+const TYPE_ORDER: SessionType[] = ["tunneled", "isolated", "preview"];
+
+export async function listSessions(ctx: ReconcileContext): Promise<SessionListing> {
+  const actual = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
+  const personal = rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const byName = new Map<string, SessionListEntry>();
+  for (const s of actual.sessions) {
+    const e = byName.get(s.name) ?? {
+      name: s.name,
+      type: s.spec.type,
+      placements: [],
+      managed_by: s.managed_by,
+      versions: {},
+      urls: sessionUrls(s.name, s.spec.domains),
+      tunnel_url: null,
+      personal: s.name === personal,
+    };
+    e.placements.push(s.placement);
+    e.versions[s.placement] = s.version;
+    if (s.placement === "worker") e.tunnel_url = s.tunnel_url;
+    byName.set(s.name, e);
+  }
+  const sessions = [...byName.values()].sort(
+    (a, b) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  for (const s of sessions) s.placements.sort();
+  return { sessions, unavailable: actual.unavailable.map((u) => u.placement) };
+}

@@ -1,0 +1,165 @@
+// The local proxy over real sockets: two isolated sessions side by side, each routed to its own
+// upstream; header rules as the upstream sees them; Location rewrite; routing failures; the 502
+// page when a dev server is down (and the proxy still serving afterwards).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
+import { DOMAIN, TEST_TOKEN, putSession, spec, startUpstream, viaProxy, request, type Upstream } from "./proxy-fixtures.js";
+
+let dir: string;
+let server: LocalServer;
+let alphaWeb: Upstream;
+let alphaApi: Upstream;
+let betaWeb: Upstream;
+let redirector: Upstream;
+let downUrl: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "linkup-proxy-"));
+  alphaWeb = await startUpstream("alpha-web");
+  alphaApi = await startUpstream("alpha-api");
+  betaWeb = await startUpstream("beta-web");
+  redirector = await startUpstream("redirector", (req, res) => {
+    res.writeHead(302, { location: `${redirector.url}/login?next=${encodeURIComponent(req.url!)}` });
+    res.end();
+  });
+  // A port that was just free: nothing listens there.
+  const gone = await startUpstream("gone");
+  downUrl = gone.url;
+  await gone.close();
+
+  server = await startLocalServer({ stateDir: dir, port: 0, adminPort: 0, adminToken: TEST_TOKEN });
+  await putSession(server.adminUrl, "alpha", spec(alphaWeb.url, alphaApi.url));
+  await putSession(server.adminUrl, "beta", spec(betaWeb.url));
+  await putSession(server.adminUrl, "redir", spec(redirector.url));
+  await putSession(server.adminUrl, "down", spec(downUrl));
+});
+
+afterAll(async () => {
+  await server.close();
+  await Promise.all([alphaWeb.close(), alphaApi.close(), betaWeb.close(), redirector.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("routing", () => {
+  it("sends each session to its own upstream", async () => {
+    const a = await viaProxy(server.proxyUrl, "alpha", "/page?x=1");
+    const b = await viaProxy(server.proxyUrl, "beta", "/page?x=1");
+    expect(a.status).toBe(200);
+    expect(a.body).toBe("alpha-web /page?x=1");
+    expect(b.body).toBe("beta-web /page?x=1");
+  });
+
+  it("applies domain routes and the service's rewrites", async () => {
+    const res = await viaProxy(server.proxyUrl, "alpha", "/api/users?id=7");
+    expect(res.body).toBe("alpha-api /users?id=7");
+  });
+
+  it("finds the session from tracestate when the host names none", async () => {
+    const res = await request(`${server.proxyUrl}/page`, { headers: { host: DOMAIN, tracestate: "linkup-session=beta" } });
+    expect(res.body).toBe("beta-web /page");
+  });
+
+  it("answers 422 in plain text when no session is named", async () => {
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: "localhost", accept: "text/html" } });
+    expect(res.status).toBe(422);
+    // Routing failures are plain text like the worker's, whatever the client accepts.
+    expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toContain("Linkup local server");
+  });
+
+  it("answers 422 for a session named in tracestate that does not exist", async () => {
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: "localhost", tracestate: "linkup-session=nobody" } });
+    expect(res.status).toBe(422);
+    expect(res.body).toContain('"nobody" does not exist');
+  });
+
+  it("answers 404 when the host is outside the session's domains", async () => {
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: "alpha.other.test" } });
+    expect(res.status).toBe(404);
+    expect(res.body).toContain("not under any domain of session alpha");
+  });
+
+  it("never forwards to a URL the session does not name (absolute-form request target)", async () => {
+    const res = await new Promise<string>((resolve, reject) => {
+      import("node:http").then(({ default: http }) => {
+        const u = new URL(server.proxyUrl);
+        const req = http.request({ host: u.hostname, port: u.port, path: `${betaWeb.url}/steal`, headers: { host: `alpha.${DOMAIN}` }, agent: false });
+        req.on("response", (r) => {
+          let body = "";
+          r.on("data", (c) => (body += c));
+          r.on("end", () => resolve(body));
+        });
+        req.on("error", reject);
+        req.end();
+      }, reject);
+    });
+    // The absolute URL's host (127.0.0.1) names no session: nothing was forwarded to beta.
+    expect(res).not.toContain("beta-web");
+  });
+});
+
+describe("header rules", () => {
+  it("adds trace and forwarding headers and strips linkup-destination before the upstream", async () => {
+    await viaProxy(server.proxyUrl, "beta", "/headers", { headers: { "linkup-destination": "web", "x-custom": "kept" } });
+    const seen = betaWeb.seen.at(-1)!;
+    expect(seen.url).toBe("/headers");
+    expect(seen.headers["linkup-destination"]).toBeUndefined();
+    expect(seen.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(seen.headers.tracestate).toBe("linkup-session=beta");
+    expect(seen.headers["x-forwarded-host"]).toBe(`beta.${DOMAIN}`);
+    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+    expect(seen.headers["x-forwarded-for"]).toMatch(/127\.0\.0\.1/);
+    expect(seen.headers["x-custom"]).toBe("kept");
+    // The dev server sees its own host (dev servers check Host).
+    expect(seen.headers.host).toBe(new URL(betaWeb.url).host);
+  });
+
+  it("routes by linkup-destination without re-applying rewrites (the worker already did)", async () => {
+    const res = await viaProxy(server.proxyUrl, "alpha", "/api/users", { headers: { "linkup-destination": "api" } });
+    expect(res.body).toBe("alpha-api /api/users");
+    expect(alphaApi.seen.at(-1)!.headers["linkup-destination"]).toBeUndefined();
+  });
+
+  it("keeps an existing tracestate, putting the session first", async () => {
+    await viaProxy(server.proxyUrl, "beta", "/", { headers: { tracestate: "vendor=1", traceparent: "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01" } });
+    const seen = betaWeb.seen.at(-1)!;
+    expect(seen.headers.tracestate).toBe("linkup-session=beta,vendor=1");
+    expect(seen.headers.traceparent).toBe("00-0123456789abcdef0123456789abcdef-0123456789abcdef-01");
+  });
+
+  it("sets no-store and CORS on responses", async () => {
+    const res = await viaProxy(server.proxyUrl, "beta", "/");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
+  });
+
+  it("rewrites a redirect to the upstream's origin back to the session's origin", async () => {
+    const res = await viaProxy(server.proxyUrl, "redir", "/account");
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`http://redir.${DOMAIN}/login?next=%2Faccount`);
+  });
+});
+
+describe("upstream down", () => {
+  it("answers 502 naming the service and the URL it tried, then keeps serving", async () => {
+    const res = await viaProxy(server.proxyUrl, "down", "/dashboard?secret=1");
+    expect(res.status).toBe(502);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toContain('service "web"');
+    expect(res.body).toContain(`${downUrl}/dashboard`);
+    expect(res.body).not.toContain("secret=1");
+    const next = await viaProxy(server.proxyUrl, "beta", "/still-up");
+    expect(next.body).toBe("beta-web /still-up");
+  });
+
+  it("answers an HTML page to a browser", async () => {
+    const res = await viaProxy(server.proxyUrl, "down", "/", { headers: { accept: "text/html,application/xhtml+xml" } });
+    expect(res.status).toBe(502);
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    expect(res.body).toContain("<!doctype html>");
+    expect(res.body).toContain("service &#34;web&#34;");
+  });
+});
