@@ -1,5 +1,8 @@
 // Maps every way routing can fail to one status code and one plain-text message, so the worker
-// and the local server answer identically. `host` names which of them answered.
+// and the local server answer identically. `host` names which of them answered; `origin` (what the
+// client used, e.g. `http://example.test.localhost:8787`) lets the text show the URL form that
+// reaches a session on that same listener.
+import { hostnameOf, withoutLocalhostSuffix } from "./request.js";
 import type { Candidate, SessionResolution } from "./resolve-session.js";
 import type { TargetResult } from "./route.js";
 
@@ -18,13 +21,38 @@ function describeTried(tried: Candidate[]): string {
   return `None of these names is a session: ${tried.map((c) => `${c.name} (from ${c.source})`).join(", ")}.`;
 }
 
-export function describeFailure(f: RoutingFailure, host: "worker" | "local server"): FailureResponse {
+function isIpOrLocalhost(hostname: string): boolean {
+  return hostname === "localhost" || hostname.includes(":") || /^\d+(\.\d+){3}$/.test(hostname);
+}
+
+/**
+ * The session URL form on the listener the client reached: its own scheme, host and port with a
+ * `<session>` label in front (in place of a label that named no session). An address with no
+ * domain (an IP, `localhost`) gets the `<session>.<domain>.localhost` form, which opens anywhere.
+ */
+export function sessionUrlPattern(origin: string, tried: Candidate[]): string | undefined {
+  // Only what a host can hold: the origin comes from the request's Host header.
+  const m = /^(https?):\/\/([a-z0-9.\-]+|\[[0-9a-f:.]+\])(:\d{1,5})?\/?$/i.exec(origin.trim());
+  if (!m) return undefined;
+  const scheme = m[1]!.toLowerCase();
+  const hostname = hostnameOf(m[2]!);
+  const port = m[3] ?? "";
+  if (isIpOrLocalhost(hostname)) return `${scheme}://<session>.<domain>.localhost${port}/`;
+  // A label only stands for a session in front of a domain of two labels or more (as in
+  // sessionLabelOf), judged without a `.localhost` alias suffix.
+  const fromHost = tried.find((c) => c.source === "host");
+  const labels = (withoutLocalhostSuffix(hostname) ?? hostname).split(".").length;
+  const rest = fromHost && labels >= 3 && hostname.startsWith(fromHost.name + ".") ? hostname.slice(fromHost.name.length + 1) : hostname;
+  return `${scheme}://<session>.${rest}${port}/`;
+}
+
+export function describeFailure(f: RoutingFailure, host: "worker" | "local server", origin?: string): FailureResponse {
   const by = ` - Linkup ${host}`;
   switch (f.kind) {
     case "no-session":
       return {
         status: 422,
-        message: `Linkup could not tell which session this request belongs to. ${describeTried(f.tried)} Open the site at https://<session>.<domain>, or list sessions with \`linkup sessions list\`.${by}`,
+        message: `Linkup could not tell which session this request belongs to. ${describeTried(f.tried)} Open the site at ${(origin && sessionUrlPattern(origin, f.tried)) ?? "<session>.<domain>"}; \`linkup sessions list\` prints each session's URL.${by}`,
       };
     case "unknown-session":
       return {

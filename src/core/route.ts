@@ -3,7 +3,7 @@
 // route regexes only, never a compilation.
 import { DESTINATION_HEADER } from "./headers.js";
 import { compileRegex } from "./regex.js";
-import { hostnameOf, type RequestView } from "./request.js";
+import { hostnameOf, withoutLocalhostSuffix, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
 
@@ -99,6 +99,12 @@ export type TargetResult =
       /** True when the edge forwards to the tunnel (local service): send the destination header. */
       viaTunnel: boolean;
       cacheable: boolean;
+      /**
+       * Set when the client used the no-setup alias `<session>.<domain>.localhost`: the real host
+       * (`<session>.<domain>`, port kept) the app is told in X-Forwarded-Host, so apps see their
+       * own domain. Redirects to it are mapped back to the alias (responseHeaderDelta).
+       */
+      appHost: string | null;
     }
   | { kind: "no-target"; reason: string }
   | { kind: "no-tunnel"; service: string };
@@ -112,17 +118,29 @@ function matchDomain(session: CompiledSession, host: string): CompiledDomain | u
   return undefined;
 }
 
+/** The domain for the request's host, also through its `.localhost` alias (then with the real host). */
+function matchHost(session: CompiledSession, host: string): { domain: CompiledDomain; appHost: string | null } | undefined {
+  const direct = matchDomain(session, host);
+  if (direct) return { domain: direct, appHost: null };
+  const real = withoutLocalhostSuffix(host);
+  const aliased = real === undefined ? undefined : matchDomain(session, real);
+  return aliased ? { domain: aliased, appHost: real! } : undefined;
+}
+
 export function selectTarget(session: CompiledSession, req: RequestView): TargetResult {
   const path = req.path;
   let service: CompiledService | undefined;
   let rewrite = true;
+  let appHost: string | null = null;
   const destination = session.mode === "local" ? req.header(DESTINATION_HEADER) : undefined;
   if (destination !== undefined && session.services.has(destination)) {
     // The worker already picked the service and rewrote the path.
     service = session.services.get(destination);
     rewrite = false;
   } else {
-    let domain = matchDomain(session, req.host);
+    const matched = matchHost(session, req.host);
+    let domain = matched?.domain;
+    appHost = matched?.appHost ?? null;
     if (!domain) {
       const xfh = req.header("x-forwarded-host");
       if (xfh) domain = matchDomain(session, xfh.split(",")[0]!);
@@ -158,5 +176,6 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     url: service!.upstream + (finalPath.startsWith("/") ? finalPath : "/" + finalPath),
     viaTunnel: service!.location === "local" && session.mode === "edge",
     cacheable,
+    appHost,
   };
 }

@@ -11,8 +11,8 @@ import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
 import { isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
 
-export function failureResponse(failure: RoutingFailure): Response {
-  const { status, message } = describeFailure(failure, "worker");
+export function failureResponse(failure: RoutingFailure, origin?: string): Response {
+  const { status, message } = describeFailure(failure, "worker", origin);
   return new Response(message + "\n", {
     status,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
@@ -30,10 +30,10 @@ export async function proxyRequest(request: Request, env: Env, cache: SessionCac
   const view = requestViewOf(request);
   const store = sessionStoreOf(env);
   const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)));
-  if (resolution.kind !== "found") return failureResponse(resolution);
+  if (resolution.kind !== "found") return failureResponse(resolution, new URL(request.url).origin);
   const session = resolution.session;
   const target = selectTarget(session, view);
-  if (target.kind !== "routed") return failureResponse(target);
+  if (target.kind !== "routed") return failureResponse(target, new URL(request.url).origin);
 
   const upstreamUrl = target.url + new URL(request.url).search;
   const headers = upstreamRequestHeaders(request, session.name, target);

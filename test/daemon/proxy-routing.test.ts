@@ -22,7 +22,9 @@ beforeAll(async () => {
   alphaApi = await startUpstream("alpha-api");
   betaWeb = await startUpstream("beta-web");
   redirector = await startUpstream("redirector", (req, res) => {
-    res.writeHead(302, { location: `${redirector.url}/login?next=${encodeURIComponent(req.url!)}` });
+    // /app-redirect: an app building its redirect from the host Linkup told it.
+    const location = req.url === "/app-redirect" ? `http://${req.headers["x-forwarded-host"]}/welcome` : `${redirector.url}/login?next=${encodeURIComponent(req.url!)}`;
+    res.writeHead(302, { location });
     res.end();
   });
   // A port that was just free: nothing listens there.
@@ -140,6 +142,29 @@ describe("header rules", () => {
     const res = await viaProxy(server.proxyUrl, "redir", "/account");
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`http://redir.${DOMAIN}/login?next=%2Faccount`);
+  });
+});
+
+describe("the no-setup alias <session>.<domain>.localhost", () => {
+  const port = () => new URL(server.proxyUrl).port;
+  it("routes like the real host, telling the app the real host", async () => {
+    const res = await request(`${server.proxyUrl}/api/users?id=7`, { headers: { host: `alpha.${DOMAIN}.localhost:${port()}` } });
+    expect(res.body).toBe("alpha-api /users?id=7");
+    expect(alphaApi.seen.at(-1)!.headers["x-forwarded-host"]).toBe(`alpha.${DOMAIN}:${port()}`);
+  });
+
+  it("sends redirects to the upstream or to the real session origin back to the alias", async () => {
+    const host = `redir.${DOMAIN}.localhost:${port()}`;
+    const own = await request(`${server.proxyUrl}/account`, { headers: { host } });
+    expect(own.headers.location).toBe(`http://${host}/login?next=%2Faccount`);
+    const app = await request(`${server.proxyUrl}/app-redirect`, { headers: { host } });
+    expect(app.headers.location).toBe(`http://${host}/welcome`);
+  });
+
+  it("the 422 text shows the URL form of this listener", async () => {
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: `${DOMAIN}.localhost:${port()}` } });
+    expect(res.status).toBe(422);
+    expect(res.body).toContain(`Open the site at http://<session>.${DOMAIN}.localhost:${port()}/`);
   });
 });
 

@@ -38,6 +38,11 @@ beforeAll(async () => {
       res.writeHead(301, { location: "https://accounts.example.org/login" });
       return res.end();
     }
+    if (url.startsWith("/redirect-app")) {
+      // An app building its redirect from the host Linkup told it.
+      res.writeHead(302, { location: `http://${req.headers["x-forwarded-host"]}/welcome` });
+      return res.end();
+    }
     if (url.startsWith("/redirect-relative")) {
       res.writeHead(303, { location: "/relative/path" });
       return res.end();
@@ -239,5 +244,45 @@ describe("the session cache follows API writes in this isolate", () => {
     expect((await w.send({ host: "cache-late.example.com" })).status).toBe(200);
     expect((await w.api("DELETE", "/sessions/cache-late")).status).toBe(204);
     expect((await w.send({ host: "cache-late.example.com" })).status).toBe(422);
+  });
+});
+
+describe("the no-setup alias <session>.<domain>.localhost", () => {
+  it("routes like the real host and tells the app the real host", async () => {
+    const res = await w.send({ host: "smart-snake.example.com.localhost:8787", path: "/api/users" });
+    expect(res.status, res.text).toBe(200);
+    const seen = JSON.parse(res.text);
+    expect(seen.url).toBe("/v2/users");
+    expect(seen.headers["x-forwarded-host"]).toBe("smart-snake.example.com:8787");
+    expect(seen.headers.tracestate).toMatch(/^linkup-session=smart-snake/);
+  });
+
+  it("attributes a page's call to another domain's alias by the alias Referer", async () => {
+    const res = await w.send({ host: "www.example.com.localhost:8787", path: "/x", headers: { referer: "http://smart-snake.example.com.localhost:8787/" } });
+    expect(res.status, res.text).toBe(200);
+    expect(JSON.parse(res.text).headers["x-forwarded-host"]).toBe("www.example.com:8787");
+  });
+
+  it("maps redirects to the real session origin back to the alias, so they open", async () => {
+    const app = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-app" });
+    expect(app.status).toBe(302);
+    expect(app.headers.location).toBe("http://special-one.example.com.localhost:8787/welcome");
+    const self = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-self" });
+    expect(self.headers.location).toBe("http://special-one.example.com.localhost:8787/login?next=%2Fhome#top");
+    const away = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-away" });
+    expect(away.headers.location).toBe("https://accounts.example.org/login");
+  });
+
+  it("sends the real host down the tunnel", async () => {
+    const res = await w.send({ host: "local-one.example.com.localhost:8787", path: "/api/orders" });
+    expect(res.status, res.text).toBe(200);
+    expect(tunnel.seen.at(-1)!.headers["x-forwarded-host"]).toBe("local-one.example.com:8787");
+  });
+
+  it("the 422 page shows the URL form of the listener the client used, never https on plain HTTP", async () => {
+    const res = await w.send({ host: "example.com.localhost:8787", path: "/" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Open the site at http://<session>.example.com.localhost:8787/");
+    expect(res.text).not.toContain("https://");
   });
 });

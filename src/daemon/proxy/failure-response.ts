@@ -5,6 +5,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { describeFailure, type RoutingFailure } from "../../core/outcome.js";
+import { publicOrigin } from "./request-view.js";
 
 const HOST = "local server";
 
@@ -57,7 +58,7 @@ export function upstreamFailure(
 }
 
 export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: RoutingFailure): void {
-  const { status, message } = describeFailure(failure, HOST);
+  const { status, message } = describeFailure(failure, HOST, publicOrigin(req));
   if (res.headersSent) {
     // The upstream failed mid-response: the status is gone, so cut the connection to signal it.
     res.destroy();
@@ -74,12 +75,12 @@ export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: 
 }
 
 /** The same answer for an upgrade request, before any 101 was sent; the socket is then closed. */
-export function writeSocketFailure(socket: Duplex, failure: RoutingFailure): void {
+export function writeSocketFailure(socket: Duplex, failure: RoutingFailure, req?: IncomingMessage): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const { status, message } = describeFailure(failure, HOST);
+  const { status, message } = describeFailure(failure, HOST, req ? publicOrigin(req) : undefined);
   const body = message + "\n";
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +

@@ -27,6 +27,8 @@ export interface ForwardedRoute {
   path: string;
   cacheable: boolean;
   upstreamOrigin: string | null;
+  /** The real session origin an app on the `.localhost` alias was told; redirects there go back to the alias. */
+  appOrigin: string | null;
   /** The core's request header rules for this request (forwarding, trace, hop-by-hop). */
   requestDelta: HeaderDelta;
 }
@@ -168,6 +170,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       cacheable: route.cacheable,
       upstreamOrigin: route.upstreamOrigin,
       publicOrigin: rawHeader(headers, "location") !== undefined ? publicOrigin(this.req) : "",
+      appOrigin: route.appOrigin,
     });
     applyDelta(headers, delta);
     // Connection/Keep-Alive were dropped with the hop-by-hop headers: node answers them for the

@@ -95,10 +95,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;
     const service = target.service;
+    const proto = isEncrypted(req) ? "https" : "http";
     const requestDelta = requestHeaderDelta((name) => view.header(name), {
       session: resolution.name,
-      host: view.host,
-      proto: isEncrypted(req) ? "https" : "http",
+      // The `.localhost` alias is mapped back to the real session host: apps see their own domain.
+      host: target.appHost ?? view.host,
+      proto,
       clientIp: req.socket.remoteAddress,
       randomHex: pooledRandomHex,
     });
@@ -109,6 +111,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       url: target.url,
       cacheable: target.cacheable,
       upstreamOrigin: service.upstreamOrigin,
+      appOrigin: target.appHost ? `${proto}://${target.appHost.toLowerCase()}` : null,
       target: service,
       path: target.url.slice(service.upstreamOrigin!.length) + view.search,
       requestDelta,
@@ -144,7 +147,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     upgrade(req: RoutedRequest, socket, head) {
       socket.on("error", () => socket.destroy());
       const routed = route(req);
-      if ("kind" in routed) return writeSocketFailure(socket, routed);
+      if ("kind" in routed) return writeSocketFailure(socket, routed, req);
       applyUpgradeDelta(req.headers, routed.requestDelta);
       req[ROUTE] = routed;
       req.url = routed.path;
