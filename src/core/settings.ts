@@ -21,3 +21,18 @@ export function workerUrl(config: LinkupConfig, env: Env): { url: string; embedd
   if (config.linkup.worker_url) return { url: config.linkup.worker_url.replace(/\/+$/, ""), embedded: false };
   return { url: `http://127.0.0.1:${embeddedWorkerPort(env)}`, embedded: true };
 }
+
+/** The local proxy's HTTP port (LINKUP_PROXY_PORT), as the local server reads it. */
+export function proxyPort(env: Env): number {
+  return Number(env.LINKUP_PROXY_PORT) || DEFAULT_PORTS.proxy;
+}
+
+/** The address the local proxy binds (LINKUP_PROXY_HOST). */
+export function proxyHost(env: Env): string {
+  return env.LINKUP_PROXY_HOST || "127.0.0.1";
+}
+
+/** The local HTTPS port (LINKUP_HTTPS_PORT), used when local DNS is on. */
+export function httpsPort(env: Env): number {
+  return Number(env.LINKUP_HTTPS_PORT) || DEFAULT_PORTS.https;
+}

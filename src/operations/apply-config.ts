@@ -2,7 +2,7 @@
 // the difference, refresh the env-file blocks, then (Cloudflare tunnels only) have the local
 // server run cloudflared and wait until it is connected. `apply`, `start` and every `--watch`
 // cycle call this; `--dry-run` stops after the plan (nothing started, nothing written).
-import type { SessionDeclaration } from "../core/config.js";
+import type { SessionDeclaration, SessionType } from "../core/config.js";
 import { applyPlan, type ApplyOutcome } from "../reconcile/apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
@@ -10,7 +10,9 @@ import { personalDeclaration, placementFor } from "../reconcile/desired.js";
 import { injectEnvFiles, serviceDirectories, type EnvFileChange } from "../reconcile/env-files.js";
 import { computePlan, type PlanResult } from "../reconcile/reconcile.js";
 import { storeRunToken } from "../machine/run-tokens.js";
+import { readListeners } from "./listeners.js";
 import { ensureRuntime } from "./runtime.js";
+import { sessionAddresses, type SessionAddress } from "./session-urls.js";
 import { connectTunnel, type TunnelConnection } from "./tunnel-connect.js";
 
 export interface ApplyConfigOptions {
@@ -37,6 +39,14 @@ export interface ApplyConfigResult {
   envFiles: EnvFileChange[];
   /** The Cloudflare tunnel cloudflared connected; null when no session needs one (e.g. the embedded default). */
   tunnel: TunnelConnection | null;
+  /** Where each declared session that is in place now opens on this machine (session-urls.ts). */
+  addresses: SessionAddresses[];
+}
+
+export interface SessionAddresses {
+  name: string;
+  type: SessionType;
+  addresses: SessionAddress[];
 }
 
 /** Sides the config's declarations live on. */
@@ -66,7 +76,7 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
     ...(options.only ? { only: options.only } : {}),
     ...(options.personalOnly ? { personalOnly: true } : {}),
   });
-  if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [], tunnel: null };
+  if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [], tunnel: null, addresses: [] };
   const fresh = new Map<string, string>();
   const outcomes = await applyPlan(
     {
@@ -91,5 +101,12 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
     ...(options.refreshTunnel ? { refresh: true } : {}),
     ...(options.onTunnelWait ? { onWait: options.onTunnelWait } : {}),
   });
-  return { plan: planned, outcomes, envFiles, tunnel };
+  const inPlace = new Set(outcomes.filter((o) => o.result !== "failed" && o.result !== "pruned").map((o) => o.name));
+  const listeners = inPlace.size > 0 ? await readListeners(ctx) : undefined;
+  const addresses = listeners
+    ? planned.desired
+        .filter((d, i, all) => inPlace.has(d.name) && all.findIndex((x) => x.name === d.name) === i)
+        .map((d) => ({ name: d.name, type: d.spec.type, addresses: sessionAddresses(d.name, d.spec.type, d.spec.domains, listeners) }))
+    : [];
+  return { plan: planned, outcomes, envFiles, tunnel, addresses };
 }

@@ -11,7 +11,8 @@ import { probeAll, type ProbeResult, type ProbeTarget } from "./probe.js";
 import { targetSession } from "./route.js";
 import { adminPort } from "../core/settings.js";
 import { adminBaseUrl } from "../clients/admin-client.js";
-import { sessionUrls } from "./session-urls.js";
+import { readListeners } from "./listeners.js";
+import { addressesJson, sessionAddresses } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
 
@@ -33,7 +34,9 @@ export interface SessionStatus {
     name: string;
     type: string;
     placements: Placement[];
+    /** Addresses that open as printed on this machine; `curl` for domains no URL reaches from here. */
     urls: string[];
+    curl: string[];
     tunnel_url: string | null;
     managed_by: string | null;
   };
@@ -74,16 +77,17 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
   ];
   if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
-  const [results, cloudflared] = await Promise.all([
+  const [results, cloudflared, listeners] = await Promise.all([
     probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
     readTunnelStatus(ctx.stateDir, ctx.env, timeoutMs),
+    readListeners(ctx, timeoutMs),
   ]);
   return {
     session: {
       name,
       type: first.spec.type,
       placements: copies.map((c) => c.placement).sort(),
-      urls: sessionUrls(name, first.spec.domains),
+      ...addressesJson(sessionAddresses(name, first.spec.type, first.spec.domains, listeners)),
       tunnel_url: tunnelUrl,
       managed_by: first.managed_by,
     },

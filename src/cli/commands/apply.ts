@@ -17,23 +17,37 @@ export const applyCommand: CommandDef = {
     const src = { file: opts.file, config: opts.config, env: io.env, cwd: io.cwd };
     if (opts.watch) {
       const { watchConfig } = await import("../../reconcile/watch.js");
-      const { printOutcome } = await import("../output/apply-report.js");
+      const { printAddresses, printOutcome } = await import("../output/apply-report.js");
       const { formatDiagnostic } = await import("../../config/config-file.js");
       if ((src.file ?? src.config) === "-") {
         const { ConfigError } = await import("../../core/errors.js");
         throw new ConfigError("watch-stdin", "--watch needs a config file, not stdin");
       }
       const { applyConfig } = await import("../../operations/apply-config.js");
+      const { addressesJson } = await import("../../operations/session-urls.js");
+      // The pass whose "applied" event comes next (passes never overlap): its addresses.
+      let last: Awaited<ReturnType<typeof applyConfig>> | undefined;
+      let firstPass = true;
       await watchConfig(src, {
-        apply: (ctx) => applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: false }),
+        apply: async (ctx) => (last = await applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: false })),
         onEvent(ev) {
-          if (json) return io.out(JSON.stringify(ev));
+          if (json)
+            return io.out(
+              JSON.stringify(
+                ev.type === "applied" ? { ...ev, addresses: (last?.addresses ?? []).map((a) => ({ name: a.name, ...addressesJson(a.addresses) })) } : ev,
+              ),
+            );
           switch (ev.type) {
             case "watching":
               return io.out(`watching ${ev.files.join(", ")} (Ctrl-C to stop; sessions stay as applied)`);
-            case "applied":
+            case "applied": {
               for (const o of ev.outcomes) if (o.result !== "unchanged") printOutcome(o, io);
+              // Every URL after the first pass; afterwards those of the sessions this pass changed.
+              const changed = new Set(ev.outcomes.filter((o) => o.result === "created" || o.result === "configured").map((o) => o.name));
+              printAddresses((last?.addresses ?? []).filter((a) => firstPass || changed.has(a.name)), io);
+              firstPass = false;
               return;
+            }
             case "unchanged":
               return io.out(io.color.dim("no changes"));
             case "invalid":
@@ -61,7 +75,8 @@ export const applyCommand: CommandDef = {
       }
       return EXIT.OK;
     }
-    const { printOutcome, printTunnel } = await import("../output/apply-report.js");
+    const { printAddresses, printOutcome, printTunnel } = await import("../output/apply-report.js");
+    const { addressesJson } = await import("../../operations/session-urls.js");
     const { startSpinner } = await import("../output/spinner.js");
     let spinner: Awaited<ReturnType<typeof startSpinner>> | undefined;
     try {
@@ -83,11 +98,21 @@ export const applyCommand: CommandDef = {
       spinner?.stop();
       if (!json) for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
       if (!json && r.tunnel) printTunnel(r.tunnel, io);
+      if (!json) printAddresses(r.addresses, io);
       const failures = r.outcomes.filter((o) => o.result === "failed");
       if (json)
         io.out(
           JSON.stringify(
-            { sessions: r.outcomes, env_files: r.envFiles, tunnel: r.tunnel, failed: failures.map((f) => f.name) },
+            {
+              // Each outcome with where the session opens (urls; curl lines where no URL does).
+              sessions: r.outcomes.map((o) => {
+                const a = r.addresses.find((x) => x.name === o.name);
+                return a ? { ...o, ...addressesJson(a.addresses) } : o;
+              }),
+              env_files: r.envFiles,
+              tunnel: r.tunnel,
+              failed: failures.map((f) => f.name),
+            },
             null,
             2,
           ),

@@ -10,15 +10,16 @@ export const sessionsCreateIsolatedCommand: CommandDef = {
   async run(args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
     const { createIsolated } = await import("../../operations/sessions.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson, printable } = await import("../../operations/session-urls.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const o = await createIsolated(ctx, args[0] as string | undefined);
-    const urls = sessionUrls(o.name, ctx.loaded.config.domains);
-    if (opts.json) io.out(JSON.stringify({ name: o.name, type: "isolated", result: o.result, urls }, null, 2));
+    const addresses = await addressesHere(ctx, o.name, "isolated");
+    if (opts.json) io.out(JSON.stringify({ name: o.name, type: "isolated", result: o.result, ...addressesJson(addresses) }, null, 2));
     else {
       const { renderTable } = await import("../output/table.js");
       io.out(`session/${o.name} ${io.color.green("created")}`);
-      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "isolated", urls.join("\n")]]));
+      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "isolated", printable(addresses).join("\n")]]));
     }
     return EXIT.OK;
   },

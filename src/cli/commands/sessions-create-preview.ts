@@ -22,19 +22,20 @@ export const sessionsCreatePreviewCommand: CommandDef = {
     }
     const { openContext } = await import("../../reconcile/context.js");
     const { createPreview, previewRequest } = await import("../../operations/sessions.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson, printable } = await import("../../operations/session-urls.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     if (opts.printRequest) {
       io.out(JSON.stringify(await previewRequest(ctx, name, pairs), null, 2));
       return EXIT.OK;
     }
     const o = await createPreview(ctx, name, pairs);
-    const urls = sessionUrls(o.name, ctx.loaded.config.domains);
-    if (opts.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls }, null, 2));
+    const addresses = await addressesHere(ctx, o.name, "preview");
+    if (opts.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, ...addressesJson(addresses) }, null, 2));
     else {
       const { renderTable } = await import("../output/table.js");
       io.out(`session/${o.name} ${io.color.green("created")}`);
-      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "preview", urls.join("\n")]]));
+      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "preview", printable(addresses).join("\n")]]));
     }
     return EXIT.OK;
   },

@@ -26,7 +26,7 @@ export const sessionsListCommand: CommandDef = {
     io.out(
       renderTable(
         ["SESSION", "TYPE", "WHERE", "MANAGED BY", "URLS"],
-        r.sessions.map((s) => [(s.personal ? "* " : "") + s.name, s.type, s.placements.join(", "), s.managed_by ?? "-", s.urls.join("\n")]),
+        r.sessions.map((s) => [(s.personal ? "* " : "") + s.name, s.type, s.placements.join(", "), s.managed_by ?? "-", [...s.urls, ...s.curl].join("\n")]),
       ),
     );
     return EXIT.OK;

@@ -15,7 +15,8 @@ export const startCommand: CommandDef = {
     const { openContext } = await import("../../reconcile/context.js");
     const { applyConfig } = await import("../../operations/apply-config.js");
     const { implicitPersonalDeclaration, personalDeclaration } = await import("../../reconcile/desired.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson, printable } = await import("../../operations/session-urls.js");
     const { startSpinner } = await import("../output/spinner.js");
     const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
     const declared = personalDeclaration(ctx.loaded.config) ?? implicitPersonalDeclaration(ctx.loaded.config);
@@ -42,16 +43,16 @@ export const startCommand: CommandDef = {
     }
     const outcome = r.outcomes[0];
     const name = r.plan.personalName!;
-    const urls = sessionUrls(name, ctx.loaded.config.domains);
+    const addresses = await addressesHere(ctx, name, personal.type);
     if (opts.json) {
-      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel: r.tunnel, env_files: r.envFiles }, null, 2));
+      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", ...addressesJson(addresses), tunnel_url: outcome?.tunnel_url ?? null, tunnel: r.tunnel, env_files: r.envFiles }, null, 2));
     } else {
       const { printOutcome, printTunnel } = await import("../output/apply-report.js");
       const { renderTable } = await import("../output/table.js");
       if (outcome) printOutcome(outcome, io);
       if (r.tunnel) printTunnel(r.tunnel, io);
       for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
-      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[name, personal.type, urls.join("\n")]]));
+      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[name, personal.type, printable(addresses).join("\n")]]));
     }
     return outcome?.result === "failed" ? EXIT.PARTIAL_FAILURE : EXIT.OK;
   },

@@ -24,7 +24,7 @@ export const statusCommand: CommandDef = {
     const c = io.color;
     const mark = (st: string) => (st === "ok" ? c.green("ok") : st === "timeout" ? c.yellow("timeout") : c.red("error"));
     io.out(`Session: ${c.bold(s.session.name)} (${s.session.type}; ${s.session.placements.join(", ")})`);
-    for (const u of s.session.urls) io.out(`  ${u}`);
+    for (const u of [...s.session.urls, ...s.session.curl]) io.out(`  ${u}`);
     io.out(
       renderTable(
         ["SERVICE", "LOCATION", "STATUS", "URL"],

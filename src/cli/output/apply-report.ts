@@ -1,6 +1,8 @@
 // How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
-// and the Cloudflare tunnel cloudflared connected.
+// the Cloudflare tunnel cloudflared connected, and where the sessions open.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
+import type { SessionAddresses } from "../../operations/apply-config.js";
+import { printable } from "../../operations/session-urls.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import type { CliIo } from "../io.js";
 
@@ -30,4 +32,13 @@ export function printTunnel(t: TunnelConnection, io: CliIo): void {
   io.out(`tunnel/${t.session} ${io.color.green("connected")} ${t.hostname} (cloudflared pid ${t.pid ?? "?"}, log ${t.log_file})`);
   if (t.not_connected.length > 0)
     io.err(io.color.yellow(`note: one cloudflared per machine; not connected: ${t.not_connected.join(", ")}`));
+}
+
+/** Where the applied sessions open: one aligned `  <session>  <url>` line per address. */
+export function printAddresses(list: SessionAddresses[], io: CliIo): void {
+  const rows = list.flatMap((s) => printable(s.addresses).map((line) => [s.name, line] as const));
+  if (rows.length === 0) return;
+  const width = Math.max(...rows.map(([name]) => name.length));
+  io.out("open:");
+  for (const [name, line] of rows) io.out(`  ${name.padEnd(width)}  ${line}`);
 }
