@@ -299,7 +299,7 @@ export function loadConfig(src: ConfigSource = {}): LoadedConfig {
   }
   if (!existsSync(file))
     throw new ConfigError("config-not-found", `config file ${file} not found`, {
-      hint: "pass -f FILE, set LINKUP_CONFIG, or create linkup.yaml (see examples/linkup.yaml)",
+      hint: "write one with `linkup init` (or pass -f FILE, or set LINKUP_CONFIG)",
     });
   const localFile = localOverridePath(file);
   const local = existsSync(localFile) ? { file: localFile, text: readFileSync(localFile, "utf8") } : undefined;

@@ -6,6 +6,7 @@ import { completionCommand } from "./completion.js";
 import { diffCommand } from "./diff.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
+import { initCommand } from "./init.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
@@ -20,6 +21,7 @@ import { stopCommand } from "./stop.js";
 import { validateCommand } from "./validate.js";
 
 export const commands: CommandDef[] = [
+  initCommand,
   startCommand,
   stopCommand,
   statusCommand,

@@ -1,0 +1,84 @@
+// `linkup init [--service NAME=LOCAL_URL,REMOTE_URL ...] [--domain D] [--force]`: a commented
+// linkup.yaml for your project, linkup.local.yaml git-ignored, and the next three commands.
+// Without --service it asks on a terminal; elsewhere (CI, pipes) --service is required.
+import type { CommandDef } from "../command.js";
+import type { CliIo } from "../io.js";
+import { EXIT } from "../exit-codes.js";
+
+export const initCommand: CommandDef = {
+  name: "init",
+  description: "write a commented linkup.yaml for your project (and git-ignore linkup.local.yaml)",
+  options: [
+    { flags: "-f, --file <file>", description: "where to write the config", default: "linkup.yaml" },
+    {
+      flags: "-s, --service <spec...>",
+      description: "a service as NAME=LOCAL_URL,REMOTE_URL (repeat it; either URL may be empty); asked on a terminal when left out",
+    },
+    { flags: "-d, --domain <domain>", description: "sessions live at <session>.<domain> (default: <directory name>.test)" },
+    { flags: "--force", description: "replace an existing config file" },
+    { flags: "--json", description: "print the result as JSON" },
+  ],
+  async run(_args, opts, io) {
+    const { ConfigError } = await import("../../core/errors.js");
+    const { parseServiceFlag } = await import("../../config/init-config.js");
+    const { initProject } = await import("../../operations/init.js");
+    const specs = (opts.service as string[] | undefined) ?? [];
+    let services = specs.map(parseServiceFlag);
+    let domain = opts.domain as string | undefined;
+    if (services.length === 0) {
+      if (!io.prompt)
+        throw new ConfigError("init-no-services", "linkup init needs the project's services", {
+          hint: "pass --service NAME=LOCAL_URL,REMOTE_URL for each, e.g. --service web=http://localhost:3000,https://web.example.com",
+        });
+      ({ services, domain } = await askForServices(io, io.prompt, domain));
+    }
+    const r = initProject({ cwd: io.cwd, file: opts.file, services, ...(domain ? { domain } : {}), force: Boolean(opts.force) });
+    if (opts.json) {
+      io.out(JSON.stringify(r, null, 2));
+      return EXIT.OK;
+    }
+    const c = io.color;
+    io.out(`${r.replaced ? "replaced" : "wrote"} ${r.file} (${r.services.join(", ")}; sessions at <session>.${r.domain})`);
+    if (r.gitignore.action !== "present") io.out(`${r.gitignore.action === "created" ? "created" : "updated"} ${r.gitignore.file}: ignores ${r.gitignore.entry} (your own overrides)`);
+    io.out("next:");
+    const width = Math.max(...r.next.map((n) => n.command.length));
+    for (const n of r.next) io.out(`  ${n.command.padEnd(width)}  ${c.dim(`# ${n.why}`)}`);
+    return EXIT.OK;
+  },
+};
+
+/** The interactive half: one service per round until an empty name, then the domain. */
+async function askForServices(io: CliIo, ask: (q: string) => Promise<string>, domain: string | undefined) {
+  const { checkDomain, checkServiceName, defaultDomain, parseServiceFlag } = await import("../../config/init-config.js");
+  const { basename } = await import("node:path");
+  io.out("Your project's services: for each, the URL of your copy and of the shared deployed copy.");
+  const services = [];
+  for (;;) {
+    const name = await ask(services.length === 0 ? "service name (e.g. web): " : "next service name (empty to finish): ");
+    if (!name) {
+      if (services.length > 0) break;
+      continue;
+    }
+    try {
+      checkServiceName(name);
+      const local = await ask(`  ${name}: local URL, your copy (e.g. http://localhost:3000; empty if none): `);
+      const remote = await ask(`  ${name}: remote URL, the deployed copy (e.g. https://${name}.example.com; empty if none): `);
+      services.push(parseServiceFlag(`${name}=${local},${remote}`));
+    } catch (e) {
+      io.err(`${io.color.red("error:")} ${(e as Error).message}; try again`);
+    }
+  }
+  if (!domain) {
+    const suggested = defaultDomain(basename(io.cwd));
+    for (;;) {
+      const answer = (await ask(`domain: sessions live at <session>.<domain> [${suggested}]: `)) || suggested;
+      try {
+        domain = checkDomain(answer);
+        break;
+      } catch (e) {
+        io.err(`${io.color.red("error:")} ${(e as Error).message}; try again`);
+      }
+    }
+  }
+  return { services, domain };
+}
