@@ -7,10 +7,10 @@ import { cloudflareInfraClient } from "./cloudflare-client.js";
 import { applyInfra } from "./apply.js";
 import { actualResources, checkInfraOptions, desiredResources, DEFAULT_API_BASE, loadInfraContext, workersDevHost, type InfraOptions } from "./infra-model.js";
 import { formatPlan, planInfra, type InfraAction } from "./plan.js";
-import { bundleWithWrangler, type WorkerBundle } from "./worker-bundle.js";
+import { defaultWorkerBundle, type WorkerBundle } from "./worker-bundle.js";
 
 export interface InfraDeployOptions extends InfraOptions {
-  /** Produces the worker bundle; default: `wrangler deploy --dry-run` on the package's wrangler.toml. */
+  /** Produces the worker bundle; default: wrangler's in a clone, the shipped dist/worker/index.js in a package. */
   bundle?: () => Promise<WorkerBundle>;
 }
 
@@ -29,7 +29,7 @@ export async function infraDeploy(opts: InfraDeployOptions): Promise<InfraDeploy
   const say = (line: string) => opts.out.write(`${line}\n`);
   const client = cloudflareInfraClient({ apiBase: opts.apiBase ?? DEFAULT_API_BASE, apiToken: opts.apiToken, accountId: opts.accountId, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const ctx = await loadInfraContext(client, opts);
-  const bundle = await (opts.bundle ?? (() => bundleWithWrangler({ cwd: packageRoot() })))();
+  const bundle = await (opts.bundle ?? (() => defaultWorkerBundle(packageRoot())))();
   const actual = await actualResources(client, ctx, false);
   const actions = planInfra(desiredResources(ctx, bundle), actual);
   const workerUrl = `https://${workersDevHost(ctx)}`;
