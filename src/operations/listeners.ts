@@ -2,11 +2,12 @@
 // local server's own answer (GET /linkup/v1/status: its proxy and HTTPS ports) when it is up, else
 // what it would use on its next start (the same settings it reads, and whether `local-dns install`
 // has run, which turns HTTPS on).
+import { existsSync } from "node:fs";
 import { API_PREFIX } from "../core/api.js";
 import { adminPort, embeddedWorkerPort, httpsPort, proxyHost, proxyPort, workerUrl } from "../core/settings.js";
 import { apiFetch } from "../clients/api-fetch.js";
 import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";
-import { readLocalDnsRecord } from "../machine/local-dns/execute.js";
+import { recordPath } from "../machine/local-dns/execute.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import type { DomainConfig, SessionType } from "../core/config.js";
 import { sessionAddresses, type Listeners, type SessionAddress } from "./session-urls.js";
@@ -15,23 +16,23 @@ interface StatusPorts {
   ports?: { proxy?: number; https?: number | null };
 }
 
+/** The running local server's ports (GET /linkup/v1/status); undefined when it does not answer. */
+async function runningPorts(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<StatusPorts["ports"] | undefined> {
+  try {
+    const call = apiFetch({ baseUrl: `${adminBaseUrl(adminPort(env))}${API_PREFIX}`, token: () => readAdminToken(stateDir), label: "local server", timeoutMs });
+    return (await call<StatusPorts>("GET", "/status")).body?.ports ?? {};
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readListeners(ctx: Pick<ReconcileContext, "loaded" | "env" | "stateDir">, timeoutMs = 1_500): Promise<Listeners> {
   const env = ctx.env;
   const worker = workerUrl(ctx.loaded.config, env);
-  let running: StatusPorts["ports"] | undefined;
-  try {
-    const call = apiFetch({
-      baseUrl: `${adminBaseUrl(adminPort(env))}${API_PREFIX}`,
-      token: () => readAdminToken(ctx.stateDir),
-      label: "local server",
-      timeoutMs,
-    });
-    running = (await call<StatusPorts>("GET", "/status")).body?.ports;
-  } catch {
-    running = undefined;
-  }
+  const running = await runningPorts(ctx.stateDir, env, timeoutMs);
   const localDnsFlag = env.LINKUP_LOCAL_DNS === "1" ? true : env.LINKUP_LOCAL_DNS === "0" ? false : undefined;
-  const localDns = localDnsFlag ?? readLocalDnsRecord(ctx.stateDir) !== null;
+  // As the local server decides on start: the install record's presence turns HTTPS on.
+  const localDns = localDnsFlag ?? existsSync(recordPath(ctx.stateDir));
   return {
     deployedWorker: worker.embedded ? null : worker.url,
     workerPort: embeddedWorkerPort(env),
@@ -49,4 +50,10 @@ export async function addressesHere(
   domains: Pick<DomainConfig, "domain">[] = ctx.loaded.config.domains,
 ): Promise<SessionAddress[]> {
   return sessionAddresses(session, type, domains, await readListeners(ctx));
+}
+
+/** Whether the local server answers, and the HTTPS port it serves (null: none). */
+export async function runningHttpsPort(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ running: boolean; port: number | null }> {
+  const ports = await runningPorts(stateDir, env, 1_500);
+  return { running: ports !== undefined, port: ports?.https ?? null };
 }

@@ -9,6 +9,7 @@ import { infraDeployCommand } from "./infra-deploy.js";
 import { initCommand } from "./init.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
+import { localDnsStatusCommand } from "./local-dns-status.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
 import { routeCommand } from "./route.js";
 import { sessionsCreateIsolatedCommand } from "./sessions-create-isolated.js";
@@ -36,6 +37,7 @@ export const commands: CommandDef[] = [
   healthCommand,
   localDnsInstallCommand,
   localDnsUninstallCommand,
+  localDnsStatusCommand,
   infraDeployCommand,
   infraDestroyCommand,
   completionCommand,

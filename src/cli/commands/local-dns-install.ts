@@ -33,6 +33,17 @@ export const localDnsInstallCommand: CommandDef = {
       ...(opts.platform ? { platform: opts.platform as string, resolvedAvailable: true } : {}),
     });
     printLocalDnsResult(r, Boolean(opts.json), io);
+    if (!opts.dryRun && !opts.json) {
+      // From now on Linkup prints https://<session>.<domain>/ URLs, served by the local server.
+      const { runningHttpsPort } = await import("../../operations/listeners.js");
+      const { httpsPort } = await import("../../core/settings.js");
+      const https = await runningHttpsPort(stateDir(io.env as NodeJS.ProcessEnv), io.env);
+      const port = https.port ?? httpsPort(io.env);
+      const form = `https://<session>.<domain>${port === 443 ? "" : `:${port}`}/`;
+      if (https.running && https.port === null)
+        io.out(`the local server started before this install: \`linkup stop\`, then \`linkup apply\` (or \`start\`) to serve ${form}`);
+      else io.out(`sessions on this machine now open at ${form}${https.running ? "" : " once the local server starts (`linkup apply` or `linkup start`)"}`);
+    }
     return EXIT.OK;
   },
 };

@@ -1,0 +1,32 @@
+// `linkup local-dns status [--json]`: whether `local-dns install` has run here, for which domains,
+// and whether the running local server serves HTTPS (it turns HTTPS on when it starts).
+import type { CommandDef } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+
+export const localDnsStatusCommand: CommandDef = {
+  name: "local-dns status",
+  description: "show whether local DNS is installed, for which domains, and whether HTTPS is served",
+  options: [{ flags: "--json", description: "print the status as JSON" }],
+  async run(_args, opts, io) {
+    const { stateDir } = await import("../../machine/state-dir.js");
+    const { localDnsStatus } = await import("../../machine/local-dns/local-dns.js");
+    const { runningHttpsPort } = await import("../../operations/listeners.js");
+    const dir = stateDir(io.env as NodeJS.ProcessEnv);
+    const s = localDnsStatus(dir);
+    const https = await runningHttpsPort(dir, io.env);
+    if (opts.json) {
+      io.out(JSON.stringify({ installed: s.installed, domains: s.domains, platform: s.platform, installed_at: s.installedAt, record: s.recordPath, https_port: https.port, local_server: https.running }, null, 2));
+      return EXIT.OK;
+    }
+    if (!s.installed) {
+      io.out("local DNS: not installed (`linkup local-dns install` sets it up; until then Linkup prints http://<session>.<domain>.localhost:<port>/ URLs)");
+      return EXIT.OK;
+    }
+    io.out(`local DNS: installed ${s.installedAt ?? ""} on ${s.platform ?? "?"} for ${s.domains.join(", ")}`);
+    io.out(`record: ${s.recordPath}`);
+    if (!https.running) io.out("local server: not running (it serves HTTPS when it starts)");
+    else if (https.port === null) io.out("local server: running without HTTPS (it started before install): `linkup stop`, then `linkup start` or `linkup apply`");
+    else io.out(`local server: serving https://<session>.<domain>${https.port === 443 ? "" : `:${https.port}`}/`);
+    return EXIT.OK;
+  },
+};
