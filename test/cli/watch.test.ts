@@ -24,12 +24,16 @@ describe("apply --watch", () => {
     p.write(cfg("  - name: w1\n    type: preview\n"));
     watcher = spawnCli(["apply", "--watch"], { cwd: p.dir, env: { ...b.env, TEST_WORKER_TOKEN: b.workerToken } });
     await watcher.waitFor(/session\/w1 created/);
+    // The first pass prints where each session opens (a deployed worker: its real https URL).
+    await watcher.waitFor(/open:\n\s+w1\s+https:\/\/w1\.example\.com\/\n/);
     await watcher.waitFor(/watching .*linkup\.yaml/);
 
     let mark = watcher.output().length;
     p.write(cfg("  - name: w1\n    type: preview\n  - name: w2\n    type: preview\n    routes: { api: https://api-w2.example.com }\n"));
     await watcher.waitFor(/session\/w2 created/, mark);
-    expect(watcher.output().slice(mark)).not.toMatch(/session\/w1/);
+    // Later passes print the URLs of the sessions they changed only.
+    await watcher.waitFor(/open:\n\s+w2\s+https:\/\/w2\.example\.com\/\n/, mark);
+    expect(watcher.output().slice(mark)).not.toMatch(/session\/w1|\bw1\s+https/);
 
     mark = watcher.output().length;
     p.write(cfg("  - name: w1\n    type: preview\n    routes: { nope: local }\n"));
