@@ -4,47 +4,48 @@
 // has run, which turns HTTPS on).
 import { existsSync } from "node:fs";
 import { API_PREFIX } from "../core/api.js";
-import { adminPort, embeddedWorkerPort, httpsPort, proxyHost, proxyPort, workerUrl } from "../core/settings.js";
+import type { DomainConfig, SessionType } from "../core/config.js";
+import { adminUrl, workerUrl, type LinkupSettings } from "../core/settings.js";
 import { apiFetch } from "../clients/api-fetch.js";
-import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";
+import { readAdminToken } from "../machine/admin-token.js";
 import { recordPath } from "../machine/local-dns/execute.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import type { DomainConfig, SessionType } from "../core/config.js";
 import { sessionAddresses, type Listeners, type SessionAddress } from "./session-urls.js";
 
 interface StatusPorts {
   ports?: { proxy?: number; https?: number | null };
 }
 
+type Where = Pick<ReconcileContext, "loaded" | "settings" | "stateDir">;
+
 /** The running local server's ports (GET /linkup/v1/status); undefined when it does not answer. */
-async function runningPorts(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<StatusPorts["ports"] | undefined> {
+async function runningPorts(stateDir: string, settings: LinkupSettings, timeoutMs: number): Promise<StatusPorts["ports"] | undefined> {
   try {
-    const call = apiFetch({ baseUrl: `${adminBaseUrl(adminPort(env))}${API_PREFIX}`, token: () => readAdminToken(stateDir), label: "local server", timeoutMs });
+    const call = apiFetch({ baseUrl: `${adminUrl(settings.ports.admin)}${API_PREFIX}`, token: () => readAdminToken(stateDir), label: "local server", timeoutMs });
     return (await call<StatusPorts>("GET", "/status")).body?.ports ?? {};
   } catch {
     return undefined;
   }
 }
 
-export async function readListeners(ctx: Pick<ReconcileContext, "loaded" | "env" | "stateDir">, timeoutMs = 1_500): Promise<Listeners> {
-  const env = ctx.env;
-  const worker = workerUrl(ctx.loaded.config, env);
-  const running = await runningPorts(ctx.stateDir, env, timeoutMs);
-  const localDnsFlag = env.LINKUP_LOCAL_DNS === "1" ? true : env.LINKUP_LOCAL_DNS === "0" ? false : undefined;
-  // As the local server decides on start: the install record's presence turns HTTPS on.
-  const localDns = localDnsFlag ?? existsSync(recordPath(ctx.stateDir));
+export async function readListeners(ctx: Where, timeoutMs = 1_500): Promise<Listeners> {
+  const { settings } = ctx;
+  const worker = workerUrl(ctx.loaded.config, settings);
+  const running = await runningPorts(ctx.stateDir, settings, timeoutMs);
+  // As the local server decides on start: LINKUP_LOCAL_DNS, else the install record's presence.
+  const localDns = settings.localDns ?? existsSync(recordPath(ctx.stateDir));
   return {
     deployedWorker: worker.embedded ? null : worker.url,
-    workerPort: embeddedWorkerPort(env),
-    proxyHost: proxyHost(env),
-    proxyPort: running?.proxy ?? proxyPort(env),
-    httpsPort: running ? (running.https ?? null) : localDns ? httpsPort(env) : null,
+    workerPort: settings.ports.worker,
+    proxyHost: settings.proxyHost,
+    proxyPort: running?.proxy ?? settings.ports.proxy,
+    httpsPort: running ? (running.https ?? null) : localDns ? settings.ports.https : null,
   };
 }
 
 /** A session's addresses as they open on this machine right now. */
 export async function addressesHere(
-  ctx: Pick<ReconcileContext, "loaded" | "env" | "stateDir">,
+  ctx: Where,
   session: string,
   type: SessionType,
   domains: Pick<DomainConfig, "domain">[] = ctx.loaded.config.domains,
@@ -52,8 +53,18 @@ export async function addressesHere(
   return sessionAddresses(session, type, domains, await readListeners(ctx));
 }
 
+/** Where each of these sessions opens; one question to the local server for all of them. */
+export async function addressesOf(
+  ctx: Where,
+  sessions: { name: string; spec: { type: SessionType; domains: Pick<DomainConfig, "domain">[] } }[],
+): Promise<{ name: string; type: SessionType; addresses: SessionAddress[] }[]> {
+  if (sessions.length === 0) return [];
+  const listeners = await readListeners(ctx);
+  return sessions.map((s) => ({ name: s.name, type: s.spec.type, addresses: sessionAddresses(s.name, s.spec.type, s.spec.domains, listeners) }));
+}
+
 /** Whether the local server answers, and the HTTPS port it serves (null: none). */
-export async function runningHttpsPort(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ running: boolean; port: number | null }> {
-  const ports = await runningPorts(stateDir, env, 1_500);
+export async function runningHttpsPort(stateDir: string, settings: LinkupSettings): Promise<{ running: boolean; port: number | null }> {
+  const ports = await runningPorts(stateDir, settings, 1_500);
   return { running: ports !== undefined, port: ports?.https ?? null };
 }

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { initCommand } from "../../src/cli/commands/init.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { loadConfig } from "../../src/config/config-file.js";
+import { parseSettings } from "../../src/core/settings.js";
 import { runCli } from "./support/cli.js";
 
 let dir: string;
@@ -131,7 +132,8 @@ describe("linkup init on a terminal", () => {
       "",
       "bad domain", "",
     ]);
-    expect(await initCommand.run([], { file: "linkup.yaml" }, t.io)).toBe(0);
+    const args = { file: "linkup.yaml", service: [], domain: undefined, force: false, json: false };
+    expect(await initCommand.handler(args, { io: t.io, settings: parseSettings({}) })).toBe(0);
     expect(t.out.join("\n")).toContain("try again");
     const { config } = loadConfig({ cwd: dir, env: {} });
     expect(config.services.map((s) => s.name)).toEqual(["web", "api"]);

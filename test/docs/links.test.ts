@@ -71,7 +71,7 @@ describe("the documentation's links", () => {
     expect(checkLink(readme, "https://example.com/x#y")).toEqual([]);
     for (const page of PENDING_PAGES) if (!existsSync(join(ROOT, page))) expect(checkLink(readme, page)).toEqual([]);
     expect(githubSlug("`linkup diff [-f FILE] [--prune] [-o text|json]`")).toBe("linkup-diff--f-file---prune--o-textjson");
-    expect(githubSlug("Ports (defaults)")).toBe("ports-defaults");
+    expect(githubSlug("Ports, state files and settings")).toBe("ports-state-files-and-settings");
   });
 });
 

@@ -1,13 +1,13 @@
 // Every command the CLI offers, in help order. Each entry is a small definition; the work is
-// imported lazily inside its run().
-import type { CommandDef } from "../command.js";
+// imported lazily inside its handler().
+import type { AnyCommand } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completionCommand } from "./completion.js";
 import { diffCommand } from "./diff.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
-import { initCommand } from "./init.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
+import { initCommand } from "./init.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
 import { localDnsStatusCommand } from "./local-dns-status.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
@@ -21,7 +21,7 @@ import { statusCommand } from "./status.js";
 import { stopCommand } from "./stop.js";
 import { validateCommand } from "./validate.js";
 
-export const commands: CommandDef[] = [
+export const commands: readonly AnyCommand[] = [
   initCommand,
   startCommand,
   stopCommand,

@@ -1,30 +1,31 @@
 // `linkup init [--service NAME=LOCAL_URL,REMOTE_URL ...] [--domain D] [--force]`: a commented
 // linkup.yaml for your project, linkup.local.yaml git-ignored, and the next three commands.
 // Without --service it asks on a terminal; elsewhere (CI, pipes) --service is required.
-import type { CommandDef } from "../command.js";
+import { defineCommand, JSON_OPTION } from "../command.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../exit-codes.js";
 
-export const initCommand: CommandDef = {
+export const initCommand = defineCommand({
   name: "init",
   description: "write a commented linkup.yaml for your project (and git-ignore linkup.local.yaml)",
-  options: [
-    { flags: "-f, --file <file>", description: "where to write the config", default: "linkup.yaml" },
-    {
-      flags: "-s, --service <spec...>",
+  options: {
+    file: { type: "string", alias: "f", valueName: "file", description: "where to write the config", default: "linkup.yaml" },
+    service: {
+      type: "array",
+      alias: "s",
+      valueName: "spec",
       description: "a service as NAME=LOCAL_URL,REMOTE_URL (repeat it; either URL may be empty); asked on a terminal when left out",
     },
-    { flags: "-d, --domain <domain>", description: "sessions live at <session>.<domain> (default: <directory name>.test)" },
-    { flags: "--force", description: "replace an existing config file" },
-    { flags: "--json", description: "print the result as JSON" },
-  ],
-  async run(_args, opts, io) {
+    domain: { type: "string", alias: "d", valueName: "domain", description: "sessions live at <session>.<domain> (default: <directory name>.test)" },
+    force: { type: "boolean", description: "replace an existing config file" },
+    ...JSON_OPTION,
+  },
+  async handler(args, { io }) {
     const { ConfigError } = await import("../../core/errors.js");
     const { parseServiceFlag } = await import("../../config/init-config.js");
     const { initProject } = await import("../../operations/init.js");
-    const specs = (opts.service as string[] | undefined) ?? [];
-    let services = specs.map(parseServiceFlag);
-    let domain = opts.domain as string | undefined;
+    let services = args.service.map(parseServiceFlag);
+    let domain = args.domain;
     if (services.length === 0) {
       if (!io.prompt)
         throw new ConfigError("init-no-services", "linkup init needs the project's services", {
@@ -32,8 +33,8 @@ export const initCommand: CommandDef = {
         });
       ({ services, domain } = await askForServices(io, io.prompt, domain));
     }
-    const r = initProject({ cwd: io.cwd, file: opts.file, services, ...(domain ? { domain } : {}), force: Boolean(opts.force) });
-    if (opts.json) {
+    const r = initProject({ cwd: io.cwd, file: args.file, services, ...(domain ? { domain } : {}), force: args.force });
+    if (args.json) {
       io.out(JSON.stringify(r, null, 2));
       return EXIT.OK;
     }
@@ -45,7 +46,7 @@ export const initCommand: CommandDef = {
     for (const n of r.next) io.out(`  ${n.command.padEnd(width)}  ${c.dim(`# ${n.why}`)}`);
     return EXIT.OK;
   },
-};
+});
 
 /** The interactive half: one service per round until an empty name, then the domain. */
 async function askForServices(io: CliIo, ask: (q: string) => Promise<string>, domain: string | undefined) {

@@ -1,21 +1,27 @@
 // `linkup local-dns status [--json]`: whether `local-dns install` has run here, for which domains,
 // and whether the running local server serves HTTPS (it turns HTTPS on when it starts).
-import type { CommandDef } from "../command.js";
+import { defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const localDnsStatusCommand: CommandDef = {
+export const localDnsStatusCommand = defineCommand({
   name: "local-dns status",
   description: "show whether local DNS is installed, for which domains, and whether HTTPS is served",
-  options: [{ flags: "--json", description: "print the status as JSON" }],
-  async run(_args, opts, io) {
+  options: { ...JSON_OPTION },
+  async handler(args, { io, settings }) {
     const { stateDir } = await import("../../machine/state-dir.js");
     const { localDnsStatus } = await import("../../machine/local-dns/local-dns.js");
     const { runningHttpsPort } = await import("../../operations/listeners.js");
-    const dir = stateDir(io.env as NodeJS.ProcessEnv);
+    const dir = stateDir(settings);
     const s = localDnsStatus(dir);
-    const https = await runningHttpsPort(dir, io.env);
-    if (opts.json) {
-      io.out(JSON.stringify({ installed: s.installed, domains: s.domains, platform: s.platform, installed_at: s.installedAt, record: s.recordPath, https_port: https.port, local_server: https.running }, null, 2));
+    const https = await runningHttpsPort(dir, settings);
+    if (args.json) {
+      io.out(
+        JSON.stringify(
+          { installed: s.installed, domains: s.domains, platform: s.platform, installed_at: s.installedAt, record: s.recordPath, https_port: https.port, local_server: https.running },
+          null,
+          2,
+        ),
+      );
       return EXIT.OK;
     }
     if (!s.installed) {
@@ -29,4 +35,4 @@ export const localDnsStatusCommand: CommandDef = {
     else io.out(`local server: serving https://<session>.<domain>${https.port === 443 ? "" : `:${https.port}`}/`);
     return EXIT.OK;
   },
-};
+});

@@ -1,8 +1,7 @@
 // How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
 // the Cloudflare tunnel cloudflared connected, and where the sessions open.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
-import type { SessionAddresses } from "../../operations/apply-config.js";
-import { printable } from "../../operations/session-urls.js";
+import { printable, type SessionAddress } from "../../operations/session-urls.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import type { CliIo } from "../io.js";
 
@@ -35,7 +34,7 @@ export function printTunnel(t: TunnelConnection, io: CliIo): void {
 }
 
 /** Where the applied sessions open: one aligned `  <session>  <url>` line per address. */
-export function printAddresses(list: SessionAddresses[], io: CliIo): void {
+export function printAddresses(list: { name: string; addresses: SessionAddress[] }[], io: CliIo): void {
   const rows = list.flatMap((s) => printable(s.addresses).map((line) => [s.name, line] as const));
   if (rows.length === 0) return;
   const width = Math.max(...rows.map(([name]) => name.length));
