@@ -1,9 +1,11 @@
-// The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts) and, for every
-// other path, the session proxy (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
+// The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts), Mentimeter's
+// session endpoints for its CLIs (legacy-api.ts) and, for every other path, the session proxy
+// (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
 // Cloudflare and, for the embedded default and the tests, under Miniflare (src/daemon/embedded-worker).
 import { Hono } from "hono";
 import { API_PREFIX } from "../core/api.js";
 import { sessionApi } from "./api.js";
+import { legacyApi } from "./legacy-api.js";
 import { apiError } from "./api-error.js";
 import type { AppEnv } from "./env.js";
 import { proxyRequest } from "./proxy.js";
@@ -13,6 +15,8 @@ import { isolateSessionCache } from "./session-cache.js";
 const app = new Hono<AppEnv>();
 
 app.route(API_PREFIX, sessionApi(isolateSessionCache));
+// Mentimeter's session endpoints, for its CLIs during a move (docs/migrating.md).
+app.route("/linkup", legacyApi(isolateSessionCache));
 app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));
 
 app.onError((err, c) => {
