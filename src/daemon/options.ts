@@ -10,6 +10,8 @@ import { DEFAULT_DNS_PORT } from "../machine/local-dns/install.js";
 import { DEFAULT_ADMIN_PORT, DEFAULT_HTTPS_PORT, DEFAULT_PROXY_PORT } from "./server.js";
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
 import { DEFAULT_PORTS, STATE_FILES } from "../core/defaults.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
+import { parseUpstreamList } from "./dns/upstream-resolvers.js";
 
 /** Written by `linkup local-dns install` (src/machine/local-dns); its presence turns HTTPS and DNS on. */
 export const LOCAL_DNS_RECORD_FILE = "local-dns.json";
@@ -26,6 +28,8 @@ export interface LocalServerConfig {
   httpsPort: number | null;
   /** null: DNS off. */
   dnsPort: number | null;
+  /** Resolvers local DNS forwards to; empty: the system's (resolv.conf). */
+  dnsUpstreams: DnsUpstream[];
   /** Port of the embedded worker this process also hosts, or null. */
   embeddedWorkerPort: number | null;
   debug: boolean;
@@ -34,8 +38,8 @@ export interface LocalServerConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PROXY_PORT}] [--admin-port ${DEFAULT_ADMIN_PORT}]
-  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_HTTPS_PORT}] [--dns-port ${DEFAULT_DNS_PORT}] [--state-dir DIR]
-env: LINKUP_HOME, LINKUP_PROXY_PORT, LINKUP_ADMIN_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT, LINKUP_LOCAL_DNS=1|0,
+  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_HTTPS_PORT}] [--dns-port ${DEFAULT_DNS_PORT}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
+env: LINKUP_HOME, LINKUP_PROXY_PORT, LINKUP_ADMIN_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT, LINKUP_DNS_UPSTREAM, LINKUP_LOCAL_DNS=1|0,
   LINKUP_EMBEDDED_WORKER=1 with LINKUP_WORKER_PORT, LINKUP_DEBUG=1`;
 
 function port(value: string | undefined, fallback: number, what: string): number {
@@ -68,6 +72,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
         "admin-port": { type: "string" },
         "https-port": { type: "string" },
         "dns-port": { type: "string" },
+        "dns-upstream": { type: "string" },
         "state-dir": { type: "string" },
         "local-dns": { type: "boolean" },
         "no-local-dns": { type: "boolean" },
@@ -89,6 +94,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
     adminPort: port(parsed["admin-port"] ?? env.LINKUP_ADMIN_PORT, DEFAULT_ADMIN_PORT, "--admin-port"),
     httpsPort: localDns ? port(parsed["https-port"] ?? env.LINKUP_HTTPS_PORT, DEFAULT_HTTPS_PORT, "--https-port") : null,
     dnsPort: localDns ? port(parsed["dns-port"] ?? env.LINKUP_DNS_PORT, installed ?? DEFAULT_DNS_PORT, "--dns-port") : null,
+    dnsUpstreams: parseUpstreamList(parsed["dns-upstream"] ?? env.LINKUP_DNS_UPSTREAM ?? "", parsed["dns-upstream"] !== undefined ? "--dns-upstream" : "LINKUP_DNS_UPSTREAM"),
     embeddedWorkerPort:
       env.LINKUP_EMBEDDED_WORKER === "1" ? port(env.LINKUP_WORKER_PORT, DEFAULT_EMBEDDED_WORKER_PORT, "LINKUP_WORKER_PORT") : null,
     debug: env.LINKUP_DEBUG === "1",

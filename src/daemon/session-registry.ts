@@ -7,8 +7,10 @@ import type { SessionRecord } from "../core/session.js";
 export interface SessionRegistry {
   get(name: string): CompiledSession | undefined;
   readonly size: number;
-  /** Every domain any session declares (lowercase, deduplicated): what DNS and TLS answer for. */
+  /** Every domain any session declares (lowercase, deduplicated): what TLS signs for. */
   domains(): string[];
+  /** `<session>.<domain>` for every session and each of its domains: what local DNS answers for. */
+  hosts(): string[];
   /** Adds or replaces one session (after an admin API write). */
   apply(record: SessionRecord): void;
   remove(name: string): void;
@@ -27,6 +29,11 @@ function unchanged(a: SessionRecord, b: SessionRecord): boolean {
 export function createSessionRegistry(options: { onCompileError?: (name: string, error: unknown) => void } = {}): SessionRegistry {
   const sessions = new Map<string, CompiledSession>();
   let domainCache: string[] | undefined;
+  let hostCache: string[] | undefined;
+  const changed = () => {
+    domainCache = undefined;
+    hostCache = undefined;
+  };
 
   function upsert(record: SessionRecord): void {
     const existing = sessions.get(record.name);
@@ -38,7 +45,7 @@ export function createSessionRegistry(options: { onCompileError?: (name: string,
       options.onCompileError?.(record.name, error);
       return;
     }
-    domainCache = undefined;
+    changed();
   }
 
   return {
@@ -54,16 +61,24 @@ export function createSessionRegistry(options: { onCompileError?: (name: string,
       }
       return domainCache;
     },
+    hosts() {
+      if (!hostCache) {
+        const all = new Set<string>();
+        for (const s of sessions.values()) for (const d of s.domains) all.add(`${s.name}.${d.domain}`);
+        hostCache = [...all].sort();
+      }
+      return hostCache;
+    },
     apply: upsert,
     remove(name) {
-      if (sessions.delete(name)) domainCache = undefined;
+      if (sessions.delete(name)) changed();
     },
     replaceAll(records) {
       const keep = new Set(records.map((r) => r.name));
       for (const name of sessions.keys())
         if (!keep.has(name)) {
           sessions.delete(name);
-          domainCache = undefined;
+          changed();
         }
       for (const r of records) upsert(r);
     },

@@ -34,9 +34,20 @@ describe("localServerConfig", () => {
       adminPort: 8791,
       httpsPort: null,
       dnsPort: null,
+      dnsUpstreams: [],
       embeddedWorkerPort: null,
       debug: false,
     });
+  });
+
+  it("reads the DNS upstreams from --dns-upstream or LINKUP_DNS_UPSTREAM, refusing what is not an address", () => {
+    const dir = tempDir();
+    expect(localServerConfig(["--dns-upstream", "10.0.0.1,[::1]:5300"], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "9.9.9.9" }).dnsUpstreams).toEqual([
+      { host: "10.0.0.1", port: 53 },
+      { host: "::1", port: 5300 },
+    ]);
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "127.0.0.1:5353" }).dnsUpstreams).toEqual([{ host: "127.0.0.1", port: 5353 }]);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "dns.google" })).toThrow(/LINKUP_DNS_UPSTREAM: "dns.google"/);
   });
 
   it("turns HTTPS and DNS on when the install record exists, with the DNS port it installed", () => {
