@@ -45,7 +45,8 @@ function resolveA(name: string): Promise<string | undefined> {
       clearTimeout(timer);
       socket.close();
       const decoded = dnsPacket.decode(reply);
-      resolve(decoded.answers?.find((a) => a.type === "A")?.data as string | undefined);
+      const a = decoded.answers?.find((x) => x.type === "A") as { data?: string } | undefined;
+      resolve(a?.data);
     });
     socket.send(dnsPacket.encode({ type: "query", id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: "A", name, class: "IN" }] }), server.dnsPort!, "127.0.0.1");
   });
