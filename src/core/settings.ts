@@ -16,6 +16,20 @@ export function embeddedWorkerPort(env: Env): number {
   return Number(env.LINKUP_WORKER_PORT) || DEFAULT_EMBEDDED_WORKER_PORT;
 }
 
+function portFrom(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isInteger(n) && n > 0 && n <= 65535 ? n : fallback;
+}
+
+/** The local server's ports as its environment sets them (LINKUP_PROXY_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT). */
+export function localServerPorts(env: Env): { proxy: number; https: number; dns: number } {
+  return {
+    proxy: portFrom(env.LINKUP_PROXY_PORT, DEFAULT_PORTS.proxy),
+    https: portFrom(env.LINKUP_HTTPS_PORT, DEFAULT_PORTS.https),
+    dns: portFrom(env.LINKUP_DNS_PORT, DEFAULT_PORTS.dns),
+  };
+}
+
 /** The worker the config talks to: its worker_url, else the embedded one on this machine. */
 export function workerUrl(config: LinkupConfig, env: Env): { url: string; embedded: boolean } {
   if (config.linkup.worker_url) return { url: config.linkup.worker_url.replace(/\/+$/, ""), embedded: false };

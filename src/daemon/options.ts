@@ -49,15 +49,22 @@ function port(value: string | undefined, fallback: number, what: string): number
   return n;
 }
 
-/** The DNS port install configured the OS resolver with (it must match), else the default. */
-function installedDnsPort(dir: string): number | null {
+/**
+ * The ports install configured the system with (the OS resolver's DNS port; the port redirect's
+ * HTTP and HTTPS targets): they must match, so they are the defaults while local DNS is installed.
+ */
+function installedPorts(dir: string): { dns: number; http?: number; https?: number } | null {
   const path = join(dir, LOCAL_DNS_RECORD_FILE);
   if (!existsSync(path)) return null;
   try {
-    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown };
-    return typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_DNS_PORT;
+    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown; httpPort?: unknown; httpsPort?: unknown };
+    return {
+      dns: typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_DNS_PORT,
+      ...(typeof record.httpPort === "number" ? { http: record.httpPort } : {}),
+      ...(typeof record.httpsPort === "number" ? { https: record.httpsPort } : {}),
+    };
   } catch {
-    return DEFAULT_DNS_PORT;
+    return { dns: DEFAULT_DNS_PORT };
   }
 }
 
@@ -83,17 +90,17 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
     throw new ConfigError("invalid-arguments", `${(error as Error).message}\n${USAGE}`);
   }
   const dir = ensureStateDir(parsed["state-dir"] ? { ...env, LINKUP_HOME: parsed["state-dir"] } : (env as NodeJS.ProcessEnv));
-  const installed = installedDnsPort(dir);
+  const installed = installedPorts(dir);
   const flag = parsed["local-dns"] ? true : parsed["no-local-dns"] ? false : undefined;
   const envFlag = env.LINKUP_LOCAL_DNS === "1" ? true : env.LINKUP_LOCAL_DNS === "0" ? false : undefined;
   const localDns = flag ?? envFlag ?? installed !== null;
   return {
     stateDir: dir,
     host: parsed.host ?? env.LINKUP_PROXY_HOST ?? "127.0.0.1",
-    port: port(parsed.port ?? env.LINKUP_PROXY_PORT, DEFAULT_PROXY_PORT, "--port"),
+    port: port(parsed.port ?? env.LINKUP_PROXY_PORT, installed?.http ?? DEFAULT_PROXY_PORT, "--port"),
     adminPort: port(parsed["admin-port"] ?? env.LINKUP_ADMIN_PORT, DEFAULT_ADMIN_PORT, "--admin-port"),
-    httpsPort: localDns ? port(parsed["https-port"] ?? env.LINKUP_HTTPS_PORT, DEFAULT_HTTPS_PORT, "--https-port") : null,
-    dnsPort: localDns ? port(parsed["dns-port"] ?? env.LINKUP_DNS_PORT, installed ?? DEFAULT_DNS_PORT, "--dns-port") : null,
+    httpsPort: localDns ? port(parsed["https-port"] ?? env.LINKUP_HTTPS_PORT, installed?.https ?? DEFAULT_HTTPS_PORT, "--https-port") : null,
+    dnsPort: localDns ? port(parsed["dns-port"] ?? env.LINKUP_DNS_PORT, installed?.dns ?? DEFAULT_DNS_PORT, "--dns-port") : null,
     dnsUpstreams: parseUpstreamList(parsed["dns-upstream"] ?? env.LINKUP_DNS_UPSTREAM ?? "", parsed["dns-upstream"] !== undefined ? "--dns-upstream" : "LINKUP_DNS_UPSTREAM"),
     embeddedWorkerPort:
       env.LINKUP_EMBEDDED_WORKER === "1" ? port(env.LINKUP_WORKER_PORT, DEFAULT_EMBEDDED_WORKER_PORT, "LINKUP_WORKER_PORT") : null,

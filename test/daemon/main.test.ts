@@ -58,6 +58,13 @@ describe("localServerConfig", () => {
     expect(localServerConfig(["--no-local-dns"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: null, dnsPort: null });
   });
 
+  it("listens where install pointed ports 80 and 443 (the record's HTTP and HTTPS ports)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "local-dns.json"), JSON.stringify({ version: 1, dnsPort: 5353, httpPort: 8080, httpsPort: 9443 }));
+    expect(localServerConfig([], { LINKUP_HOME: dir })).toMatchObject({ port: 8080, httpsPort: 9443, dnsPort: 5353 });
+    expect(localServerConfig(["--https-port", "7443"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: 7443 });
+  });
+
   it("takes flags over environment and refuses bad ports", () => {
     const dir = tempDir();
     const env = { LINKUP_HOME: dir, LINKUP_PROXY_PORT: "9000", LINKUP_ADMIN_PORT: "9001", LINKUP_EMBEDDED_WORKER: "1" };

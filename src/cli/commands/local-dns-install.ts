@@ -22,15 +22,29 @@ export const localDnsInstallCommand: CommandDef = {
     const { stateDir } = await import("../../machine/state-dir.js");
     const { localDnsInstall } = await import("../../machine/local-dns/local-dns.js");
     const { ConfigError } = await import("../../core/errors.js");
+    const { localServerPorts } = await import("../../core/settings.js");
     if (opts.platform && !opts.dryRun)
       throw new ConfigError("platform-needs-dry-run", "--platform only previews: use it together with --dry-run");
     const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    // The ports the local server will use (the same environment variables it reads).
+    const ports = localServerPorts(io.env);
     const r = await localDnsInstall({
       domains: loaded.config.domains.map((d) => d.domain),
       dryRun: Boolean(opts.dryRun),
       stateDir: stateDir(io.env as NodeJS.ProcessEnv),
-      // A preview for another platform describes a machine that has what that platform needs.
-      ...(opts.platform ? { platform: opts.platform as string, resolvedAvailable: true } : {}),
+      dnsPort: ports.dns,
+      httpPort: ports.proxy,
+      httpsPort: ports.https,
+      // A preview for another platform describes a machine that has what that platform needs
+      // (NSS databases are only found on the machine itself).
+      ...(opts.platform
+        ? {
+            platform: opts.platform as string,
+            resolvedAvailable: true,
+            redirectTool: opts.platform === "linux" ? { kind: "nft" as const, path: "/usr/sbin/nft" } : { kind: "pf" as const },
+            nss: null,
+          }
+        : {}),
     });
     printLocalDnsResult(r, Boolean(opts.json), io);
     return EXIT.OK;
