@@ -25,5 +25,5 @@ export interface CommandDef {
 /** Options shared by every command that reads the config. */
 export const CONFIG_OPTIONS: OptionDef[] = [
   { flags: "-f, --file <file>", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
-  { flags: "--config <file>", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  { flags: "-c, --config <file>", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
 ];

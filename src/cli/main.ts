@@ -18,6 +18,8 @@ export function buildProgram(
   const program = new Command("linkup")
     .description("Run only the services you change; Linkup routes the rest to shared deployed copies.")
     .version(CLI_VERSION, "-v, --version")
+    // Mentimeter's `linkup -c FILE <command>`, so old scripts keep working; a command's own -f wins.
+    .option("-c, --config <file>", "config file for the command (same as its -f/--config)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const groupCommands = new Map<string, Command>();
@@ -44,7 +46,10 @@ export function buildProgram(
     cmd.action(async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
       const args = received.slice(0, -2);
-      setExit(await def.run(args, command.opts(), io));
+      const opts = command.opts();
+      const global = program.opts().config as string | undefined;
+      if (global !== undefined && opts.config === undefined) opts.config = global;
+      setExit(await def.run(args, opts, io));
     });
   }
   return program;
