@@ -110,7 +110,8 @@ export async function startWebSocketUnderlying(): Promise<Server> {
 /**
  * The proxying cases of Mentimeter's server tests, registered with vitest for one host. The two
  * worker-API cases (`worker_can_create_session`, `worker_can_create_preview`) live with the legacy
- * endpoints in test/worker/legacy-api.test.ts; the two liveness cases with `/linkup/check`.
+ * endpoints in test/worker/legacy-api.test.ts; the two liveness cases with `/linkup/check` (a todo
+ * below until that endpoint lands).
  */
 export function mentimeterServerCases(host: () => ParityHost, started: Server[]): void {
   async function underlying(): Promise<string> {
@@ -118,6 +119,11 @@ export function mentimeterServerCases(host: () => ParityHost, started: Server[])
     started.push(s);
     return s.url;
   }
+
+  // Mentimeter's can_respond_to_health_check / worker_can_respond_to_health_check: GET /linkup/check
+  // answers 200 on both hosts. That endpoint is built on another branch (harden11); these two
+  // cases are written there, with it.
+  it.todo("can_respond_to_health_check: GET /linkup/check answers 200 (comes with /linkup/check)");
 
   it("no_such_session: a request naming no session answers 422", async () => {
     const res = await get(`${host().url}/anypath`, { authorization: "Bearer token123", "x-linkup-version": "99.99.99" });
