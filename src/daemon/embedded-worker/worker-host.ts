@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LinkupError } from "../../core/errors.js";
 
-import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../worker/deployment.js";
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../core/deployment.js";
 import { DEFAULT_PORTS } from "../../core/defaults.js";
 
 export { WORKER_COMPATIBILITY_DATE, WORKER_CRON };
