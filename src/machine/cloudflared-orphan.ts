@@ -5,7 +5,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { commandLine, processExists } from "./daemon.js";
-import { cloudflaredFiles } from "../daemon/cloudflared/cloudflared.js";
+import { cloudflaredFiles } from "./cloudflared-files.js";
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {

@@ -9,7 +9,7 @@ import { isUp } from "./runtime.js";
 import { adminPort, workerUrl } from "../core/settings.js";
 import { adminBaseUrl } from "../clients/admin-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
 

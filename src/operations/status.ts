@@ -13,7 +13,7 @@ import { adminPort } from "../core/settings.js";
 import { adminBaseUrl } from "../clients/admin-client.js";
 import { sessionUrls } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 
 export interface ServiceStatus extends ProbeResult {
   name: string;

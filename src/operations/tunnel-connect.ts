@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 import type { ApplyOutcome } from "../reconcile/apply.js";
 import { apiFetch } from "../clients/api-fetch.js";
 import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";

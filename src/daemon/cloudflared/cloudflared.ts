@@ -9,6 +9,8 @@ import { lookup } from "node:dns/promises";
 import { execa, type ResultPromise } from "execa";
 import writeFileAtomic from "write-file-atomic";
 import { LinkupError } from "../../core/errors.js";
+import type { CloudflaredState } from "../../core/local-api.js";
+import { cloudflaredFiles } from "../../machine/cloudflared-files.js";
 
 export const CLOUDFLARED_INSTALL_HINT =
   "install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: `brew install cloudflared`), or set LINKUP_CLOUDFLARED to its path";
@@ -61,9 +63,6 @@ export interface WaitReadyOptions {
   resolve?: (hostname: string) => Promise<boolean>;
   pollMs?: number;
 }
-
-/** "restarting": the child exited and a restart is scheduled; "stopped": not started, stopped, or a restart failed. */
-export type CloudflaredState = "starting" | "connected" | "restarting" | "stopped";
 
 export interface CloudflaredStatus {
   state: CloudflaredState;
@@ -121,11 +120,6 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
-export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
-  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, "cloudflared.pid") };
 }
 
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {
