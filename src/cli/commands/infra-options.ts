@@ -36,6 +36,5 @@ export function infraOptions(opts: Record<string, any>, io: CliIo) {
     dryRun: Boolean(opts.dryRun),
     ...(opts.yes || opts.dryRun ? {} : { confirm: confirmOnTerminal }),
     ...(io.env.CLOUDFLARE_API_BASE ? { apiBase: io.env.CLOUDFLARE_API_BASE } : {}),
-    out: { write: (chunk: string) => io.out(chunk.replace(/\n$/, "")) },
   };
 }
