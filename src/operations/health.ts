@@ -5,9 +5,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import { isUp } from "./runtime.js";
 import { adminPort, workerUrl } from "../core/settings.js";
-import { adminBaseUrl } from "../clients/admin-client.js";
+import { adminClient } from "../clients/admin-client.js";
+import { isReachable } from "../clients/reachable.js";
+import type { SessionApi } from "../clients/session-api.js";
+import { workerClient } from "../clients/worker-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../core/local-api.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
@@ -56,11 +58,10 @@ function pidFiles(dir: string): ProcessInfo[] {
   });
 }
 
-async function checkVersion(url: string, headers: Record<string, string>): Promise<string | null> {
+/** The server's API version from an authenticated /check; null when it does not answer or refuses. */
+async function versionOf(client: SessionApi): Promise<string | null> {
   try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json().catch(() => null)) as { version?: string } | null;
-    return body?.version ?? null;
+    return (await client.check({ timeoutMs: 2_000 })).version ?? null;
   } catch {
     return null;
   }
@@ -72,15 +73,19 @@ export async function healthReport(input: {
   cliVersion: string;
   ctx?: ReconcileContext;
 }): Promise<HealthReport> {
-  const admin = adminBaseUrl(adminPort(input.env));
   const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? DEFAULT_PORTS.worker}`, embedded: true };
-  const headers = { "x-linkup-version": API_VERSION };
+  // Without a config there is no worker token to send: the worker's version then reads as unknown.
+  const clients = input.ctx?.clients ?? {
+    local: adminClient({ stateDir: input.stateDir, adminPort: adminPort(input.env) }),
+    worker: workerClient({ workerUrl: worker.url, token: undefined }),
+  };
+  const admin = new URL(clients.local.baseUrl).origin;
   const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
-    isUp(admin, 2_000),
-    isUp(worker.url, 2_000),
-    checkVersion(`${admin}/linkup/v1/check`, headers),
-    checkVersion(`${worker.url}/linkup/v1/check`, headers),
-    readTunnelStatus(input.stateDir, input.env),
+    isReachable(admin, 2_000),
+    isReachable(worker.url, 2_000),
+    versionOf(clients.local),
+    versionOf(clients.worker),
+    readTunnelStatus(clients.local),
   ]);
   let localDns: HealthReport["local_dns"] = null;
   try {

@@ -3,28 +3,17 @@
 // embedded worker when started with LINKUP_EMBEDDED_WORKER=1 (the daemon side lives in
 // src/machine/daemon.ts). This module only probes, starts that daemon and waits.
 import { fileURLToPath } from "node:url";
-import { API_PREFIX } from "../core/api.js";
 import { adminPort, embeddedWorkerPort, workerUrl } from "../core/settings.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
 import type { LinkupConfig } from "../core/config.js";
 import { LinkupError } from "../core/errors.js";
-import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "../clients/admin-client.js";
+import { adminBaseUrl } from "../clients/admin-client.js";
+import { isReachable } from "../clients/reachable.js";
 
 /** dist/operations/runtime.js -> the package root (holds dist/worker/index.js). */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** True when something answers HTTP at `<base>/linkup/v1/check` (any status: a 401 still means "up"). */
-export async function isUp(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
-  try {
-    const res = await fetch(`${baseUrl}${API_PREFIX}/check`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface EnsureRuntimeOptions {
   stateDir: string;
@@ -49,7 +38,7 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
   const admin = adminBaseUrl(adminPort(options.env));
   const worker = workerUrl(options.config, options.env);
   const wantEmbedded = options.needWorker && worker.embedded;
-  const [localUp, workerUp] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
+  const [localUp, workerUp] = await Promise.all([isReachable(admin), wantEmbedded ? isReachable(worker.url) : Promise.resolve(true)]);
   const state: RuntimeState = { adminUrl: admin, workerUrl: worker.url, embeddedWorker: worker.embedded, started: false };
   if ((!options.needLocal || localUp) && workerUp) return state;
   if (localUp && !workerUp)
@@ -72,7 +61,7 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
 
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
-    const [l, w] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
+    const [l, w] = await Promise.all([isReachable(admin), wantEmbedded ? isReachable(worker.url) : Promise.resolve(true)]);
     if (l && w) return state;
     if (Date.now() > deadline)
       throw new LinkupError("runtime-start-timeout", `the local server${wantEmbedded ? " or the embedded worker" : ""} did not come up in time`, {

@@ -7,16 +7,13 @@
 // out none, and then nothing here runs. One cloudflared per machine: with several tunneled
 // sessions the personal one wins, else the first; the others are reported as not connected.
 import { setTimeout as sleep } from "node:timers/promises";
-import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import type { TunnelConnectorStatus } from "../core/local-api.js";
 import type { ApplyOutcome } from "../reconcile/apply.js";
-import { apiFetch } from "../clients/api-fetch.js";
-import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";
+import type { LocalAdminApi } from "../clients/admin-client.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { hostResolver } from "./resolve-hostname.js";
 import { readRunToken, storeRunToken } from "../machine/run-tokens.js";
-import { adminPort } from "../core/settings.js";
 
 export const DEFAULT_TUNNEL_TIMEOUT_MS = 60_000;
 
@@ -56,19 +53,10 @@ function cloudflareHostname(tunnelUrl: string | undefined): string | undefined {
   }
 }
 
-function adminApi(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs?: number) {
-  return apiFetch({
-    baseUrl: `${adminBaseUrl(adminPort(env))}${API_PREFIX}`,
-    token: () => readAdminToken(stateDir),
-    label: "local server",
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-  });
-}
-
 /** The local server's cloudflared, for `status` and `health`; null when the local server does not answer. */
-export async function readTunnelStatus(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
+export async function readTunnelStatus(local: LocalAdminApi, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
   try {
-    return (await adminApi(stateDir, env, timeoutMs)<TunnelConnectorStatus>("GET", "/tunnel")).body ?? null;
+    return await local.tunnelStatus({ timeoutMs });
   } catch {
     return null;
   }
@@ -98,29 +86,21 @@ export async function connectTunnel(ctx: ReconcileContext, options: ConnectTunne
   const runToken = await runTokenFor(ctx, session, options);
   if (!runToken) return null;
 
-  const call = adminApi(ctx.stateDir, ctx.env);
-  const put = await call<TunnelConnectorStatus | ApiErrorBody>("PUT", "/tunnel", {
-    body: { run_token: runToken, hostname, session },
-    okStatuses: [422],
-  });
-  if (put.status === 422) {
-    const err = (put.body as ApiErrorBody).error;
-    // The daemon's message is already the one-line install instruction.
-    throw new LinkupError(err.code, err.message);
-  }
+  const local = ctx.clients.local;
+  // A machine without cloudflared throws "cloudflared-missing" here, with the install instruction.
+  let status = await local.connectTunnel({ run_token: runToken, hostname, session });
 
   await options.onWait?.(`waiting for cloudflared to connect ${hostname}`);
   const timeoutMs = tunnelTimeoutMs(ctx.env);
   const deadline = AbortSignal.timeout(timeoutMs);
   const resolves = hostResolver(ctx.env);
-  let status = put.body as TunnelConnectorStatus;
   for (;;) {
     const mine = status.hostname === hostname;
     if (mine && status.state === "connected" && (await resolves(hostname)))
       return { ...status, session, hostname, not_connected: candidates.slice(1).map((c) => c.name) };
     if (deadline.aborted) throw notReady(status, mine, hostname, timeoutMs);
     await sleep(250);
-    status = (await call<TunnelConnectorStatus>("GET", "/tunnel")).body!;
+    status = await local.tunnelStatus();
   }
 }
 
