@@ -32,8 +32,8 @@ export interface AdminApiOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The hono app (exported for tests that call it without a socket). */
-export function adminApp(options: AdminApiOptions): Hono {
+/** Guards, then the shared session API with this host's endpoints; anything else is 404. */
+function adminApp(options: AdminApiOptions): Hono {
   const auth: ApiAuth = {
     token: options.token,
     realm: "linkup-local",
