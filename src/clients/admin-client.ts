@@ -6,19 +6,17 @@
 import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import type { LocalStatus, TunnelConnectRequest, TunnelConnectorStatus } from "../core/local-api.js";
+import { adminUrl } from "../core/settings.js";
 import { apiFetch, type ApiFetchOptions } from "./api-fetch.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
-import { DEFAULT_PORTS } from "../core/defaults.js";
-import { readAdminToken } from "../machine/admin-token.js";
-
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
 // The token file is the local server's: read it with the same code that writes it.
-export { ADMIN_TOKEN_FILE, readAdminToken } from "../machine/admin-token.js";
+import { readAdminToken } from "../machine/admin-token.js";
 
 export interface AdminClientOptions {
   stateDir: string;
-  adminPort?: number;
+  /** settings.ports.admin (core/settings.ts). */
+  adminPort: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -38,28 +36,24 @@ export interface LocalAdminApi extends SessionApi {
   disconnectTunnel(): Promise<void>;
 }
 
-export function adminBaseUrl(adminPort: number = DEFAULT_ADMIN_PORT): string {
-  return `http://127.0.0.1:${adminPort}`;
-}
-
 export function adminClient(options: AdminClientOptions): LocalAdminApi {
   const http: ApiFetchOptions = {
-    baseUrl: `${adminBaseUrl(options.adminPort)}${API_PREFIX}`,
+    baseUrl: `${adminUrl(options.adminPort)}${API_PREFIX}`,
     token: () => readAdminToken(options.stateDir),
     label: "local server",
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
   const call = apiFetch(http);
-  const sessions = httpSessionApi("local", http, false);
+  const timeout = (o: { timeoutMs?: number }) => (o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
   return {
-    ...sessions,
+    ...httpSessionApi("local", http, false),
     placement: "local",
     async status(o = {}) {
-      return (await call<LocalStatus>("GET", "/status", o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {})).body!;
+      return (await call<LocalStatus>("GET", "/status", timeout(o))).body!;
     },
     async tunnelStatus(o = {}) {
-      return (await call<TunnelConnectorStatus>("GET", "/tunnel", o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {})).body!;
+      return (await call<TunnelConnectorStatus>("GET", "/tunnel", timeout(o))).body!;
     },
     async connectTunnel(request) {
       const put = await call<TunnelConnectorStatus | ApiErrorBody>("PUT", "/tunnel", { body: request, okStatuses: [422] });
