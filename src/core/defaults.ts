@@ -22,3 +22,10 @@ export const STATE_FILES = {
   /** Token of the embedded worker's API (mode 0600). */
   workerToken: "worker-token",
 } as const;
+
+/**
+ * How long a worker isolate keeps a session it read (src/worker/session-cache.ts). A write is seen
+ * at once by the isolate that took it, by the others within this time: `create-preview --wait`
+ * waits it out.
+ */
+export const WORKER_SESSION_CACHE_MS = 5000;
