@@ -65,6 +65,9 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
     ...(options.personal ? { personal: options.personal } : {}),
     ...(options.only ? { only: options.only } : {}),
     ...(options.personalOnly ? { personalOnly: true } : {}),
+    // Applying a declared session renews it once less than half its ttl is left.
+    now: Date.now(),
+    renew: true,
   });
   if (options.dryRun) return { plan: planned, outcomes: [], envFiles: [], tunnel: null };
   const fresh = new Map<string, string>();

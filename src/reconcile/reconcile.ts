@@ -26,6 +26,10 @@ export interface ComputePlanOptions {
   only?: string[];
   /** Plan only the personal session (`start`). */
   personalOnly?: boolean;
+  /** The clock (ms): expired sessions are planned as renewals (see PlanOptions.now). */
+  now?: number;
+  /** Also renew sessions with less than half their ttl left (`apply`). */
+  renew?: boolean;
 }
 
 export async function computePlan(ctx: ReconcileContext, options: ComputePlanOptions): Promise<PlanResult> {
@@ -48,7 +52,12 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
     desired = desired.filter((d) => only.has(d.name));
     sessions = sessions.filter((s) => only.has(s.name));
   }
-  const actions = plan(desired, sessions, { prune: options.prune, identity: ctx.identity });
+  const actions = plan(desired, sessions, {
+    prune: options.prune,
+    identity: ctx.identity,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
   return { desired, actual, actions, personalName };
 }
 
