@@ -1,7 +1,8 @@
 // `create-preview --wait`: return once the worker serves the preview as just written. Three
 // steps, each polled until true or the deadline: (1) the worker's API reads the version we wrote;
-// (2) a request naming the session (tracestate `linkup-session=<name>`, which the worker's own host
-// does not override) is routed, not answered "unknown session" or "expired"; (3) for a deployed
+// (2) a request to the worker naming the session (x-forwarded-host `<name>.<first domain>` and
+// tracestate `linkup-session=<name>`: the worker's own host names no session) is routed to a
+// service, not answered "unknown session", "expired" or "no service"; (3) for a deployed
 // worker, the time other isolates may keep the previous copy (WORKER_SESSION_CACHE_MS) has passed
 // since the write. The embedded worker is one isolate, and the write invalidated its copy.
 import { WORKER_SESSION_CACHE_MS } from "../core/defaults.js";
@@ -19,14 +20,18 @@ function workerOrigin(ctx: ReconcileContext): string {
   return new URL(ctx.clients.worker.baseUrl).origin;
 }
 
-/** True when the worker routed a request for the session (any answer but Linkup's own 410/422). */
-async function routed(origin: string, name: string): Promise<boolean> {
+/**
+ * True when the worker routed a request for the session to one of its services: any answer but
+ * Linkup's own "no such session" (422), "expired" (410) or "no service for this request" (404). An
+ * unreachable app (502) still counts: the routing is in place.
+ */
+async function routed(origin: string, name: string, domain: string | undefined): Promise<boolean> {
   const res = await fetch(origin + "/", {
-    headers: { tracestate: `linkup-session=${name}` },
+    headers: { tracestate: `linkup-session=${name}`, ...(domain ? { "x-forwarded-host": `${name}.${domain}` } : {}) },
     redirect: "manual",
     signal: AbortSignal.timeout(10_000),
   });
-  if (res.status !== 410 && res.status !== 422) {
+  if (res.status !== 404 && res.status !== 410 && res.status !== 422) {
     await res.body?.cancel();
     return true;
   }
@@ -53,7 +58,7 @@ export async function waitUntilServed(ctx: ReconcileContext, record: SessionReco
   };
   await until("the worker's API did not show it", async () => ((await ctx.clients.worker.get(record.name))?.version ?? 0) >= record.version);
   const origin = workerOrigin(ctx);
-  await until("the worker did not route requests to it", () => routed(origin, record.name));
+  await until("the worker did not route requests to it", () => routed(origin, record.name, record.spec.domains[0]?.domain));
   if (!ctx.embeddedWorker) {
     const rest = writtenAt + WORKER_SESSION_CACHE_MS - Date.now();
     if (rest > 0) {
