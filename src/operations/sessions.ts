@@ -150,13 +150,14 @@ export async function createIsolated(ctx: ReconcileContext, name: string | undef
 
 /**
  * Deletes a session from every side that holds it (If-Match the version read). With
- * `ignoreNotFound` a session that no side holds is not an error (CI cleaning up after a pull
- * request that never got a preview), as long as every side could be read.
+ * `ignoreNotFound` a session that no readable side holds is not an error (CI cleaning up after a
+ * pull request that never got a preview; CI runs no local server), provided the worker could be
+ * read: a worker that cannot be read (down, wrong token) may still hold it.
  */
 export async function deleteSession(ctx: ReconcileContext, name: string, options: { ignoreNotFound?: boolean } = {}): Promise<Placement[]> {
   const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
   const mine = live.sessions.filter((s) => s.name === name);
-  if (mine.length === 0 && options.ignoreNotFound && live.unavailable.length === 0) return [];
+  if (mine.length === 0 && options.ignoreNotFound && !live.unavailable.some((u) => u.placement === "worker")) return [];
   if (mine.length === 0)
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it

@@ -1,15 +1,31 @@
-// `linkup validate`: load and check the config, print every problem, exit 0 (valid) or 1.
+// `linkup validate [--ignore-env]`: load and check the config, print every problem, exit 0 (valid) or 1.
 import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const validateCommand: CommandDef = {
   name: "validate",
   description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print diagnostics as JSON" }],
+  options: [
+    ...CONFIG_OPTIONS,
+    {
+      flags: "--ignore-env",
+      description: "do not read the environment: leave ${VAR} as written and skip checking the values that hold one (CI without secrets)",
+    },
+    { flags: "--json", description: "print diagnostics as JSON" },
+  ],
   async run(_args, opts, io) {
-    const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
+    const { loadConfig, configPath, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
+    const src = { file: opts.file, config: opts.config, env: io.env, cwd: io.cwd };
     try {
-      const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+      let loaded: { file: string; config: import("../../core/config.js").LinkupConfig };
+      if (opts.ignoreEnv && configPath(src) !== "-") {
+        const { diskVersion, loadVersion } = await import("../../config/config-versions.js");
+        const { ConfigError } = await import("../../core/errors.js");
+        const file = configPath(src);
+        const config = loadVersion(diskVersion(file));
+        if (!config) throw new ConfigError("config-not-found", `config file ${file} not found`);
+        loaded = { file, config };
+      } else loaded = loadConfig(src);
       if (opts.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
       else
         io.out(
