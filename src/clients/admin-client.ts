@@ -2,31 +2,25 @@
 // token the local server writes to `<stateDir>/admin-token` (read on each request, because the
 // server may create it after this client was built, e.g. right after `start` spawned it).
 import { API_PREFIX } from "../core/api.js";
+import { adminUrl } from "../core/settings.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
-import { DEFAULT_PORTS } from "../core/defaults.js";
-import { readAdminToken } from "../machine/admin-token.js";
-
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
 // The token file is the local server's: read it with the same code that writes it.
-export { ADMIN_TOKEN_FILE, readAdminToken } from "../machine/admin-token.js";
+import { readAdminToken } from "../machine/admin-token.js";
 
 export interface AdminClientOptions {
   stateDir: string;
-  adminPort?: number;
+  /** settings.ports.admin (core/settings.ts). */
+  adminPort: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-export function adminBaseUrl(adminPort: number = DEFAULT_ADMIN_PORT): string {
-  return `http://127.0.0.1:${adminPort}`;
 }
 
 export function adminClient(options: AdminClientOptions): SessionApi {
   return httpSessionApi(
     "local",
     {
-      baseUrl: `${adminBaseUrl(options.adminPort)}${API_PREFIX}`,
+      baseUrl: `${adminUrl(options.adminPort)}${API_PREFIX}`,
       token: () => readAdminToken(options.stateDir),
       label: "local server",
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

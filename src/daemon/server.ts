@@ -19,9 +19,6 @@ import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
-export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
-export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
 
@@ -153,7 +150,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PROXY_PORT, host, "the Linkup proxy");
+    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PORTS.proxy, host, "the Linkup proxy");
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -207,7 +204,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         onError: (error) => log(`admin API error: ${(error as Error).message}`),
       }),
     );
-    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");
+    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_PORTS.admin, ADMIN_HOST, "the Linkup admin API");
     adminPort = admin.port;
     closers.push(() => admin.close());
 

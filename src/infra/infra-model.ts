@@ -5,13 +5,9 @@ import { createHash } from "node:crypto";
 import { ConfigError } from "../core/errors.js";
 import type { CfBinding, CfPermissionGroup, CfPolicy, CfZone, CloudflareInfraClient } from "./cloudflare-client.js";
 import type { InfraResource } from "./plan.js";
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../core/deployment.js";
 import type { WorkerBundle } from "./worker-bundle.js";
 
-import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../worker/deployment.js";
-
-export const COMPATIBILITY_DATE = WORKER_COMPATIBILITY_DATE;
-/** The worker's scheduled handler removes tunnels idle for 7 days. */
-export const CLEANUP_CRON = WORKER_CRON;
 export const TUNNEL_PREFIX = "linkup-tunnel-";
 export const CACHE_BYPASS_EXPRESSION = `starts_with(http.host, "${TUNNEL_PREFIX}")`;
 export const DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4";
@@ -86,7 +82,7 @@ export function workerBindings(ctx: InfraContext): CfBinding[] {
 /** Content hash of everything uploaded with the script; a redeploy uploads only when it changes. */
 export function versionTag(bundle: WorkerBundle, bindings: CfBinding[]): string {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ main: bundle.mainModule, compat: COMPATIBILITY_DATE, bindings }));
+  h.update(JSON.stringify({ main: bundle.mainModule, compat: WORKER_COMPATIBILITY_DATE, bindings }));
   for (const m of bundle.modules) h.update(`\0${m.name}\0${m.content}`);
   return h.digest("hex");
 }
@@ -103,7 +99,7 @@ export function desiredResources(ctx: InfraContext, bundle: WorkerBundle): Infra
     { kind: "worker-script", key: n.script, spec: { version_tag: versionTag(bundle, workerBindings(ctx)) }, dependsOn: kvRefs },
     { kind: "worker-secret", key: `${n.script}/WORKER_TOKEN`, spec: {} },
     { kind: "worker-secret", key: `${n.script}/CLOUDFLARE_API_TOKEN`, spec: {}, dependsOn: [`api-token ${n.token}`] },
-    { kind: "worker-cron", key: n.script, spec: { crons: [CLEANUP_CRON] } },
+    { kind: "worker-cron", key: n.script, spec: { crons: [WORKER_CRON] } },
     { kind: "workers-dev", key: n.script, spec: { enabled: true } },
   ];
   for (const z of ctx.zones) {

@@ -4,8 +4,9 @@
 // runner (a pid may have been reused by an unrelated process since), and remove the pid file.
 import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { join } from "node:path";
+import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { commandLine, processExists } from "./daemon.js";
-import { cloudflaredFiles } from "../daemon/cloudflared/cloudflared.js";
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -31,7 +32,8 @@ async function gone(pid: number, timeoutMs: number): Promise<boolean> {
 
 /** The pid of the orphaned cloudflared that was ended, or null when there was none. */
 export async function stopOrphanCloudflared(stateDir: string): Promise<number | null> {
-  const { pidFile } = cloudflaredFiles(stateDir);
+  // Written by the local server's cloudflared supervisor (src/daemon/cloudflared).
+  const pidFile = join(stateDir, STATE_FILES.cloudflared + PID_SUFFIX);
   let pid: number;
   try {
     pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);

@@ -6,11 +6,10 @@ import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { isUp } from "./runtime.js";
-import { adminPort, workerUrl } from "../core/settings.js";
-import { adminBaseUrl } from "../clients/admin-client.js";
+import { adminUrl, embeddedWorkerUrl, type LinkupSettings } from "../core/settings.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
-import { DEFAULT_PORTS } from "../core/defaults.js";
+import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
 
 export interface ProcessInfo {
@@ -40,7 +39,7 @@ export interface HealthReport {
 function pidFiles(dir: string): ProcessInfo[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith(".pid")).sort();
+    names = readdirSync(dir).filter((f) => f.endsWith(PID_SUFFIX)).sort();
   } catch {
     return [];
   }
@@ -52,7 +51,7 @@ function pidFiles(dir: string): ProcessInfo[] {
     } catch {
       pid = null;
     }
-    return { name: f.slice(0, -4), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
+    return { name: f.slice(0, -PID_SUFFIX.length), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
   });
 }
 
@@ -68,19 +67,22 @@ async function checkVersion(url: string, headers: Record<string, string>): Promi
 
 export async function healthReport(input: {
   stateDir: string;
-  env: Readonly<Record<string, string | undefined>>;
+  settings: LinkupSettings;
   cliVersion: string;
   ctx?: ReconcileContext;
 }): Promise<HealthReport> {
-  const admin = adminBaseUrl(adminPort(input.env));
-  const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? DEFAULT_PORTS.worker}`, embedded: true };
+  const admin = adminUrl(input.settings.ports.admin);
+  // Without a config: the embedded worker, where `start` would run it.
+  const worker = input.ctx
+    ? { url: input.ctx.urls.worker, embedded: input.ctx.embeddedWorker }
+    : { url: embeddedWorkerUrl(input.settings.ports.worker), embedded: true };
   const headers = { "x-linkup-version": API_VERSION };
   const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
     isUp(admin, 2_000),
     isUp(worker.url, 2_000),
     checkVersion(`${admin}/linkup/v1/check`, headers),
     checkVersion(`${worker.url}/linkup/v1/check`, headers),
-    readTunnelStatus(input.stateDir, input.env),
+    readTunnelStatus(input.stateDir, admin),
   ]);
   let localDns: HealthReport["local_dns"] = null;
   try {
@@ -91,7 +93,7 @@ export async function healthReport(input: {
     localDns = null;
   }
   const processes = pidFiles(input.stateDir);
-  const server = processes.find((p) => p.name === "local-server");
+  const server = processes.find((p) => p.name === STATE_FILES.localServer);
   let files: string[] = [];
   try {
     files = readdirSync(input.stateDir).sort();
@@ -108,7 +110,7 @@ export async function healthReport(input: {
     tunnel,
     processes,
     // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
-    orphans: processes.filter((p) => p.alive && (p.name === "local-server" || p.name === "cloudflared") && !adminUp),
+    orphans: processes.filter((p) => p.alive && (p.name === STATE_FILES.localServer || p.name === STATE_FILES.cloudflared) && !adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
     config: input.ctx ? { file: input.ctx.loaded.file, identity: input.ctx.identity } : null,
   };

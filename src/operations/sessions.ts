@@ -1,6 +1,7 @@
 // Sessions made by hand (`sessions create-preview|create-isolated|delete`). create-isolated and
-// delete go through the same planner and applier as `apply`; create-preview is an upsert (CI runs
-// it again and again). They carry no managed_by, so `apply --prune` never removes them.
+// delete go through the same planner and writer as `apply`; create-preview is an upsert (CI runs
+// it again and again). They carry no managed_by, so `apply --prune` never removes them. Starting
+// what they need (ensureRuntime) is the command's step, before these.
 import { isDeepStrictEqual } from "node:util";
 import type { SessionDeclaration } from "../core/config.js";
 import { etagOf } from "../core/api.js";
@@ -9,12 +10,11 @@ import { ConfigError, ConflictError, LinkupError } from "../core/errors.js";
 import { generateSessionName, isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, previewName, type PutSessionBody, type SessionRecord, type SessionSpec } from "../core/session.js";
 import { normaliseRecord, readActual } from "../reconcile/actual.js";
-import { applyPlan, type ApplyOutcome } from "../reconcile/apply.js";
+import type { ApplyOutcome } from "../reconcile/apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { desiredSession, implicitPersonalDeclaration } from "../reconcile/desired.js";
-import { plan } from "../reconcile/plan.js";
-import { ensureRuntime } from "./runtime.js";
+import { planSessions, writePlan } from "../reconcile/reconcile.js";
 
 /** `svc=url` pairs -> routes; every service not named stays remote. */
 export function parseRoutePairs(ctx: ReconcileContext, pairs: string[]): Record<string, string> {
@@ -107,12 +107,10 @@ export interface PreviewOutcome {
  * Creates the preview, or replaces it when it exists (an upsert guarded by the version read: GET,
  * then PUT with If-Match; someone writing in between makes it read and try once more). Every run
  * writes, so every run renews the preview's expiry. A session of that name that is not a preview
- * is left alone.
+ * is left alone. The worker side must be up (ensureRuntime(ctx, ["worker"])).
  */
 export async function createPreview(ctx: ReconcileContext, name: string | undefined, pairs: string[], options: PreviewOptions = {}): Promise<PreviewOutcome> {
   const p = await previewSpec(ctx, name, pairs, options);
-  if (ctx.embeddedWorker)
-    await ensureRuntime({ stateDir: ctx.stateDir, config: ctx.loaded.config, env: ctx.env, needLocal: false, needWorker: true });
   const client = ctx.clients.worker;
   for (let attempt = 1; ; attempt++) {
     const current = await client.get(p.name);
@@ -136,14 +134,14 @@ async function createOne(ctx: ReconcileContext, name: string, decl: SessionDecla
   const live = await readActual(d.placement.map((p) => ctx.clients[p]));
   const mine = live.sessions.filter((s) => s.name === name);
   if (mine.length > 0) throw new LinkupError("session-exists", `session ${name} already exists`, { hint: `pick another name, or \`linkup sessions delete ${name}\`` });
-  const actions = plan([d], mine, { prune: false, identity: null });
-  const [outcome] = await applyPlan({ actions, desired: [d], clients: ctx.clients, identity: null, prune: false });
+  const { outcomes } = await writePlan(ctx, planSessions([d], { ...live, sessions: mine }, { prune: false, identity: null }));
+  const [outcome] = outcomes;
   if (!outcome || outcome.result === "failed") throw new LinkupError("create-failed", outcome?.error ?? `could not create session ${name}`);
   return outcome;
 }
 
+/** An isolated session on the local server (which must be up: ensureRuntime(ctx, ["local"])). */
 export async function createIsolated(ctx: ReconcileContext, name: string | undefined): Promise<ApplyOutcome> {
-  await ensureRuntime({ stateDir: ctx.stateDir, config: ctx.loaded.config, env: ctx.env, needLocal: true, needWorker: false });
   const finalName = await nameOrGenerate(ctx, name, ["local"]);
   return createOne(ctx, finalName, implicitPersonalDeclaration(ctx.loaded.config, "isolated"));
 }
@@ -162,8 +160,9 @@ export async function deleteSession(ctx: ReconcileContext, name: string, options
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
-  const actions = plan([], mine.map((s) => ({ ...s, managed_by: "imperative" })), { prune: true, identity: "imperative" });
-  const [outcome] = await applyPlan({ actions, desired: [], clients: ctx.clients, identity: "imperative", prune: true });
+  const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative" })) };
+  const { outcomes } = await writePlan(ctx, planSessions([], owned, { prune: true, identity: "imperative" }));
+  const [outcome] = outcomes;
   if (!outcome || outcome.result === "failed") throw new LinkupError("delete-failed", outcome?.error ?? `could not delete session ${name}`);
   return mine.map((s) => s.placement);
 }

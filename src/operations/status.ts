@@ -9,8 +9,6 @@ import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { probeAll, type ProbeResult, type ProbeTarget } from "./probe.js";
 import { targetSession } from "./route.js";
-import { adminPort } from "../core/settings.js";
-import { adminBaseUrl } from "../clients/admin-client.js";
 import { sessionUrls } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
@@ -70,13 +68,13 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     };
   });
   const components: { name: ComponentStatus["name"]; url: string }[] = [
-    { name: "local_server", url: `${adminBaseUrl(adminPort(ctx.env))}${API_PREFIX}/check` },
+    { name: "local_server", url: `${ctx.urls.admin}${API_PREFIX}/check` },
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
   ];
   if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
   const [results, cloudflared] = await Promise.all([
     probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
-    readTunnelStatus(ctx.stateDir, ctx.env, timeoutMs),
+    readTunnelStatus(ctx.stateDir, ctx.urls.admin, timeoutMs),
   ]);
   return {
     session: {

@@ -10,11 +10,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
 import type { SessionRecord } from "../core/session.js";
 import type { SessionStore } from "./session-store.js";
 
-export const SESSIONS_FILE = "sessions.json";
 const FORMAT_VERSION = 1;
 
 interface SessionsFile {
@@ -76,7 +76,7 @@ function isMissing(error: unknown): boolean {
 }
 
 export function fileStore(dir: string): FileSessionStore {
-  const path = join(dir, SESSIONS_FILE);
+  const path = join(dir, STATE_FILES.sessions);
   const empty = (): SessionsFile => ({ format: FORMAT_VERSION, sessions: {} });
 
   async function read(): Promise<SessionsFile> {

@@ -1,25 +1,25 @@
 // `linkup sessions delete NAME [--ignore-not-found]`: remove a session from every side that holds it.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const sessionsDeleteCommand: CommandDef = {
+export const sessionsDeleteCommand = defineCommand({
   name: "sessions delete",
   description: "delete a session from the worker and the local server",
-  args: ["<name>"],
-  options: [
+  positionals: [{ name: "name", required: true, description: "the session to delete" }],
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--ignore-not-found", description: "exit 0 when no side holds the session (CI cleanup)" },
-    { flags: "--json", description: "print the result as JSON" },
-  ],
-  async run(args, opts, io) {
+    "ignore-not-found": { type: "boolean", description: "exit 0 when no side holds the session (CI cleanup)" },
+    ...JSON_OPTION,
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
     const { deleteSession } = await import("../../operations/sessions.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    const name = args[0] as string;
-    const placements = await deleteSession(ctx, name, { ignoreNotFound: Boolean(opts.ignoreNotFound) });
-    if (opts.json) io.out(JSON.stringify({ name, deleted: placements }, null, 2));
-    else if (placements.length === 0) io.out(`session/${name} not found (nothing to delete)`);
-    else io.out(`session/${name} deleted (${placements.join(", ")})`);
+    const ctx = openContext(configSource(args, cx));
+    const placements = await deleteSession(ctx, args.name, { ignoreNotFound: args.ignoreNotFound });
+    if (args.json) io.out(JSON.stringify({ name: args.name, deleted: placements }, null, 2));
+    else if (placements.length === 0) io.out(`session/${args.name} not found (nothing to delete)`);
+    else io.out(`session/${args.name} deleted (${placements.join(", ")})`);
     return EXIT.OK;
   },
-};
+});

@@ -8,10 +8,12 @@ import { delimiter, join } from "node:path";
 import { lookup } from "node:dns/promises";
 import { execa, type ResultPromise } from "execa";
 import writeFileAtomic from "write-file-atomic";
+import { PID_SUFFIX, STATE_FILES } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
+import { ENV, parseSettings } from "../../core/settings.js";
 
 export const CLOUDFLARED_INSTALL_HINT =
-  "install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: `brew install cloudflared`), or set LINKUP_CLOUDFLARED to its path";
+  `install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: \`brew install cloudflared\`), or set ${ENV.cloudflared} to its path`;
 
 /** The log line cloudflared prints once a connection to Cloudflare's edge is up. */
 const REGISTERED = /Registered tunnel connection connIndex=\d+/;
@@ -26,11 +28,11 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /** `LINKUP_CLOUDFLARED` if set, else the first `cloudflared` on PATH; a LinkupError "cloudflared-missing" otherwise. */
-export async function findCloudflared(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const explicit = env.LINKUP_CLOUDFLARED;
+export async function findCloudflared(env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> {
+  const explicit = parseSettings(env).cloudflared;
   if (explicit) {
     if (await isExecutable(explicit)) return explicit;
-    throw new LinkupError("cloudflared-missing", `LINKUP_CLOUDFLARED=${explicit} is not an executable file; ${CLOUDFLARED_INSTALL_HINT}`);
+    throw new LinkupError("cloudflared-missing", `${ENV.cloudflared}=${explicit} is not an executable file; ${CLOUDFLARED_INSTALL_HINT}`);
   }
   const names = process.platform === "win32" ? ["cloudflared.exe", "cloudflared"] : ["cloudflared"];
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
@@ -125,7 +127,7 @@ async function fileSize(path: string): Promise<number> {
 
 /** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
 export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
-  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, "cloudflared.pid") };
+  return { logFile: join(stateDir, STATE_FILES.cloudflaredLog), pidFile: join(stateDir, STATE_FILES.cloudflared + PID_SUFFIX) };
 }
 
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {

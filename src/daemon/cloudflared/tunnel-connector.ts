@@ -94,7 +94,7 @@ export function tunnelConnector(options: TunnelConnectorOptions): TunnelConnecto
           }
         }
         // Checked before stopping the old one: a missing binary must not take a working tunnel down.
-        const binary = await findCloudflared(env as NodeJS.ProcessEnv);
+        const binary = await findCloudflared(env);
         await stopRunning();
         const childEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
         const supervisor = cloudflaredSupervisor({
