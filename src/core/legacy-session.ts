@@ -13,6 +13,8 @@ import type { SessionType } from "./config.js";
 export const LEGACY_MIN_CLI_VERSION = "2.1.0";
 /** The token Mentimeter gives sessions created without one (previews). */
 export const LEGACY_PREVIEW_TOKEN = "preview_session";
+/** Mentimeter's worker keeps a session 7 days after its last write; so do these. */
+export const LEGACY_TTL = "1w";
 /** Where a Mentimeter CLI's local server listens; its tunnels must deliver there. */
 export const LEGACY_TUNNEL_INGRESS = "http://localhost:80";
 
@@ -149,6 +151,7 @@ export function legacySpec(req: LegacyUpsert, type: SessionType, options: { loca
   });
   const spec: SessionSpec = {
     type,
+    ttl: LEGACY_TTL,
     services,
     domains: req.domains.map((d) => ({
       domain: d.domain,

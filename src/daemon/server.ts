@@ -10,10 +10,12 @@ import { mkdirSync } from "node:fs";
 import { API_VERSION } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { fileStore } from "../store/file-store.js";
-import { createAdminApi, type LocalStatus } from "./admin/admin-api.js";
+import type { LocalStatus } from "../core/local-api.js";
+import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
+import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
@@ -45,6 +47,8 @@ export interface LocalServerOptions {
   debug?: (line: string) => void;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface LocalServer {
@@ -56,6 +60,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** Removes expired sessions now (it also happens once a minute); returns their names. */
+  expireSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -110,7 +116,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
   const store = fileStore(stateDir);
+  const now = options.now ?? Date.now;
   const registry = createSessionRegistry({
+    now,
     onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
   });
   registry.replaceAll(store.listSync());
@@ -125,8 +133,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug });
+    const handler = createProxyHandler({ registry, debug: options.debug, now });
     closers.push(() => handler.close());
+    const sweeper = startExpirySweeper({ store, registry, now, log });
+    closers.push(() => sweeper.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
     // when the file cannot be read (a hand edit in progress).
@@ -212,6 +222,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };
   } catch (error) {

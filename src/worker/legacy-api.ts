@@ -29,9 +29,11 @@ import {
 import { specHash, type SessionRecord, type SessionSpec } from "../core/session.js";
 import { generateSessionName, isDnsLabel } from "../core/session-name.js";
 import { planPut } from "../core/versioned-write.js";
-import { tokensEqual } from "./auth.js";
+import { readLimitedBody } from "../api/limited-body.js";
+import { tokensEqual } from "../api/token.js";
+import { isExpired } from "../core/duration.js";
+import { updateSession } from "../store/update-session.js";
 import type { AppEnv, Env } from "./env.js";
-import { readLimitedBody } from "./limited-body.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
 import { tunnelProviderFromEnv } from "./tunnels/from-env.js";
@@ -109,24 +111,35 @@ function invalidSession(message: string): Response {
 export function legacyApi(cache: SessionCache): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
 
-  /** Writes `spec` as session `name` for `owner` (the caller checked ownership), keeping the version rules. */
-  async function write(env: Env, name: string, spec: SessionSpec, owner: string, tunnelUrl?: string): Promise<SessionRecord> {
-    const store = sessionStoreOf(env);
-    const current = await store.get(name);
-    const now = new Date().toISOString();
-    const decision = planPut(name, current, { spec, managed_by: owner }, await specHash(spec), now, {});
-    if (decision.kind !== "write") throw new LinkupError("legacy-write-refused", decision.message);
-    // The tunnel URL rides along in the same write: one request, one version.
-    const record = tunnelUrl === undefined ? decision.record : { ...decision.record, tunnel_url: tunnelUrl };
-    await store.put(record);
-    cache.invalidate(name);
-    return record;
+  /** Who holds a session: nobody (absent or expired), the caller (same token), or someone else. */
+  function holderOf(current: SessionRecord | undefined, owner: string): "free" | "caller" | "other" {
+    if (current === undefined || isExpired(current, Date.now())) return "free";
+    return current.managed_by === owner ? "caller" : "other";
   }
 
-  /** Who holds `name`: nobody, the caller (same token), or someone else. */
   async function holder(env: Env, name: string, owner: string): Promise<"free" | "caller" | "other"> {
-    const current = await sessionStoreOf(env).get(name);
-    return current === undefined ? "free" : current.managed_by === owner ? "caller" : "other";
+    return holderOf(await sessionStoreOf(env).get(name), owner);
+  }
+
+  /**
+   * Writes `spec` as session `name` for `owner` with the version rules of the /linkup/v1 API;
+   * undefined when, at the moment of writing, someone else holds the name.
+   */
+  async function write(env: Env, name: string, spec: SessionSpec, owner: string, tunnelUrl?: string): Promise<SessionRecord | undefined> {
+    const hash = await specHash(spec);
+    const now = new Date().toISOString();
+    const record = await updateSession(sessionStoreOf(env), name, (current) => {
+      if (holderOf(current, owner) === "other") return { next: undefined, result: undefined };
+      // An expired session is replaced as if it were not there (a fresh version 1).
+      const base = current && isExpired(current, Date.now()) ? undefined : current;
+      const decision = planPut(name, base, { spec, managed_by: owner }, hash, now, {});
+      if (decision.kind !== "write") throw new LinkupError("legacy-write-refused", decision.message);
+      // The tunnel URL rides along in the same write: one request, one version.
+      const next = tunnelUrl === undefined ? decision.record : { ...decision.record, tunnel_url: tunnelUrl };
+      return { next, result: next };
+    });
+    if (record) cache.invalidate(name);
+    return record;
   }
 
   async function freshAnimalName(env: Env): Promise<string> {
@@ -192,6 +205,7 @@ export function legacyApi(cache: SessionCache): Hono<AppEnv> {
     const desired = req.desiredName ?? "";
     const name = isDnsLabel(desired) && (await holder(c.env, desired, owner)) !== "other" ? desired : await freshAnimalName(c.env);
     const record = await write(c.env, name, spec.spec, owner);
+    if (!record) return text(409, "Conflict");
     return text(200, name, { etag: etagOf(record.version) });
   });
 
@@ -209,8 +223,8 @@ export function legacyApi(cache: SessionCache): Hono<AppEnv> {
     const desired = req.desiredName ?? "";
     const name = isDnsLabel(desired) && (await holder(c.env, desired, owner)) === "caller" ? desired : await legacySixCharName(req, "preview");
     // The hash includes the token, so another owner on it means a collision with a session of this CLI.
-    if ((await holder(c.env, name, owner)) === "other") return text(409, "Conflict");
     const record = await write(c.env, name, spec.spec, owner);
+    if (!record) return text(409, "Conflict");
     return text(200, name, { etag: etagOf(record.version) });
   });
 
@@ -245,6 +259,7 @@ export function legacyApi(cache: SessionCache): Hono<AppEnv> {
     const named = await v2Name(c.env, req, owner, "preview");
     if (!named.ok) return named.response;
     const record = await write(c.env, named.name, spec.spec, owner);
+    if (!record) return text(409, "Conflict");
     return json({ session_name: named.name }, { etag: etagOf(record.version) });
   });
 
@@ -263,6 +278,7 @@ export function legacyApi(cache: SessionCache): Hono<AppEnv> {
     const tunnel = await legacyTunnel(c.env, named.name);
     if (!tunnel.ok) return tunnel.response;
     const record = await write(c.env, named.name, spec.spec, owner, tunnel.data.url);
+    if (!record) return text(409, "Conflict");
     return json({ session_name: named.name, tunnel_data: tunnel.data }, { etag: etagOf(record.version) });
   });
 

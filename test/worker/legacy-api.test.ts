@@ -107,11 +107,14 @@ describe("the sessions they write, seen by this project's API and proxy", () => 
     expect(got.headers.get("etag")).toBe('"1"');
     expect(got.json.spec).toEqual({
       type: "tunneled",
+      // Mentimeter keeps sessions 7 days after their last write.
+      ttl: "1w",
       services: [{ name: "frontend", route: "remote", remote: upstream.url + "/", rewrites: [] }],
       domains: [{ domain: "example.com", default_service: "frontend", routes: [] }],
       cache_routes: [],
     });
     expect(got.json.managed_by).toMatch(/^legacy-token:[0-9a-f]{32}$/);
+    expect(Date.parse(got.json.expires_at) - Date.parse(got.json.updated_at)).toBe(7 * 24 * 3600 * 1000);
     // The token itself is stored nowhere.
     expect(JSON.stringify(got.json)).not.toContain('"token"');
 
@@ -147,6 +150,18 @@ describe("the sessions they write, seen by this project's API and proxy", () => 
     expect(v2.text).toBe("Conflict");
     const now = await w.api("GET", "/sessions/new-cli-own");
     expect(now.json).toMatchObject({ version: 1, managed_by: "team-config" });
+  });
+
+  it("an expired session of another owner does not hold its name", async () => {
+    expect((await post(w, "/linkup/v2/sessions/preview", namedRequest("stale-name", "http://example.com/", "first-owner"))).status).toBe(200);
+    // Expire it in the store, as the clock would after 7 days.
+    const kv = await w.kv("LINKUP_SESSIONS");
+    const key = (await kv.list({ prefix: "" })).keys.map((k) => k.name).find((k) => k.endsWith("stale-name"))!;
+    const stored = JSON.parse((await kv.get(key, "text"))!);
+    await kv.put(key, JSON.stringify({ ...stored, expires_at: new Date(Date.now() - 1000).toISOString() }));
+    const taken = await post(w, "/linkup/v2/sessions/preview", namedRequest("stale-name", "http://example.org/", "second-owner"));
+    expect(taken.status, taken.text).toBe(200);
+    expect(taken.headers.get("etag")).toBe('"1"');
   });
 
   it("a desired name that is not a DNS label gets a fresh name on v1 and a 400 on v2", async () => {
