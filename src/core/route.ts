@@ -3,7 +3,7 @@
 // route regexes only, never a compilation.
 import { DESTINATION_HEADER } from "./headers.js";
 import { compileRegex } from "./regex.js";
-import { hostnameOf, withoutLocalhostSuffix, type RequestView } from "./request.js";
+import { hostnameOf, hostOfReference, withoutLocalhostSuffix, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
 
@@ -34,6 +34,8 @@ export interface CompiledSession {
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly domains: readonly CompiledDomain[];
   readonly cacheRoutes: readonly RegExp[];
+  /** ms since epoch when the session expires (record.expires_at), or null. */
+  readonly expiresAt: number | null;
 }
 
 function mustCompile(source: string): RegExp {
@@ -87,6 +89,7 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
     services,
     domains,
     cacheRoutes: record.spec.cache_routes.map(mustCompile),
+    expiresAt: record.expires_at ? Date.parse(record.expires_at) : null,
   };
 }
 
@@ -118,13 +121,36 @@ function matchDomain(session: CompiledSession, host: string): CompiledDomain | u
   return undefined;
 }
 
-/** The domain for the request's host, also through its `.localhost` alias (then with the real host). */
+/** The domain for a host, also through its `.localhost` alias (then with the real host, port kept). */
 function matchHost(session: CompiledSession, host: string): { domain: CompiledDomain; appHost: string | null } | undefined {
   const direct = matchDomain(session, host);
   if (direct) return { domain: direct, appHost: null };
   const real = withoutLocalhostSuffix(host);
   const aliased = real === undefined ? undefined : matchDomain(session, real);
   return aliased ? { domain: aliased, appHost: real! } : undefined;
+}
+
+/**
+ * The domain a request is for: from the Host, else x-forwarded-host, else the Referer's host, else
+ * the Origin's host (Mentimeter's order). A server-to-server call addressed to an IP or `localhost`
+ * and attributed by tracestate or baggage still finds its domain from the page that caused it.
+ * `appHost` is set when the Host itself was the `.localhost` alias: the real host to tell the app.
+ */
+function domainOf(session: CompiledSession, req: RequestView): { domain: CompiledDomain; appHost: string | null } | undefined {
+  const byHost = matchHost(session, req.host);
+  if (byHost) return byHost;
+  const xfh = req.header("x-forwarded-host");
+  if (xfh) {
+    const d = matchHost(session, xfh.split(",")[0]!);
+    if (d) return { domain: d.domain, appHost: null };
+  }
+  for (const name of ["referer", "origin"] as const) {
+    const value = req.header(name);
+    const host = value ? hostOfReference(value) : undefined;
+    const d = host ? matchHost(session, host) : undefined;
+    if (d) return { domain: d.domain, appHost: null };
+  }
+  return undefined;
 }
 
 export function selectTarget(session: CompiledSession, req: RequestView): TargetResult {
@@ -138,17 +164,13 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     service = session.services.get(destination);
     rewrite = false;
   } else {
-    const matched = matchHost(session, req.host);
-    let domain = matched?.domain;
+    const matched = domainOf(session, req);
+    const domain = matched?.domain;
     appHost = matched?.appHost ?? null;
-    if (!domain) {
-      const xfh = req.header("x-forwarded-host");
-      if (xfh) domain = matchDomain(session, xfh.split(",")[0]!);
-    }
     if (!domain)
       return {
         kind: "no-target",
-        reason: `host ${hostnameOf(req.host)} is not under any domain of session ${session.name}`,
+        reason: `host ${hostnameOf(req.host)} is not under any domain of session ${session.name} (nor are x-forwarded-host, Referer or Origin)`,
       };
     let serviceName = domain.defaultService;
     for (const r of domain.routes)

@@ -5,10 +5,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import { isUp } from "./runtime.js";
 import { adminUrl, embeddedWorkerUrl, type LinkupSettings } from "../core/settings.js";
+import { adminClient } from "../clients/admin-client.js";
+import { isReachable } from "../clients/reachable.js";
+import type { SessionApi } from "../clients/session-api.js";
+import { workerClient } from "../clients/worker-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
 
@@ -55,11 +58,10 @@ function pidFiles(dir: string): ProcessInfo[] {
   });
 }
 
-async function checkVersion(url: string, headers: Record<string, string>): Promise<string | null> {
+/** The server's API version from an authenticated /check; null when it does not answer or refuses. */
+async function versionOf(client: SessionApi): Promise<string | null> {
   try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json().catch(() => null)) as { version?: string } | null;
-    return body?.version ?? null;
+    return (await client.check({ timeoutMs: 2_000 })).version ?? null;
   } catch {
     return null;
   }
@@ -76,13 +78,17 @@ export async function healthReport(input: {
   const worker = input.ctx
     ? { url: input.ctx.urls.worker, embedded: input.ctx.embeddedWorker }
     : { url: embeddedWorkerUrl(input.settings.ports.worker), embedded: true };
-  const headers = { "x-linkup-version": API_VERSION };
+  // Without a config there is no worker token to send: the worker's version then reads as unknown.
+  const clients = input.ctx?.clients ?? {
+    local: adminClient({ stateDir: input.stateDir, adminPort: input.settings.ports.admin }),
+    worker: workerClient({ workerUrl: worker.url, token: undefined }),
+  };
   const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
-    isUp(admin, 2_000),
-    isUp(worker.url, 2_000),
-    checkVersion(`${admin}/linkup/v1/check`, headers),
-    checkVersion(`${worker.url}/linkup/v1/check`, headers),
-    readTunnelStatus(input.stateDir, admin),
+    isReachable(admin, 2_000),
+    isReachable(worker.url, 2_000),
+    versionOf(clients.local),
+    versionOf(clients.worker),
+    readTunnelStatus(clients.local),
   ]);
   let localDns: HealthReport["local_dns"] = null;
   try {

@@ -2,7 +2,6 @@
 // each answers (its `health` path and statuses from the config), plus the local server, the
 // worker and the tunnel, and the state of the cloudflared the local server runs. All probes run in
 // parallel with a timeout.
-import { API_PREFIX } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
@@ -12,7 +11,7 @@ import { targetSession } from "./route.js";
 import { readListeners } from "./listeners.js";
 import { addressesJson, sessionAddresses } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 
 export interface ServiceStatus extends ProbeResult {
   name: string;
@@ -71,13 +70,13 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     };
   });
   const components: { name: ComponentStatus["name"]; url: string }[] = [
-    { name: "local_server", url: `${ctx.urls.admin}${API_PREFIX}/check` },
+    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
   ];
   if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
   const [results, cloudflared, listeners] = await Promise.all([
     probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
-    readTunnelStatus(ctx.stateDir, ctx.urls.admin, timeoutMs),
+    readTunnelStatus(ctx.clients.local, timeoutMs),
     readListeners(ctx, timeoutMs),
   ]);
   return {

@@ -2,7 +2,7 @@
 // server serving HTTPS), an isolated session prints its real https URL on the HTTPS port, and
 // that URL (name resolved to this machine, as the local DNS server does) answers with the
 // session's service over TLS verified against the local CA.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import https from "node:https";
 import { tmpdir } from "node:os";
@@ -66,5 +66,17 @@ describe("printed URLs with local DNS installed", () => {
     expect(body).toBe(`app /x host=iso.example.test:${httpsPort}`);
     const listed = JSON.parse((await runCli(["sessions", "list", "--json"], { cwd: p.dir, env })).stdout);
     expect(listed.sessions.find((s: { name: string }) => s.name === "iso").urls).toEqual(out.urls);
+  });
+
+  it("with the 443 redirect local-dns install sets up, the URL has no port", async () => {
+    const httpsPort = Number(new URL(server.httpsUrl!).port);
+    // What install records when it redirects 127.0.0.1:443 to the local server's HTTPS port.
+    writeFileSync(join(home, "local-dns.json"), JSON.stringify({ version: 1, platform: "linux", domains: ["example.test"], httpsPort, files: [], commands: [] }));
+    try {
+      const listed = JSON.parse((await runCli(["sessions", "list", "--json"], { cwd: p.dir, env })).stdout);
+      expect(listed.sessions.find((s: { name: string }) => s.name === "iso").urls).toEqual(["https://iso.example.test/"]);
+    } finally {
+      rmSync(join(home, "local-dns.json"), { force: true });
+    }
   });
 });

@@ -97,8 +97,12 @@ export interface Resolved {
 }
 
 /** Which commands a shown command line names, and what is wrong with it. */
+/** Options `linkup` itself takes before the command (src/cli/main.ts), with their value. */
+const GLOBAL_VALUE_OPTIONS = new Set(["-c", "--config"]);
+
 export function resolveShown(text: string, tree: Tree = commandTree()): Resolved {
   const w = words(text).slice(1);
+  while (w[0] !== undefined && GLOBAL_VALUE_OPTIONS.has(w[0])) w.splice(0, 2);
   const first = w[0];
   if (first === undefined || GLOBAL_FLAGS.has(first)) return { paths: [[]], problems: [] };
   // A placeholder such as `linkup [command] [options]`.
@@ -173,6 +177,7 @@ describe("every linkup command the documentation shows", () => {
     expect(resolveShown("linkup apply --frobnicate -f x.yaml").problems).toEqual(['"linkup apply" has no option --frobnicate']);
     expect(resolveShown("linkup infra deploy|destroy [-a|--account-id ID] [--dry-run]")).toEqual({ paths: [["infra", "deploy"], ["infra", "destroy"]], problems: [] });
     expect(resolveShown("linkup route local api # comment --not-a-flag").problems).toEqual([]);
+    expect(resolveShown("linkup -c linkup-config.yaml start").paths).toEqual([["start"]]);
     expect(linkupCommand("$ LINKUP_HOME=/tmp/x npx linkup status")).toBe("linkup status");
     expect(linkupCommand("linkup.yaml")).toBeUndefined();
   });

@@ -28,17 +28,28 @@ export const localDnsInstallCommand = defineCommand({
       domains: loaded.config.domains.map((d) => d.domain),
       dryRun: args.dryRun,
       stateDir: stateDir(settings),
-      // LINKUP_DNS_PORT, when set, is also the port the local server will answer on.
+      // LINKUP_DNS_PORT, when set, is also the port the local server will answer on (unset: the
+      // port of an earlier install, else the default); 80 and 443 go to the proxy and HTTPS ports.
       ...(settings.ports.dns !== undefined ? { dnsPort: settings.ports.dns } : {}),
-      // A preview for another platform describes a machine that has what that platform needs.
-      ...(args.platform ? { platform: args.platform, resolvedAvailable: true } : {}),
+      httpPort: settings.ports.proxy,
+      httpsPort: settings.ports.https,
+      // A preview for another platform describes a machine that has what that platform needs
+      // (NSS databases are only found on the machine itself).
+      ...(args.platform
+        ? {
+            platform: args.platform,
+            resolvedAvailable: true,
+            redirectTool: args.platform === "linux" ? { kind: "nft" as const, path: "/usr/sbin/nft" } : { kind: "pf" as const },
+            nss: null,
+          }
+        : {}),
     });
     printLocalDnsResult(r, args.json, cx.io);
     if (!args.dryRun && !args.json) {
       // From now on Linkup prints https://<session>.<domain>/ URLs, served by the local server.
-      const { runningHttpsPort } = await import("../../operations/listeners.js");
+      const { plannedHttpsPort, runningHttpsPort } = await import("../../operations/listeners.js");
       const https = await runningHttpsPort(stateDir(settings), settings);
-      const port = https.port ?? settings.ports.https;
+      const port = https.port ?? plannedHttpsPort(stateDir(settings), settings);
       const form = `https://<session>.<domain>${port === 443 ? "" : `:${port}`}/`;
       if (https.running && https.port === null)
         cx.io.out(`the local server started before this install: \`linkup stop\`, then \`linkup apply\` (or \`start\`) to serve ${form}`);
