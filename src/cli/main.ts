@@ -39,6 +39,7 @@ export function buildProgram(
       const opt = new Option(o.flags, o.description);
       if (o.default !== undefined) opt.default(o.default);
       if (o.choices) opt.choices(o.choices);
+      if (o.repeatable) opt.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
       cmd.addOption(opt);
     }
     cmd.action(async (...received: unknown[]) => {

@@ -74,6 +74,7 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
       desired: planned.desired,
       clients: ctx.clients,
       identity: ctx.identity,
+      owner: ctx.owner.id,
       prune: options.prune,
       tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
       onRunToken: async (session, token) => {

@@ -17,7 +17,7 @@ export interface RouteResult {
 }
 
 export function targetSession(ctx: ReconcileContext, session: string | undefined): string {
-  const name = session ?? rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const name = session ?? rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   if (!name) throw new LinkupError("no-session", "no personal session yet", { hint: "run `linkup start`, or pass --session NAME" });
   return name;
 }
@@ -50,9 +50,9 @@ export async function routeServices(
   if (!first) throw new LinkupError("session-not-found", `session ${name} is not running`, { hint: "run `linkup start` or `linkup apply` first" });
   const spec = rerouted(first.spec, to, services);
   // Keep the owner as it is: an imperative change is drift, not a change of ownership.
-  const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false };
-  const actions = plan([desired], copies, { prune: false, identity: first.managed_by });
-  const [outcome] = await applyPlan({ actions, desired: [desired], clients: ctx.clients, identity: first.managed_by, prune: false });
+  const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false, owner: first.owner };
+  const actions = plan([desired], copies, { prune: false, identity: first.managed_by, owner: first.owner });
+  const [outcome] = await applyPlan({ actions, desired: [desired], clients: ctx.clients, identity: first.managed_by, owner: first.owner, prune: false });
   if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${name}`);
   return {
     session: name,

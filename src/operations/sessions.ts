@@ -94,7 +94,7 @@ export async function deleteSession(ctx: ReconcileContext, name: string): Promis
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
-  const actions = plan([], mine.map((s) => ({ ...s, managed_by: "imperative" })), { prune: true, identity: "imperative" });
+  const actions = plan([], mine.map((s) => ({ ...s, managed_by: "imperative", owner: null })), { prune: true, identity: "imperative" });
   const [outcome] = await applyPlan({ actions, desired: [], clients: ctx.clients, identity: "imperative", prune: true });
   if (!outcome || outcome.result === "failed") throw new LinkupError("delete-failed", outcome?.error ?? `could not delete session ${name}`);
   return mine.map((s) => s.placement);

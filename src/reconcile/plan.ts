@@ -6,9 +6,10 @@ import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
+import { mayPrune } from "./ownership.js";
 
 export interface FieldChange {
-  /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`. */
+  /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`, `owner`. */
   path: string;
   from: unknown;
   to: unknown;
@@ -18,6 +19,8 @@ export type Action =
   | { kind: "create"; name: string; placement: Placement; spec: SessionSpec }
   | { kind: "update"; name: string; placement: Placement; from: SessionSpec; spec: SessionSpec; version: number; changes: FieldChange[] }
   | { kind: "delete"; name: string; placement: Placement; from: SessionSpec; version: number; reason: "pruned" | "placement" }
+  /** Managed by this config (and not someone else's personal session) but no longer declared: deleted only with --prune. */
+  | { kind: "undeclared"; name: string; placement: Placement; from: SessionSpec }
   | { kind: "unchanged"; name: string; placement: Placement };
 
 export interface PlanOptions {
@@ -27,6 +30,8 @@ export interface PlanOptions {
    * commands pass the session's current owner (or null), so they never claim a session.
    */
   identity: string | null;
+  /** This person's owner id: their personal sessions may be pruned, a teammate's never. */
+  owner?: string | null;
 }
 
 const PLACEMENT_ORDER: Placement[] = ["local", "worker"];
@@ -49,6 +54,7 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
       // Most sessions are unchanged: one structural comparison settles them before the field walk.
       const changes = isDeepStrictEqual(a.spec, d.spec) ? [] : specChanges(a.spec, d.spec);
       if (a.managed_by !== options.identity) changes.push({ path: "managed_by", from: a.managed_by, to: options.identity });
+      if (a.owner !== d.owner) changes.push({ path: "owner", from: a.owner, to: d.owner });
       actions.push(
         changes.length === 0
           ? { kind: "unchanged", name: d.name, placement: p }
@@ -57,13 +63,16 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
     }
   }
 
+  const ownership = { identity: options.identity, owner: options.owner ?? null };
   for (const a of actual) {
-    if (wanted.has(key(a.name, a.placement)) || options.identity === null || a.managed_by !== options.identity) continue;
+    // Only sessions this config manages, and never a teammate's personal session.
+    if (wanted.has(key(a.name, a.placement)) || !mayPrune(a, ownership)) continue;
     // A declared session whose type moved it off this side (tunneled -> preview) is stale here
     // whatever --prune says: the config names it, so it is ours and the old copy would misroute.
     if (wantedNames.has(a.name)) actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
     else if (options.prune)
       actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" });
+    else actions.push({ kind: "undeclared", name: a.name, placement: a.placement, from: a.spec });
   }
 
   return actions.sort(
@@ -113,6 +122,8 @@ export interface PlanSummary {
   change: number;
   delete: number;
   unchanged: number;
+  /** Managed sessions the config no longer declares, kept because --prune was not given. */
+  undeclared: number;
 }
 
 /** Counts sessions, not placements: a tunneled session created on both sides is one creation. */
@@ -123,16 +134,18 @@ export function summarise(actions: Action[]): PlanSummary {
     kinds.add(a.kind);
     byName.set(a.name, kinds);
   }
-  const s: PlanSummary = { create: 0, change: 0, delete: 0, unchanged: 0 };
+  const s: PlanSummary = { create: 0, change: 0, delete: 0, unchanged: 0, undeclared: 0 };
   for (const kinds of byName.values()) {
     if (kinds.size === 1 && kinds.has("create")) s.create++;
     else if (kinds.size === 1 && kinds.has("delete")) s.delete++;
     else if (kinds.size === 1 && kinds.has("unchanged")) s.unchanged++;
+    else if (kinds.size === 1 && kinds.has("undeclared")) s.undeclared++;
     else s.change++;
   }
   return s;
 }
 
+/** Anything to show: a write, or a managed session the config no longer declares (`diff` exits 1 for both). */
 export function hasChanges(actions: Action[]): boolean {
   return actions.some((a) => a.kind !== "unchanged");
 }

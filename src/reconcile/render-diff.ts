@@ -1,6 +1,8 @@
 // Renders a plan the way `kubectl diff` does: a unified diff of each changed session's spec as
-// YAML (live -> desired), coloured when allowed, then a one-line summary. The JSON form carries
-// the same information for machines (`diff --output json`, documented in the README's CLI section).
+// YAML (live -> desired), coloured when allowed, then a one-line summary. Managed sessions the
+// config no longer declares get one line each ("not declared (delete with --prune)") and a count in
+// the summary, so a change that removes a session is visible without --prune. The JSON form
+// carries the same information for machines (`diff --output json`, documented in docs/cli.md).
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import type { SessionSpec } from "../core/session.js";
@@ -16,7 +18,7 @@ export interface Colors {
 
 const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
 
-export type DiffKind = "create" | "update" | "delete";
+export type DiffKind = "create" | "update" | "delete" | "undeclared";
 
 /** One rendered object: a session, on the placements where its change is the same. */
 export interface DiffEntry {
@@ -24,7 +26,7 @@ export interface DiffEntry {
   kind: DiffKind;
   placements: Placement[];
   changes: FieldChange[];
-  /** Unified diff, without colour. */
+  /** Unified diff, without colour; empty for "undeclared" (nothing will be written). */
   patch: string;
 }
 
@@ -39,7 +41,7 @@ export function specYaml(spec: SessionSpec | undefined): string {
   return spec === undefined ? "" : stringify(spec, { sortMapEntries: false, lineWidth: 0 });
 }
 
-function patchFor(a: Exclude<Action, { kind: "unchanged" }>): { from: string; to: string } {
+function patchFor(a: Exclude<Action, { kind: "unchanged" | "undeclared" }>): { from: string; to: string } {
   if (a.kind === "create") return { from: "", to: specYaml(a.spec) };
   if (a.kind === "delete") return { from: specYaml(a.from), to: "" };
   return { from: specYaml(a.from), to: specYaml(a.spec) };
@@ -51,6 +53,12 @@ export function diffEntries(actions: Action[]): DiffEntry[] {
   const keys: string[] = [];
   for (const a of actions) {
     if (a.kind === "unchanged") continue;
+    if (a.kind === "undeclared") {
+      const same = entries.find((e) => e.name === a.name && e.kind === "undeclared");
+      if (same) same.placements.push(a.placement);
+      else entries.push({ name: a.name, kind: "undeclared", placements: [a.placement], changes: [], patch: "" });
+      continue;
+    }
     const { from, to } = patchFor(a);
     const kind: DiffKind = a.kind;
     const key = `${a.name}\u0000${kind}\u0000${from}\u0000${to}`;
@@ -78,14 +86,22 @@ export function diffEntries(actions: Action[]): DiffEntry[] {
 }
 
 export function summaryLine(s: PlanSummary): string {
-  return `${s.create} to create, ${s.change} to change, ${s.delete} to delete`;
+  const line = `${s.create} to create, ${s.change} to change, ${s.delete} to delete`;
+  return s.undeclared > 0 ? `${line}, ${s.undeclared} not declared (delete with --prune)` : line;
 }
 
 export function renderDiff(actions: Action[], colors: Colors = plain): string {
   const out: string[] = [];
   for (const e of diffEntries(actions)) {
+    if (e.kind === "undeclared") {
+      out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): `) + colors.red("not declared (delete with --prune)"));
+      continue;
+    }
     const verb = e.kind === "create" ? "created" : e.kind === "delete" ? "deleted" : "changed";
     out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`));
+    // A change of ownership alone leaves the spec as it is: name the fields instead of an empty patch.
+    if (!e.patch.includes("\n@@"))
+      for (const c of e.changes) out.push(colors.cyan(`~ ${c.path}: ${JSON.stringify(c.from ?? null)} -> ${JSON.stringify(c.to ?? null)}`));
     for (const line of e.patch.replace(/\n$/, "").split("\n")) {
       if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
       else if (line.startsWith("@@")) out.push(colors.cyan(line));

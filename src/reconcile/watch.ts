@@ -2,10 +2,10 @@
 // (sliding, with a cap so a steady stream of saves still applies); each pass re-plans against the
 // live state and applies only the difference. An invalid save reports its diagnostics and keeps
 // the last good state; Ctrl-C (SIGINT/SIGTERM) stops watching and leaves the sessions as applied.
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
-import { ConfigDiagnosticsError, configPath, loadConfig, localOverridePath, type ConfigSource, type Diagnostic } from "../config/config-file.js";
-import { contextFor, type ReconcileContext } from "./context.js";
+import { ConfigDiagnosticsError, configFiles, loadConfig, type ConfigSource, type Diagnostic } from "../config/config-file.js";
+import { contextFor, type ContextOptions, type ReconcileContext } from "./context.js";
 
 export type WatchEvent =
   | { type: "watching"; files: string[] }
@@ -23,6 +23,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** A burst of saves still applies after this long. */
   maxWaitMs?: number;
+  /** `--owner` and the like, for every pass's context. */
+  context?: ContextOptions;
   /** Resolves to stop watching (tests); default: SIGINT or SIGTERM. */
   until?: Promise<void>;
 }
@@ -64,8 +66,8 @@ function signalled(): Promise<void> {
 }
 
 export async function watchConfig(src: ConfigSource & { env: Readonly<Record<string, string | undefined>> }, options: WatchOptions): Promise<void> {
-  const file = configPath(src);
-  const files = [file, localOverridePath(file)];
+  const where = configFiles(src);
+  const files = [...where.team.filter((f) => f !== "-"), ...(where.local ? [where.local] : [])];
   const { watch } = await import("chokidar");
 
   // Passes never overlap: a save during a pass queues exactly one more pass.
@@ -73,9 +75,10 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
   let again = false;
   const pass = async () => {
     try {
-      const ctx = contextFor(loadConfig(src), src.env);
+      const ctx = contextFor(loadConfig(src), src.env, options.context);
       const r = await options.apply(ctx);
-      const changed = r.outcomes.some((o) => o.result !== "unchanged");
+      // A session the config no longer declares is reported with the next real change, not on every save.
+      const changed = r.outcomes.some((o) => o.result !== "unchanged" && o.result !== "undeclared");
       options.onEvent(changed || r.outcomes.length === 0 ? { type: "applied", outcomes: r.outcomes } : { type: "unchanged" });
     } catch (e) {
       if (e instanceof ConfigDiagnosticsError) options.onEvent({ type: "invalid", diagnostics: e.diagnostics });
@@ -96,12 +99,13 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
   };
   const debounced = debounce(trigger, options.debounceMs ?? 200, options.maxWaitMs ?? 2_000);
 
-  // Watch the directory, not the files: editors replace files on save and the override may not exist yet.
-  const names = new Set(files.map((f) => basename(f)));
-  const watcher = watch(dirname(file), {
+  // Watch the directories, not the files: editors replace files on save and the override may not exist yet.
+  const dirs = [...new Set(files.map((f) => dirname(f)))];
+  const wanted = new Set(files);
+  const watcher = watch(dirs, {
     ignoreInitial: true,
     depth: 0,
-    ignored: (path: string) => path !== dirname(file) && !names.has(basename(path)),
+    ignored: (path: string) => !dirs.includes(path) && !wanted.has(path),
   });
   watcher.on("all", () => debounced.call());
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 // `linkup apply [-f FILE] [--dry-run] [--prune] [--watch]`: make the sessions match the config.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const applyCommand: CommandDef = {
@@ -7,6 +7,7 @@ export const applyCommand: CommandDef = {
   description: "create, update (and with --prune delete) sessions so they match the config",
   options: [
     ...CONFIG_OPTIONS,
+    OWNER_OPTION,
     { flags: "--dry-run", description: "print the plan (as `linkup diff` does) and change nothing" },
     { flags: "--prune", description: "delete sessions this config manages that it no longer declares" },
     { flags: "-w, --watch", description: "keep running; re-apply whenever the config files change" },
@@ -14,18 +15,19 @@ export const applyCommand: CommandDef = {
   ],
   async run(_args, opts, io) {
     const json = opts.output === "json";
-    const src = { file: opts.file, config: opts.config, env: io.env, cwd: io.cwd };
+    const src = configSource(opts, io);
     if (opts.watch) {
       const { watchConfig } = await import("../../reconcile/watch.js");
       const { printOutcome } = await import("../output/apply-report.js");
       const { formatDiagnostic } = await import("../../config/config-file.js");
-      if ((src.file ?? src.config) === "-") {
+      if ((src.file ?? src.config ?? []).includes("-")) {
         const { ConfigError } = await import("../../core/errors.js");
         throw new ConfigError("watch-stdin", "--watch needs a config file, not stdin");
       }
       const { applyConfig } = await import("../../operations/apply-config.js");
       await watchConfig(src, {
         apply: (ctx) => applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: false }),
+        context: { owner: opts.owner },
         onEvent(ev) {
           if (json) return io.out(JSON.stringify(ev));
           switch (ev.type) {
@@ -49,7 +51,7 @@ export const applyCommand: CommandDef = {
     }
     const { openContext } = await import("../../reconcile/context.js");
     const { applyConfig } = await import("../../operations/apply-config.js");
-    const ctx = openContext(src);
+    const ctx = openContext(src, { owner: opts.owner });
     if (opts.dryRun) {
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
       const r = await applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: true });

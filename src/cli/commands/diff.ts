@@ -1,6 +1,6 @@
 // `linkup diff [-f FILE] [--output json]`: what `apply` would change. Exit 0 no change, 1 changes,
 // 2 on any error (argument errors included), so it works as a CI check.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const diffCommand: CommandDef = {
@@ -8,6 +8,7 @@ export const diffCommand: CommandDef = {
   description: "show what apply would change, as a unified diff (exit 0: none, 1: changes, 2: error)",
   options: [
     ...CONFIG_OPTIONS,
+    OWNER_OPTION,
     { flags: "--prune", description: "also show the deletions `apply --prune` would make" },
     { flags: "-o, --output <format>", description: "output format", choices: ["text", "json"], default: "text" },
   ],
@@ -16,7 +17,7 @@ export const diffCommand: CommandDef = {
     const { computePlan } = await import("../../reconcile/reconcile.js");
     const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
     const { hasChanges } = await import("../../reconcile/plan.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io), { owner: opts.owner });
     // Before the first `start` nothing runs locally: a side that is not up counts as empty.
     const tolerate = ctx.embeddedWorker ? (["local", "worker"] as const) : (["local"] as const);
     const r = await computePlan(ctx, { prune: Boolean(opts.prune), tolerate: [...tolerate] });

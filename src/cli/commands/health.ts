@@ -1,5 +1,5 @@
 // `linkup health [--json]`: state directory, processes and pids, versions, local DNS, orphans.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { CLI_VERSION } from "../version.js";
 
@@ -16,7 +16,7 @@ export const healthCommand: CommandDef = {
     let ctx;
     let configError: string | null = null;
     try {
-      ctx = contextFor(loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd }), io.env);
+      ctx = contextFor(loadConfig(configSource(opts, io)), io.env);
     } catch (e) {
       configError = (e as Error).message.split("\n")[0] ?? "config error";
     }

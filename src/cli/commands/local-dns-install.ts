@@ -1,6 +1,6 @@
 // `linkup local-dns install [--dry-run]`: resolve the config's domains to this machine and trust
 // the local CA (wraps the local-dns module; sudo is asked for only where needed).
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { printLocalDnsResult } from "../output/local-dns-report.js";
 
@@ -24,7 +24,7 @@ export const localDnsInstallCommand: CommandDef = {
     const { ConfigError } = await import("../../core/errors.js");
     if (opts.platform && !opts.dryRun)
       throw new ConfigError("platform-needs-dry-run", "--platform only previews: use it together with --dry-run");
-    const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const loaded = loadConfig(configSource(opts, io));
     const r = await localDnsInstall({
       domains: loaded.config.domains.map((d) => d.domain),
       dryRun: Boolean(opts.dryRun),

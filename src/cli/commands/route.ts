@@ -1,6 +1,6 @@
 // `linkup route local|remote <service...>|--all [--session S]`: switch services of a live session.
 // The change shows as drift in the next `linkup diff`; `linkup apply` puts the config back.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const routeCommand: CommandDef = {
@@ -9,6 +9,7 @@ export const routeCommand: CommandDef = {
   args: ["<target>", "[services...]"],
   options: [
     ...CONFIG_OPTIONS,
+    OWNER_OPTION,
     { flags: "-a, --all", description: "every service" },
     { flags: "--session <name>", description: "session to change (default: your personal session)" },
     { flags: "--json", description: "print the result as JSON" },
@@ -22,7 +23,7 @@ export const routeCommand: CommandDef = {
     if (!opts.all && services.length === 0) throw new ConfigError("bad-args", "name at least one service, or pass --all");
     const { openContext } = await import("../../reconcile/context.js");
     const { routeServices } = await import("../../operations/route.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io), { owner: opts.owner });
     const r = await routeServices(ctx, target, opts.all ? "all" : services, opts.session);
     if (opts.json) io.out(JSON.stringify(r, null, 2));
     else {

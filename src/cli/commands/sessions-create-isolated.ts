@@ -1,5 +1,5 @@
 // `linkup sessions create-isolated [NAME]`: an extra session on the local server only.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsCreateIsolatedCommand: CommandDef = {
@@ -11,7 +11,7 @@ export const sessionsCreateIsolatedCommand: CommandDef = {
     const { openContext } = await import("../../reconcile/context.js");
     const { createIsolated } = await import("../../operations/sessions.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io));
     const o = await createIsolated(ctx, args[0] as string | undefined);
     const urls = sessionUrls(o.name, ctx.loaded.config.domains);
     if (opts.json) io.out(JSON.stringify({ name: o.name, type: "isolated", result: o.result, urls }, null, 2));

@@ -1,7 +1,7 @@
 // `linkup sessions create-preview [NAME] [svc=url...] [--print-request]`: a preview session on the
 // worker, every service remote unless overridden. A first argument containing "=" is a pair, so
 // overrides do not need a name.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsCreatePreviewCommand: CommandDef = {
@@ -23,7 +23,7 @@ export const sessionsCreatePreviewCommand: CommandDef = {
     const { openContext } = await import("../../reconcile/context.js");
     const { createPreview, previewRequest } = await import("../../operations/sessions.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io));
     if (opts.printRequest) {
       io.out(JSON.stringify(await previewRequest(ctx, name, pairs), null, 2));
       return EXIT.OK;

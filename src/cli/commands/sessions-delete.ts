@@ -1,5 +1,5 @@
 // `linkup sessions delete NAME`: remove a session from every side that holds it.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsDeleteCommand: CommandDef = {
@@ -10,7 +10,7 @@ export const sessionsDeleteCommand: CommandDef = {
   async run(args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
     const { deleteSession } = await import("../../operations/sessions.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io));
     const name = args[0] as string;
     const placements = await deleteSession(ctx, name);
     if (opts.json) io.out(JSON.stringify({ name, deleted: placements }, null, 2));

@@ -1,17 +1,18 @@
-// `linkup sessions list|ls [--json]`: every session the worker and the local server hold.
+// `linkup sessions list|ls [--json]`: every session the worker and the local server hold, with the
+// config that manages it and, for personal sessions, whose it is.
 import type { CommandDef } from "../command.js";
-import { CONFIG_OPTIONS } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsListCommand: CommandDef = {
   name: "sessions list",
   aliases: ["ls"],
   description: "list the sessions on the worker and the local server",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the sessions as JSON" }],
+  options: [...CONFIG_OPTIONS, OWNER_OPTION, { flags: "--json", description: "print the sessions as JSON" }],
   async run(_args, opts, io) {
     const { openContext } = await import("../../reconcile/context.js");
     const { listSessions } = await import("../../operations/session-list.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io), { owner: opts.owner });
     const r = await listSessions(ctx);
     if (opts.json) {
       io.out(JSON.stringify(r, null, 2));
@@ -25,8 +26,15 @@ export const sessionsListCommand: CommandDef = {
     const { renderTable } = await import("../output/table.js");
     io.out(
       renderTable(
-        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "URLS"],
-        r.sessions.map((s) => [(s.personal ? "* " : "") + s.name, s.type, s.placements.join(", "), s.managed_by ?? "-", s.urls.join("\n")]),
+        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "URLS"],
+        r.sessions.map((s) => [
+          (s.personal ? "* " : "") + s.name,
+          s.type,
+          s.placements.join(", "),
+          s.managed_by ?? "-",
+          s.owner === null ? "-" : s.mine ? `${s.owner} (you)` : s.owner,
+          s.urls.join("\n"),
+        ]),
       ),
     );
     return EXIT.OK;

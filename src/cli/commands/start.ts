@@ -1,6 +1,6 @@
 // `linkup start [--isolated]`: bring up the local server (and the embedded worker when there is
 // no worker_url), apply this developer's personal session and inject the env files.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const startCommand: CommandDef = {
@@ -8,6 +8,7 @@ export const startCommand: CommandDef = {
   description: "start the local server and your personal session (tunneled, or --isolated)",
   options: [
     ...CONFIG_OPTIONS,
+    OWNER_OPTION,
     { flags: "--isolated", description: "run the personal session on this machine only (no worker, no tunnel)" },
     { flags: "--json", description: "print the result as JSON" },
   ],
@@ -17,7 +18,7 @@ export const startCommand: CommandDef = {
     const { implicitPersonalDeclaration, personalDeclaration } = await import("../../reconcile/desired.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
     const { startSpinner } = await import("../output/spinner.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io), { owner: opts.owner });
     const declared = personalDeclaration(ctx.loaded.config) ?? implicitPersonalDeclaration(ctx.loaded.config);
     const personal = opts.isolated ? { ...declared, type: "isolated" as const } : declared;
     let spinner: Awaited<ReturnType<typeof startSpinner>> | undefined;

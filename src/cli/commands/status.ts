@@ -1,5 +1,5 @@
 // `linkup status [--session S] [--json]`: a session's services (local or remote) with live health.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, OWNER_OPTION, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const statusCommand: CommandDef = {
@@ -7,6 +7,7 @@ export const statusCommand: CommandDef = {
   description: "show where each service of a session goes and whether it answers",
   options: [
     ...CONFIG_OPTIONS,
+    OWNER_OPTION,
     { flags: "--session <name>", description: "session to show (default: your personal session)" },
     { flags: "--json", description: "print the status as JSON" },
   ],
@@ -14,7 +15,7 @@ export const statusCommand: CommandDef = {
     const { openContext } = await import("../../reconcile/context.js");
     const { sessionStatus } = await import("../../operations/status.js");
     const { withSpinner } = await import("../output/spinner.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(opts, io), { owner: opts.owner });
     const s = opts.json ? await sessionStatus(ctx, opts.session) : await withSpinner(io, "checking services", () => sessionStatus(ctx, opts.session));
     if (opts.json) {
       io.out(JSON.stringify(s, null, 2));

@@ -1,7 +1,7 @@
 // `linkup stop`: end the local server (and the embedded worker and cloudflared), remove the
 // env-file blocks.
 // Sessions stay stored; `linkup start` brings them back.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const stopCommand: CommandDef = {
@@ -16,7 +16,7 @@ export const stopCommand: CommandDef = {
     let loaded;
     let configProblem: string | undefined;
     try {
-      loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+      loaded = loadConfig(configSource(opts, io));
     } catch (e) {
       configProblem = (e as Error).message.split("\n")[0];
     }

@@ -1,20 +1,29 @@
-// `linkup validate`: load and check the config, print every problem, exit 0 (valid) or 1.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+// `linkup validate`: load and check the config, name every file merged, print every problem,
+// exit 0 (valid) or 1.
+import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const validateCommand: CommandDef = {
   name: "validate",
-  description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print diagnostics as JSON" }],
+  description: "check linkup.yaml (every -f file, and linkup.local.yaml) against the schema and the semantic rules",
+  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the files merged and the diagnostics as JSON" }],
   async run(_args, opts, io) {
     const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
     try {
-      const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-      if (opts.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
-      else
+      const loaded = loadConfig(configSource(opts, io));
+      const c = loaded.config;
+      const personal = c.sessions.filter((s) => s.personal).length;
+      if (opts.json)
+        io.out(JSON.stringify({ valid: true, file: loaded.file, files: loaded.files, local_file: loaded.localFile ?? null, diagnostics: [] }, null, 2));
+      else {
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
         io.out(
-          `${io.color.green("valid")}: ${loaded.file} (${loaded.config.services.length} services, ${loaded.config.domains.length} domains, ${loaded.config.sessions.length} sessions)`,
+          `${io.color.green("valid")}: ${count(c.services.length, "service")}, ${count(c.domains.length, "domain")}, ` +
+            `${count(c.sessions.length, "session")} (${personal} personal), merged from:`,
         );
+        for (const f of loaded.files)
+          io.out(`  ${f}${f === loaded.localFile ? io.color.dim("  (local override: your personal sessions and service local sides)") : ""}`);
+      }
       return EXIT.OK;
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;
