@@ -6,7 +6,7 @@ import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
-import { mayPrune } from "./ownership.js";
+import { declaredVsManaged, mayPrune } from "./ownership.js";
 
 export interface FieldChange {
   /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`, `owner`. */
@@ -65,15 +65,18 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
 
   const ownership = { identity: options.identity, owner: options.owner ?? null };
   for (const a of actual) {
-    // Only sessions this config manages, and never a teammate's personal session.
-    if (wanted.has(key(a.name, a.placement)) || !mayPrune(a, ownership)) continue;
     // A declared session whose type moved it off this side (tunneled -> preview) is stale here
     // whatever --prune says: the config names it, so it is ours and the old copy would misroute.
-    if (wantedNames.has(a.name)) actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
-    else if (options.prune)
-      actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" });
-    else actions.push({ kind: "undeclared", name: a.name, placement: a.placement, from: a.spec });
+    if (wantedNames.has(a.name) && !wanted.has(key(a.name, a.placement)) && mayPrune(a, ownership))
+      actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
   }
+  // Managed, shared or this person's own, and no longer declared: deleted with --prune, else listed.
+  for (const a of declaredVsManaged(wantedNames, actual, ownership).undeclared)
+    actions.push(
+      options.prune
+        ? { kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" }
+        : { kind: "undeclared", name: a.name, placement: a.placement, from: a.spec },
+    );
 
   return actions.sort(
     (x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : PLACEMENT_ORDER.indexOf(x.placement) - PLACEMENT_ORDER.indexOf(y.placement)),
