@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../core/config-schema.js";
-import { ConfigDiagnosticsError, configFiles, effectiveConfig, findUpward, loadConfig, loadConfigText, type Diagnostic } from "./config-file.js";
+import { ConfigDiagnosticsError, configFiles, configPath, effectiveConfig, findUpward, loadConfig, loadConfigText, type Diagnostic } from "./config-file.js";
 
 const mentimeterStyle = `linkup:
   worker_url: https://linkup-worker.example.workers.dev
@@ -121,6 +121,31 @@ describe("loading linkup.yaml", () => {
   it("rejects routing a preview session to local", () => {
     const d = diagnostics(mentimeterStyle + "sessions:\n  - name: pr-2\n    type: preview\n    routes: {frontend: local}\n");
     expect(d[0]!.message).toContain("preview sessions");
+  });
+
+  it("reads a session's ttl in canonical form and reports a bad one at its line and column", () => {
+    const c = loadConfigText("l.yaml", mentimeterStyle + "sessions:\n  - name: pr-1\n    type: preview\n    ttl: 72h\n  - name: dev\n    ttl: none\n", {});
+    expect(c.sessions.map((s) => s.ttl)).toEqual(["3d", "none"]);
+    const d = diagnostics(mentimeterStyle + "sessions:\n  - name: pr-1\n    type: preview\n    ttl: 3 days\n  - name: pr-2\n    ttl: 10s\n");
+    expect(d).toEqual([
+      expect.objectContaining({ line: 34, column: 10, path: "sessions[0].ttl", message: expect.stringContaining("such as 30m, 72h, 7d") }),
+      expect.objectContaining({ line: 36, column: 10, path: "sessions[1].ttl" }),
+    ]);
+  });
+
+  it("leaves ${VAR} as written in symbolic mode, without reading the environment or checking those values", () => {
+    const text = mentimeterStyle
+      .replace("worker_token: worker_token", "worker_token: ${LINKUP_TOKEN}")
+      .replace("local: http://localhost:3000", "local: ${FRONTEND_URL}")
+      .replace("remote: https://backend.example.com/", "remote: https://backend.example.com/?key=${KEY:-dflt}");
+    const c = loadConfigText("l.yaml", text, { LINKUP_TOKEN: "s3cret", KEY: "k" }, undefined, { symbolic: true });
+    expect(c.linkup.worker_token).toBe("${LINKUP_TOKEN}");
+    expect(c.services[0]!.local).toBe("${FRONTEND_URL}");
+    expect(c.services[1]!.remote).toBe("https://backend.example.com/?key=${KEY:-dflt}");
+    // Problems elsewhere are still reported.
+    expect(() => loadConfigText("l.yaml", text.replace("local: http://localhost:8000/", "local: ftp://x"), {}, undefined, { symbolic: true })).toThrow(
+      /services\[1\]\.local/,
+    );
   });
 });
 
@@ -309,12 +334,24 @@ describe("where the config comes from", () => {
   it("takes -f, then --config, then LINKUP_CONFIG (a list), then the search", () => {
     const dir = projectDir({ "a.yaml": "", "b.yaml": "", "c.yaml": "", "d.yaml": "" });
     const team = (src: Parameters<typeof configFiles>[0]) => configFiles({ cwd: dir, ...src }).team;
-    expect(team({ file: ["a.yaml", "b.yaml"], config: "c.yaml", env: { LINKUP_CONFIG: "d.yaml" } })).toEqual([join(dir, "a.yaml"), join(dir, "b.yaml")]);
-    expect(team({ config: ["c.yaml"], env: { LINKUP_CONFIG: "d.yaml" } })).toEqual([join(dir, "c.yaml")]);
-    expect(team({ env: { LINKUP_CONFIG: `c.yaml${delimiter}${join(dir, "d.yaml")}` } })).toEqual([join(dir, "c.yaml"), join(dir, "d.yaml")]);
+    expect(team({ file: ["a.yaml", "b.yaml"], config: "c.yaml", envFile: "d.yaml" })).toEqual([join(dir, "a.yaml"), join(dir, "b.yaml")]);
+    expect(team({ config: ["c.yaml"], envFile: "d.yaml" })).toEqual([join(dir, "c.yaml")]);
+    expect(team({ envFile: `c.yaml${delimiter}${join(dir, "d.yaml")}` })).toEqual([join(dir, "c.yaml"), join(dir, "d.yaml")]);
+    // The environment reaches here only through settings (LINKUP_CONFIG -> envFile).
+    expect(() => team({ env: { LINKUP_CONFIG: "d.yaml" } })).toThrow(/no linkup\.yaml in/);
     expect(team({ file: "-", env: {} })).toEqual(["-"]);
     expect(() => team({ file: ["-", "-"], env: {} })).toThrow(/only once/);
     expect(() => team({ file: "missing.yaml", env: {} })).toThrow(`config file ${join(dir, "missing.yaml")} not found`);
+  });
+
+  it("configPath names the first file without reading it (the offline diff), as configFiles would", () => {
+    expect(configPath({ file: "a.yaml", config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/a.yaml");
+    expect(configPath({ config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/b.yaml");
+    expect(configPath({ envFile: "/abs/c.yaml", cwd: "/x" })).toBe("/abs/c.yaml");
+    // The environment reaches here only through settings (LINKUP_CONFIG -> envFile).
+    expect(configPath({ env: { LINKUP_CONFIG: "/abs/c.yaml" }, cwd: "/x" })).toBe("/x/linkup.yaml");
+    expect(configPath({ env: {}, cwd: "/x" })).toBe("/x/linkup.yaml");
+    expect(configPath({ file: "-", env: {} })).toBe("-");
   });
 
   it("reads stdin for -f -", () => {

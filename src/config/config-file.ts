@@ -5,7 +5,7 @@
 // and a sentence. The result keeps where each value was written and which variables it came from
 // (`linkup config view --show-origin`).
 import { readFileSync, statSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, delimiter, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { configSchema } from "../core/config-schema.js";
@@ -124,7 +124,8 @@ function parseFile(
     }
     return undefined;
   }
-  // Interpolate every string scalar value in place, remembering where each problem is.
+  // Interpolate every string scalar value in place (remembering the variables each used and where
+  // each problem is); symbolic: only remember the variables.
   visit(doc, {
     Scalar(key, node, pathNodes) {
       if (key === "key" || typeof node.value !== "string") return;
@@ -380,14 +381,24 @@ export function effectiveConfig(
   };
 }
 
+export interface LoadTextOptions {
+  /**
+   * Leave `${VAR}` references as written instead of reading the environment (the offline diff:
+   * nothing from the CI environment may reach the output). Values holding a reference are not
+   * checked as URLs, names or patterns, since their real value is unknown.
+   */
+  symbolic?: boolean;
+}
+
 /** One file's config (and an optional local override), checked; the effective LinkupConfig. */
 export function loadConfigText(
   file: string,
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   local?: { file: string; text: string },
+  options: LoadTextOptions = {},
 ): LinkupConfig {
-  return effectiveConfig({ team: [{ file, text }], local }, env).config;
+  return effectiveConfig({ team: [{ file, text }], local }, env, { interpolation: options.symbolic ? "symbolic" : "resolve" }).config;
 }
 
 export interface LoadedConfig extends EffectiveConfig {
@@ -404,6 +415,21 @@ function isFile(path: string): boolean {
     return statSync(path).isFile();
   } catch {
     return false;
+  }
+}
+
+/**
+ * The first config file as named (`-` for stdin), without reading or checking it: the offline
+ * diff uses it to find the file's committed versions. A directory means its linkup.yaml; with
+ * nothing named, the nearest linkup.yaml here or above (./linkup.yaml when there is none).
+ */
+export function configPath(src: ConfigSource): string {
+  try {
+    return configFiles(src).team[0]!;
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.code !== "config-not-found") throw e;
+    const named = [src.file, src.config].flat().find((f) => f !== undefined && f !== "") ?? src.envFile?.split(delimiter)[0];
+    return resolve(src.cwd ?? process.cwd(), named ?? "linkup.yaml");
   }
 }
 

@@ -6,12 +6,12 @@
 import { relative, isAbsolute } from "node:path";
 import { Document, isScalar } from "yaml";
 import type { EnvRef } from "../core/interpolate.js";
-import { isSecretKey, MASK, maskUrlCredentials } from "../core/secrets.js";
+import { isSecretKey, MASK, maskUrl } from "../core/mask-secrets.js";
 import { formatPath, type EffectiveConfig, type SourcePosition, type YamlPath } from "./config-file.js";
 
 export interface ViewValue {
   path: YamlPath;
-  /** Shown as `<masked>` (a secret-looking key) or with the URL's password masked. */
+  /** Shown as `***` (a secret-looking key), or with the URL's credentials masked. */
   masked: boolean;
   env: EnvRef[];
   /** Set in linkup.local.yaml: it applies to personal sessions only. */
@@ -53,8 +53,8 @@ export function configView(eff: EffectiveConfig): ConfigView {
     if (typeof value === "string" && secretPath(path)) {
       shown = MASK;
       masked = true;
-    } else if (typeof value === "string") {
-      shown = maskUrlCredentials(value);
+    } else if (typeof value === "string" && value.includes("://")) {
+      shown = maskUrl(value);
       masked = shown !== value;
     }
     values.push({ path, masked, env: eff.envRefs(path), personalOnly: eff.fromLocal(path) && path[0] === "services", origin: eff.origin(path) });

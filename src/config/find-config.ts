@@ -13,6 +13,9 @@ export interface ConfigSource {
   file?: string | string[];
   /** `--config` (the Mentimeter Linkup spelling), used when no `-f` is given. */
   config?: string | string[];
+  /** LINKUP_CONFIG, as parsed into settings.configFile (core/settings.ts): one path, or several separated like PATH. */
+  envFile?: string;
+  /** For `${VAR}` interpolation in the config. */
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   /** Contents of stdin, when a file is `-`. */
@@ -87,11 +90,10 @@ export function localOverridePath(file: string): string {
 }
 
 export function configFiles(src: ConfigSource = {}): ConfigFiles {
-  const env = src.env ?? process.env;
   const cwd = resolve(src.cwd ?? process.cwd());
   let named = list(src.file);
   if (named.length === 0) named = list(src.config);
-  if (named.length === 0 && env.LINKUP_CONFIG) named = env.LINKUP_CONFIG.split(delimiter).filter((s) => s !== "");
+  if (named.length === 0 && src.envFile) named = src.envFile.split(delimiter).filter((s) => s !== "");
   let team: string[];
   if (named.length > 0) {
     if (named.filter((n) => n === "-").length > 1) throw new ConfigError("config-stdin-twice", "stdin (-f -) can be read only once");

@@ -2,6 +2,7 @@
 // form every other module uses (nulls folded to empty lists, defaults filled in).
 import type { FromSchema } from "json-schema-to-ts";
 import type { configSchema } from "./config-schema.js";
+import { normaliseTtl } from "./duration.js";
 
 /** linkup.yaml exactly as written (after interpolation), typed from the schema. */
 export type RawConfig = FromSchema<typeof configSchema>;
@@ -48,6 +49,8 @@ export interface SessionDeclaration {
    * owner id. Shared sessions (absent) are computed from the team files alone.
    */
   personal?: boolean;
+  /** Canonical ttl (`72h`, `1w`, `none`) when the session declares one; see duration.ts. */
+  ttl?: string;
 }
 
 export interface LinkupConfig {
@@ -96,6 +99,13 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       ...(s.name !== undefined ? { name: s.name } : {}),
       type: (s.type ?? "tunneled") as SessionType,
       routes: { ...(s.routes ?? {}) },
+      ...(typeof s.ttl === "string" ? { ttl: canonicalTtl(s.ttl) } : {}),
     })),
   };
+}
+
+/** The canonical form of a valid ttl; an invalid one is kept as written for validateConfig to report. */
+function canonicalTtl(ttl: string): string {
+  const t = normaliseTtl(ttl);
+  return t.ok ? t.ttl : ttl;
 }

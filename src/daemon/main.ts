@@ -2,26 +2,24 @@
 // stdout and stderr going to `<stateDir>/local-server.log`. Starts the proxy and admin API (and
 // HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
 // logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { LinkupError } from "../core/errors.js";
-import { localServerConfig, WORKER_TOKEN_FILE, type LocalServerConfig } from "./options.js";
+import { ENV } from "../core/settings.js";
+import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
+import { localServerConfig, type LocalServerConfig } from "./options.js";
 import { startLocalServer } from "./server.js";
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startEmbedded(
+  config: LocalServerConfig,
+  proxyUrl: string,
+): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
-  let token: string;
-  try {
-    token = readFileSync(join(config.stateDir, WORKER_TOKEN_FILE), "utf8").trim();
-  } catch {
-    token = "";
-  }
+  const token = readWorkerToken(config.stateDir);
   if (!token)
-    throw new LinkupError("worker-token-missing", `LINKUP_EMBEDDED_WORKER=1 but ${join(config.stateDir, WORKER_TOKEN_FILE)} is missing or empty`);
+    throw new LinkupError("worker-token-missing", `${ENV.embeddedWorker}=1 but ${workerTokenPath(config.stateDir)} is missing or empty`);
   // Miniflare is large: loaded only when this process hosts the embedded worker.
   const { startEmbeddedWorker } = await import("./embedded-worker/worker-host.js");
   return startEmbeddedWorker({
@@ -32,6 +30,8 @@ async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promi
     vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
   });
 }
+
+const EMBEDDED_CRON_MS = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = localServerConfig(process.argv.slice(2), process.env);
@@ -53,8 +53,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Cloudflare fires a deployed worker's cron; for the embedded worker this process does, hourly
+  // (expired sessions, idle tunnels), with the wall clock.
+  const cron = worker
+    ? setInterval(() => {
+        worker!.runScheduled(Date.now()).catch((error: unknown) => log(`embedded worker cron failed: ${(error as Error).message}`));
+      }, EMBEDDED_CRON_MS)
+    : undefined;
+  cron?.unref();
+
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    clearInterval(cron);
     if (closing) {
       // A second signal while closing: the user wants out now.
       process.exit(1);

@@ -10,17 +10,16 @@ import { mkdirSync } from "node:fs";
 import { API_VERSION } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { fileStore } from "../store/file-store.js";
-import { createAdminApi, type LocalStatus } from "./admin/admin-api.js";
+import type { LocalStatus } from "../core/local-api.js";
+import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
+import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
-export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
-export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
 
@@ -45,6 +44,8 @@ export interface LocalServerOptions {
   debug?: (line: string) => void;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface LocalServer {
@@ -56,6 +57,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** Removes expired sessions now (it also happens once a minute); returns their names. */
+  expireSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -110,7 +113,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
   const store = fileStore(stateDir);
+  const now = options.now ?? Date.now;
   const registry = createSessionRegistry({
+    now,
     onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
   });
   registry.replaceAll(store.listSync());
@@ -125,8 +130,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug });
+    const handler = createProxyHandler({ registry, debug: options.debug, now });
     closers.push(() => handler.close());
+    const sweeper = startExpirySweeper({ store, registry, now, log });
+    closers.push(() => sweeper.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
     // when the file cannot be read (a hand edit in progress).
@@ -144,7 +151,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PROXY_PORT, host, "the Linkup proxy");
+    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PORTS.proxy, host, "the Linkup proxy");
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -198,7 +205,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         onError: (error) => log(`admin API error: ${(error as Error).message}`),
       }),
     );
-    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");
+    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_PORTS.admin, ADMIN_HOST, "the Linkup admin API");
     adminPort = admin.port;
     closers.push(() => admin.close());
 
@@ -208,6 +215,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };
   } catch (error) {

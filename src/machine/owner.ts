@@ -1,4 +1,4 @@
-// This person's owner id (see core/owner.ts): `--owner`, else $LINKUP_OWNER, else the id kept in
+// This person's owner id (see core/owner.ts): `--owner`, else LINKUP_OWNER, else the id kept in
 // `<stateDir>/owner-id`, generated on first use as `<user name>-<8 random hex>` so teammates with
 // the same login name still differ and the id survives a changed hostname. Not a secret (it is
 // shown in `sessions list`), but written 0600 like everything else in the state directory.
@@ -7,10 +7,11 @@ import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { ConfigError } from "../core/errors.js";
 import { ownerProblem } from "../core/owner.js";
 
-export const OWNER_FILE = "owner-id";
+export const OWNER_FILE = STATE_FILES.ownerId;
 
 export interface Owner {
   id: string;
@@ -50,9 +51,9 @@ export function stateOwnerId(stateDir: string): string {
   return fresh;
 }
 
-export function resolveOwner(stateDir: string, env: Readonly<Record<string, string | undefined>>, flag?: string): Owner {
+/** `--owner`, else LINKUP_OWNER (settings.owner, already checked), else the id kept in the state directory. */
+export function resolveOwner(stateDir: string, fromEnv: string | undefined, flag?: string): Owner {
   if (flag !== undefined) return { id: check(flag, "--owner"), source: "flag" };
-  const fromEnv = env.LINKUP_OWNER;
   if (fromEnv !== undefined && fromEnv !== "") return { id: check(fromEnv, "LINKUP_OWNER"), source: "env" };
   return { id: stateOwnerId(stateDir), source: "state" };
 }

@@ -1,17 +1,16 @@
 // The reconcile context every command works from: the loaded config, its identity, this person's
-// owner id, the state directory and the two session API clients (worker and local admin), built
-// in one place so all commands agree on URLs, ports, tokens and whose sessions are whose.
+// owner id, the settings, the state directory, the URLs of both sides and the two session API
+// clients (worker and local admin), built in one place so all commands agree on URLs, ports,
+// tokens and whose sessions are whose.
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
-import { adminClient } from "../clients/admin-client.js";
-import type { Placement, SessionApi } from "../clients/session-api.js";
+import { adminClient, type LocalAdminApi } from "../clients/admin-client.js";
+import type { SessionApi } from "../clients/session-api.js";
 import { workerClient } from "../clients/worker-client.js";
 import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
-import { adminPort, workerUrl } from "../core/settings.js";
+import { adminUrl, workerUrl, type LinkupSettings } from "../core/settings.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
 import { resolveOwner, type Owner } from "../machine/owner.js";
 import { personalKey } from "../machine/personal-session.js";
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ReconcileContext {
   loaded: LoadedConfig;
@@ -21,39 +20,45 @@ export interface ReconcileContext {
   owner: Owner;
   /** Key of this person's personal session name in personal-session.json. */
   personalKey: string;
+  settings: LinkupSettings;
   stateDir: string;
-  env: Env;
-  clients: Record<Placement, SessionApi>;
+  /** The local admin API and the worker (without the /linkup/v1 prefix). */
+  urls: { admin: string; worker: string };
+  /** One client per placement; the local one also reaches the local server's /status and /tunnel. */
+  clients: { local: LocalAdminApi; worker: SessionApi };
   /** No worker_url: the worker runs on this machine inside the local-server daemon. */
   embeddedWorker: boolean;
 }
 
-export interface ContextOptions {
-  /** `--owner`. */
-  owner?: string | undefined;
+/** Where a command reads its config from, and the settings it runs with. */
+export interface ContextSource extends ConfigSource {
+  settings: LinkupSettings;
+  /** `--owner`: overrides LINKUP_OWNER and the id in the state directory. */
+  owner?: string;
 }
 
-export function contextFor(loaded: LoadedConfig, env: Env, options: ContextOptions = {}): ReconcileContext {
-  const stateDir = ensureStateDir(env as NodeJS.ProcessEnv);
-  const worker = workerUrl(loaded.config, env);
+export function contextFor(loaded: LoadedConfig, settings: LinkupSettings, ownerFlag?: string): ReconcileContext {
+  const stateDir = ensureStateDir(settings);
+  const worker = workerUrl(loaded.config, settings);
   const token = worker.embedded ? embeddedWorkerToken(stateDir) : loaded.config.linkup.worker_token;
   const identity = configIdentity(loaded);
-  const owner = resolveOwner(stateDir, env, options.owner);
+  const owner = resolveOwner(stateDir, settings.owner, ownerFlag);
   return {
     loaded,
     identity,
     owner,
     personalKey: personalKey(identity, owner),
+    settings,
     stateDir,
-    env,
+    urls: { admin: adminUrl(settings.ports.admin), worker: worker.url },
     embeddedWorker: worker.embedded,
     clients: {
-      local: adminClient({ stateDir, adminPort: adminPort(env) }),
+      local: adminClient({ stateDir, adminPort: settings.ports.admin }),
       worker: workerClient({ workerUrl: worker.url, token }),
     },
   };
 }
 
-export function openContext(src: ConfigSource & { env: Env }, options: ContextOptions = {}): ReconcileContext {
-  return contextFor(loadConfig(src), src.env, options);
+export function openContext(src: ContextSource): ReconcileContext {
+  return contextFor(loadConfig(src), src.settings, src.owner);
 }

@@ -1,15 +1,21 @@
-// One reconcile pass up to the plan: read the actual state of both sides, name the personal
-// session, build the desired state and plan. diff, apply, watch and the imperative commands all
-// go through here, so they agree on what "changed" means.
+// The steps of a reconcile pass, each named so commands compose them in a few lines:
+//   computePlan  read both sides, name the personal session, build the desired state, plan;
+//   planSessions the pure part, for commands that bring their own desired and live sessions;
+//   writePlan    hand the plan to the one writer (apply.ts) and keep the tunnel run tokens.
+// diff is computePlan and stop; apply is computePlan then writePlan; route and `sessions *`
+// plan their one session and write it the same way, so all agree on what "changed" means.
+import { join } from "node:path";
 import type { SessionDeclaration } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
-import { join } from "node:path";
 import { readActual, type ActualState } from "./actual.js";
+import { applyPlan, type ApplyOutcome } from "./apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "./context.js";
 import { desiredSession, desiredSessions, personalDeclaration, type DesiredSession } from "./desired.js";
-import { PERSONAL_SESSION_FILE, rememberedPersonalName, resolvePersonalName } from "../machine/personal-session.js";
+import { STATE_FILES } from "../core/defaults.js";
+import { rememberedPersonalName, resolvePersonalName } from "../machine/personal-session.js";
 import { ownerConflicts, type OwnerConflict } from "./ownership.js";
+import { storeRunToken } from "../machine/run-tokens.js";
 import { plan, type Action } from "./plan.js";
 
 export interface PlanResult {
@@ -17,22 +23,53 @@ export interface PlanResult {
   actual: ActualState;
   actions: Action[];
   personalName: string | undefined;
+  /** managed_by the writes carry (null: nobody's), and the config a prune deletes for. */
+  identity: string | null;
+  /** The person acting: their personal sessions may be pruned, a teammate's never. */
+  owner: string | null;
+  /** Whether the plan deletes what the identity no longer declares (a 412 re-plan keeps the same rule). */
+  prune: boolean;
 }
 
 export interface ComputePlanOptions {
   prune: boolean;
-  /** Sides that may be down (counted as empty, reported in actual.unavailable). */
-  tolerate?: Placement[];
+  /**
+   * Sides that must answer; a side not listed that is down counts as empty and is reported in
+   * actual.unavailable (`diff` before the first `start`). Default: both.
+   */
+  reach?: Placement[];
   /** Replace the config's personal declaration (start --isolated, or start with a config that has none). */
   personal?: SessionDeclaration;
-  /** Plan only these sessions (imperative commands touch one session). */
-  only?: string[];
-  /** Plan only the personal session (`start`). */
-  personalOnly?: boolean;
+  /** "personal": plan only the personal session (`start`); default "config", every session it declares. */
+  scope?: "config" | "personal";
+  /** The clock (ms): expired sessions are planned as renewals (see PlanOptions.now). */
+  now?: number;
+  /** Also renew sessions with less than half their ttl left (`apply`, `start`; not `diff`). */
+  renew?: boolean;
+}
+
+const BOTH: Placement[] = ["local", "worker"];
+
+/** The pure half: actions that turn `actual` into `desired` for one owner. */
+export function planSessions(
+  desired: DesiredSession[],
+  actual: ActualState,
+  options: { prune: boolean; identity: string | null; owner?: string | null; personalName?: string; now?: number; renew?: boolean },
+): PlanResult {
+  const owner = options.owner ?? null;
+  const actions = plan(desired, actual.sessions, {
+    prune: options.prune,
+    identity: options.identity,
+    owner,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
+  return { desired, actual, actions, personalName: options.personalName, identity: options.identity, owner, prune: options.prune };
 }
 
 export async function computePlan(ctx: ReconcileContext, options: ComputePlanOptions): Promise<PlanResult> {
-  const actual = await readActual([ctx.clients.local, ctx.clients.worker], options.tolerate ?? []);
+  const reach = options.reach ?? BOTH;
+  const actual = await readActual([ctx.clients.local, ctx.clients.worker], BOTH.filter((p) => !reach.includes(p)));
   const config = ctx.loaded.config;
   const decl = options.personal ?? personalDeclaration(config);
   const owner = ctx.owner.id;
@@ -43,21 +80,27 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
   let desired = desiredSessions(ctx.loaded, undefined, owner);
   if (decl && personalName) desired.push(desiredSession(config, decl, personalName, owner));
   desired.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  let sessions = actual.sessions;
+  let live = actual;
   // A config without a personal session still has one once `start` made it: it is this person's,
   // kept by `start`, neither undeclared nor pruned by `apply`.
   const startedPersonal = decl ? undefined : rememberedPersonalName(ctx.stateDir, ctx.personalKey);
-  if (startedPersonal) sessions = sessions.filter((s) => s.name !== startedPersonal || (s.owner !== null && s.owner !== owner));
-  const onlyNames = options.personalOnly ? (personalName ? [personalName] : []) : options.only;
-  if (onlyNames) {
-    const only = new Set(onlyNames);
-    desired = desired.filter((d) => only.has(d.name));
-    sessions = sessions.filter((s) => only.has(s.name));
+  if (startedPersonal) live = { ...live, sessions: live.sessions.filter((s) => s.name !== startedPersonal || (s.owner !== null && s.owner !== owner)) };
+  if (options.scope === "personal") {
+    desired = desired.filter((d) => d.name === personalName);
+    live = { ...actual, sessions: actual.sessions.filter((s) => s.name === personalName) };
   }
-  const conflicts = ownerConflicts(desired, sessions);
+  const conflicts = ownerConflicts(desired, live.sessions);
   if (conflicts.length > 0) throw ownerConflictError(ctx, conflicts, personalName);
-  const actions = plan(desired, sessions, { prune: options.prune, identity: ctx.identity, owner });
-  return { desired, actual, actions, personalName };
+  const planned = planSessions(desired, live, {
+    prune: options.prune,
+    identity: ctx.identity,
+    owner,
+    ...(personalName ? { personalName } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
+  // Report the whole live state (diff prints what it could not read), plan against the scoped one.
+  return { ...planned, actual };
 }
 
 /** Writing would take over a teammate's personal session: say whose it is and how to get out of the way. */
@@ -66,14 +109,37 @@ function ownerConflictError(ctx: ReconcileContext, conflicts: OwnerConflict[], p
   const first = conflicts[0]!;
   const hint =
     first.name === personalName
-      ? `your remembered personal session name is taken: remove "${ctx.personalKey}" from ${join(ctx.stateDir, PERSONAL_SESSION_FILE)} to get a new one`
+      ? `your remembered personal session name is taken: remove "${ctx.personalKey}" from ${join(ctx.stateDir, STATE_FILES.personalSession)} to get a new one`
       : first.wanted === null
         ? `rename the session in ${ctx.loaded.teamFiles.join(", ")}, or ask ${first.owner} to delete theirs (linkup sessions delete ${first.name})`
         : `rename it in ${ctx.loaded.localFile ?? "linkup.local.yaml"}`;
   return new ConfigError("session-owned-by-someone-else", `${lines.join("; ")}: nothing was written`, { hint });
 }
 
-/** Which sides a set of desired sessions needs running. */
-export function neededPlacements(desired: DesiredSession[]): Set<Placement> {
-  return new Set(desired.flatMap((d) => d.placement));
+export interface WriteResult {
+  outcomes: ApplyOutcome[];
+  /** Cloudflare tunnel run tokens the worker handed out during this write (already stored, 0600). */
+  runTokens: ReadonlyMap<string, string>;
+}
+
+/** Writes the plan (the applier is the only writer); `report` sees each session's outcome as it lands. */
+export async function writePlan(ctx: ReconcileContext, planned: PlanResult, report?: (o: ApplyOutcome) => void): Promise<WriteResult> {
+  const runTokens = new Map<string, string>();
+  const outcomes = await applyPlan(
+    {
+      actions: planned.actions,
+      desired: planned.desired,
+      clients: ctx.clients,
+      identity: planned.identity,
+      owner: planned.owner,
+      prune: planned.prune,
+      tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
+      onRunToken: async (session, token) => {
+        runTokens.set(session, token);
+        await storeRunToken(ctx.stateDir, session, token);
+      },
+    },
+    report,
+  );
+  return { outcomes, runTokens };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SessionSpec } from "../core/session.js";
 import type { Action } from "./plan.js";
+import { describeItem, overview } from "./change-overview.js";
 import { diffJson, renderDiff } from "./render-diff.js";
 
 const spec = (route = "remote"): SessionSpec => ({
@@ -69,5 +70,15 @@ describe("diffJson", () => {
       unchanged: ["z"],
     });
     expect(typeof j.sessions[0]!.patch).toBe("string");
+  });
+});
+
+describe("the change in words", () => {
+  it("names undeclared sessions and changes of owner", () => {
+    expect(overview([{ kind: "undeclared", name: "pr-9", placement: "worker", from: spec() }]).map((i) => describeItem(i))).toEqual([
+      "session pr-9 not declared any more (tunneled; kept until `apply --prune`)",
+    ]);
+    const owned: Action = { kind: "update", name: "a", placement: "worker", from: spec(), spec: spec(), version: 1, changes: [{ path: "owner", from: null, to: "alice-1" }] };
+    expect(overview([owned]).map((i) => describeItem(i))).toEqual(["session a: shared → personal session of alice-1"]);
   });
 });

@@ -16,7 +16,15 @@ export interface Colors {
   bold(s: string): string;
 }
 
-const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
+export const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
+
+/** What the two sides of each patch are called: `live` -> `desired` (diff), `base` -> `head` (offline diff). */
+export interface DiffLabels {
+  from: string;
+  to: string;
+}
+
+const LIVE_LABELS: DiffLabels = { from: "live", to: "desired" };
 
 export type DiffKind = "create" | "update" | "delete" | "undeclared";
 
@@ -48,7 +56,7 @@ function patchFor(a: Exclude<Action, { kind: "unchanged" | "undeclared" }>): { f
 }
 
 /** Changed sessions, one entry per name and distinct change (a tunneled session usually renders once). */
-export function diffEntries(actions: Action[]): DiffEntry[] {
+export function diffEntries(actions: Action[], labels: DiffLabels = LIVE_LABELS): DiffEntry[] {
   const entries: DiffEntry[] = [];
   const keys: string[] = [];
   for (const a of actions) {
@@ -56,7 +64,11 @@ export function diffEntries(actions: Action[]): DiffEntry[] {
     if (a.kind === "undeclared") {
       const same = entries.find((e) => e.name === a.name && e.kind === "undeclared");
       if (same) same.placements.push(a.placement);
-      else entries.push({ name: a.name, kind: "undeclared", placements: [a.placement], changes: [], patch: "" });
+      else {
+        // keys[i] describes entries[i]: keep them in step.
+        keys.push(`${a.name}\u0000undeclared`);
+        entries.push({ name: a.name, kind: "undeclared", placements: [a.placement], changes: [], patch: "" });
+      }
       continue;
     }
     const { from, to } = patchFor(a);
@@ -69,8 +81,8 @@ export function diffEntries(actions: Action[]): DiffEntry[] {
     }
     const label = `session/${a.name}`;
     const patch = createTwoFilesPatch(
-      a.kind === "create" ? "/dev/null" : `live/${label}`,
-      a.kind === "delete" ? "/dev/null" : `desired/${label}`,
+      a.kind === "create" ? "/dev/null" : `${labels.from}/${label}`,
+      a.kind === "delete" ? "/dev/null" : `${labels.to}/${label}`,
       from,
       to,
       undefined,
@@ -90,32 +102,54 @@ export function summaryLine(s: PlanSummary): string {
   return s.undeclared > 0 ? `${line}, ${s.undeclared} not declared (delete with --prune)` : line;
 }
 
-export function renderDiff(actions: Action[], colors: Colors = plain): string {
+/** The headline of one entry: `diff session/a (local, worker): will be changed`. */
+export function entryHeadline(e: DiffEntry): string {
+  if (e.kind === "undeclared") return `diff session/${e.name} (${e.placements.join(", ")}): not declared (delete with --prune)`;
+  const renewal = e.changes.find((c) => c.path === "expires_at");
+  const verb =
+    e.kind === "create"
+      ? "created"
+      : e.kind === "delete"
+        ? "deleted"
+        : renewal && e.changes.length === 1
+          ? `renewed (${renewal.from ? `expires ${String(renewal.from)}` : "no expiry recorded yet"})`
+          : "changed";
+  return `diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`;
+}
+
+/** A unified patch's lines, coloured. */
+export function patchLines(patch: string, colors: Colors = plain): string[] {
   const out: string[] = [];
-  for (const e of diffEntries(actions)) {
-    if (e.kind === "undeclared") {
-      out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): `) + colors.red("not declared (delete with --prune)"));
-      continue;
-    }
-    const verb = e.kind === "create" ? "created" : e.kind === "delete" ? "deleted" : "changed";
-    out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`));
-    // A change of ownership alone leaves the spec as it is: name the fields instead of an empty patch.
-    if (!e.patch.includes("\n@@"))
-      for (const c of e.changes) out.push(colors.cyan(`~ ${c.path}: ${JSON.stringify(c.from ?? null)} -> ${JSON.stringify(c.to ?? null)}`));
-    for (const line of e.patch.replace(/\n$/, "").split("\n")) {
-      if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
-      else if (line.startsWith("@@")) out.push(colors.cyan(line));
-      else if (line.startsWith("+")) out.push(colors.green(line));
-      else if (line.startsWith("-")) out.push(colors.red(line));
-      else if (line !== "\\ No newline at end of file") out.push(line);
-    }
+  if (patch === "") return out;
+  for (const line of patch.replace(/\n$/, "").split("\n")) {
+    if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
+    else if (line.startsWith("@@")) out.push(colors.cyan(line));
+    else if (line.startsWith("+")) out.push(colors.green(line));
+    else if (line.startsWith("-")) out.push(colors.red(line));
+    else if (line !== "\\ No newline at end of file") out.push(line);
+  }
+  return out;
+}
+
+/** For a change that leaves the spec as it is (ownership): the fields, since the patch is empty. */
+export function fieldLines(e: DiffEntry, colors: Colors = plain): string[] {
+  if (e.kind !== "update" || e.patch.includes("\n@@")) return [];
+  return e.changes.map((c) => colors.cyan(`~ ${c.path}: ${JSON.stringify(c.from ?? null)} -> ${JSON.stringify(c.to ?? null)}`));
+}
+
+export function renderDiff(actions: Action[], colors: Colors = plain, labels: DiffLabels = LIVE_LABELS): string {
+  const out: string[] = [];
+  for (const e of diffEntries(actions, labels)) {
+    out.push(colors.bold(entryHeadline(e)));
+    out.push(...fieldLines(e, colors));
+    out.push(...patchLines(e.patch, colors));
   }
   out.push(summaryLine(summarise(actions)));
   return out.join("\n");
 }
 
-export function diffJson(actions: Action[]): DiffJson {
-  const entries = diffEntries(actions);
+export function diffJson(actions: Action[], labels: DiffLabels = LIVE_LABELS): DiffJson {
+  const entries = diffEntries(actions, labels);
   const changedNames = new Set(entries.map((e) => e.name));
   return {
     changed: entries.length > 0,

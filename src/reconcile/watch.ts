@@ -4,8 +4,8 @@
 // the last good state; Ctrl-C (SIGINT/SIGTERM) stops watching and leaves the sessions as applied.
 import { dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
-import { ConfigDiagnosticsError, configFiles, loadConfig, type ConfigSource, type Diagnostic } from "../config/config-file.js";
-import { contextFor, type ContextOptions, type ReconcileContext } from "./context.js";
+import { ConfigDiagnosticsError, configFiles, type Diagnostic } from "../config/config-file.js";
+import { openContext, type ContextSource, type ReconcileContext } from "./context.js";
 
 export type WatchEvent =
   | { type: "watching"; files: string[] }
@@ -14,7 +14,7 @@ export type WatchEvent =
   | { type: "invalid"; diagnostics: Diagnostic[] }
   | { type: "error"; message: string };
 
-/** One apply pass over a freshly loaded config (the CLI composes it from the apply steps). */
+/** One apply pass over a freshly loaded config (the CLI composes it from the apply steps; reconcile never imports operations). */
 export type ApplyPass = (ctx: ReconcileContext) => Promise<{ outcomes: ApplyOutcome[] }>;
 
 export interface WatchOptions {
@@ -23,8 +23,6 @@ export interface WatchOptions {
   debounceMs?: number;
   /** A burst of saves still applies after this long. */
   maxWaitMs?: number;
-  /** `--owner` and the like, for every pass's context. */
-  context?: ContextOptions;
   /** Resolves to stop watching (tests); default: SIGINT or SIGTERM. */
   until?: Promise<void>;
 }
@@ -65,7 +63,7 @@ function signalled(): Promise<void> {
   });
 }
 
-export async function watchConfig(src: ConfigSource & { env: Readonly<Record<string, string | undefined>> }, options: WatchOptions): Promise<void> {
+export async function watchConfig(src: ContextSource, options: WatchOptions): Promise<void> {
   const where = configFiles(src);
   const files = [...where.team.filter((f) => f !== "-"), ...(where.local ? [where.local] : [])];
   const { watch } = await import("chokidar");
@@ -75,7 +73,7 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
   let again = false;
   const pass = async () => {
     try {
-      const ctx = contextFor(loadConfig(src), src.env, options.context);
+      const ctx = openContext(src);
       const r = await options.apply(ctx);
       // A session the config no longer declares is reported with the next real change, not on every save.
       const changed = r.outcomes.some((o) => o.result !== "unchanged" && o.result !== "undeclared");

@@ -70,7 +70,7 @@ describe("config files and config view", () => {
     const r = await cli(["config", "view"]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("very-secret-token-1234");
-    expect(r.stdout).toContain("worker_token: <masked> # from $LINKUP_WORKER_TOKEN; masked");
+    expect(r.stdout).toContain(`worker_token: "***" # from $LINKUP_WORKER_TOKEN; masked`);
     expect(r.stdout).toContain("local: http://127.0.0.1:5173 # personal sessions only");
     const v = parse(r.stdout);
     expect(v.services[0]).toEqual({ name: "web", local: "http://127.0.0.1:5173", remote: "https://web.example.com" });
@@ -81,7 +81,7 @@ describe("config files and config view", () => {
 
     const j = JSON.parse((await cli(["config", "view", "-o", "json", "--show-origin"])).stdout);
     expect(JSON.stringify(j)).not.toContain("very-secret-token-1234");
-    expect(j.config.linkup.worker_token).toBe("<masked>");
+    expect(j.config.linkup.worker_token).toBe("***");
     expect(j.values.find((x: { path: string }) => x.path === "linkup.worker_token")).toEqual({
       path: "linkup.worker_token",
       masked: true,
@@ -91,13 +91,13 @@ describe("config files and config view", () => {
     });
   });
 
-  it("config view needs the variables, unless --no-interpolate keeps them as written", async () => {
+  it("config view needs the variables, unless --ignore-env keeps them as written", async () => {
     const missing = await runCli(["config", "view"], { cwd: dir, env: {} });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("LINKUP_WORKER_TOKEN is not set");
-    const symbolic = await runCli(["config", "view", "--no-interpolate"], { cwd: dir, env: {} });
+    const symbolic = await runCli(["config", "view", "--ignore-env"], { cwd: dir, env: {} });
     expect(symbolic.code).toBe(0);
     // Still masked: the key says it is a secret, whatever its text.
-    expect(symbolic.stdout).toContain("worker_token: <masked> # from ${LINKUP_WORKER_TOKEN} (unset); masked");
+    expect(symbolic.stdout).toContain(`worker_token: "***" # from \${LINKUP_WORKER_TOKEN} (unset); masked`);
   });
 });

@@ -1,19 +1,28 @@
-// `linkup validate`: load and check the config, name every file merged, print every problem,
-// exit 0 (valid) or 1.
-import { CONFIG_OPTIONS, configSource, type CommandDef } from "../command.js";
+// `linkup validate [--ignore-env]`: load and check the config, name every file merged, print every
+// problem, exit 0 (valid) or 1.
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const validateCommand: CommandDef = {
+export const validateCommand = defineCommand({
   name: "validate",
   description: "check linkup.yaml (every -f file, and linkup.local.yaml) against the schema and the semantic rules",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the files merged and the diagnostics as JSON" }],
-  async run(_args, opts, io) {
+  options: {
+    ...CONFIG_OPTIONS,
+    "ignore-env": {
+      type: "boolean",
+      description: "do not read the environment: leave ${VAR} as written and skip checking the values that hold one (CI without secrets)",
+    },
+    json: { type: "boolean", description: "print diagnostics as JSON" },
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
     try {
-      const loaded = loadConfig(configSource(opts, io));
+      // --ignore-env: `${VAR}` stays as written and the values holding one are not checked.
+      const loaded = loadConfig(configSource(args, cx), { interpolation: args.ignoreEnv ? "symbolic" : "resolve" });
       const c = loaded.config;
       const personal = c.sessions.filter((s) => s.personal).length;
-      if (opts.json)
+      if (args.json)
         io.out(JSON.stringify({ valid: true, file: loaded.file, files: loaded.files, local_file: loaded.localFile ?? null, diagnostics: [] }, null, 2));
       else {
         const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -27,9 +36,9 @@ export const validateCommand: CommandDef = {
       return EXIT.OK;
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;
-      if (opts.json) io.out(JSON.stringify({ valid: false, diagnostics: e.diagnostics }, null, 2));
+      if (args.json) io.out(JSON.stringify({ valid: false, diagnostics: e.diagnostics }, null, 2));
       else for (const d of e.diagnostics) io.err(`${io.color.red("error")} ${formatDiagnostic(d)}`);
       return EXIT.INVALID;
     }
   },
-};
+});
