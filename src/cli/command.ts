@@ -101,7 +101,7 @@ export const CONFIG_OPTIONS = {
     description:
       "config file, or a directory holding linkup.yaml (`-` reads stdin); repeat to merge files in order; default $LINKUP_CONFIG, else the nearest linkup.yaml here or above",
   },
-  config: { type: "list", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  config: { type: "list", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
 } as const satisfies OptionSpecs;
 
 /** `--owner`: whose personal sessions these are (commands that plan, write or list sessions). */
