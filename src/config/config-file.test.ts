@@ -231,6 +231,13 @@ sessions:
     expect(d).toHaveLength(5);
   });
 
+  it("reports a typo in the local file as an unknown key there, not as a shared key", () => {
+    const dir = projectDir({ "linkup.yaml": team, "linkup.local.yaml": "services:\n  - name: frontend\n    lcoal: http://127.0.0.1:1\n" });
+    expect(loadDiagnostics({ file: join(dir, "linkup.yaml"), env: {} })).toEqual([
+      expect.objectContaining({ file: join(dir, "linkup.local.yaml"), line: 3, message: 'unknown key "lcoal"' }),
+    ]);
+  });
+
   it("checks the personal session merged with the override, not the team's half alone", () => {
     // The team routes `backend` local without a local URL; this person's override supplies one.
     const teamNoLocal = team.replace("    local: http://localhost:8000/\n", "").replace("routes: {frontend: local}", "routes: {backend: local}");

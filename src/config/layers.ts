@@ -6,6 +6,8 @@
 // session, add personal sessions and override a service's local side (`local`, `directory`,
 // `health`); anything the team shares is refused with the key's position. Pure: no files here.
 
+import { configSchema } from "../core/config-schema.js";
+
 export type YamlPath = (string | number)[];
 
 /** Where a merged value was written: layer index and the path inside that layer's document. */
@@ -137,9 +139,15 @@ export interface LayerProblem {
 }
 
 /** What linkup.local.yaml may set about a service: the side that runs on this machine. */
-export const LOCAL_SERVICE_KEYS = ["name", "local", "directory", "health"] as const;
-const SHARED_SERVICE_KEYS = ["remote", "rewrites"];
-const SHARED_LINKUP_KEYS = ["config_id", "cache_routes"];
+export const LOCAL_SERVICE_KEYS: readonly string[] = ["name", "local", "directory", "health"];
+/** What it may set under `linkup`: where this person reaches the worker. */
+export const LOCAL_LINKUP_KEYS: readonly string[] = ["worker_url", "worker_token"];
+// Every other key the schema knows is shared (a key added to the schema later is shared until
+// listed above); a key the schema does not know is left for the schema to report as unknown.
+const SERVICE_KEYS = Object.keys(configSchema.properties.services.items.properties);
+const LINKUP_KEYS = Object.keys(configSchema.properties.linkup.properties);
+const isSharedServiceKey = (k: string) => SERVICE_KEYS.includes(k) && !LOCAL_SERVICE_KEYS.includes(k);
+const isSharedLinkupKey = (k: string) => LINKUP_KEYS.includes(k) && !LOCAL_LINKUP_KEYS.includes(k);
 
 export interface LocalMergeResult {
   /** Problems, with paths inside the local file. */
@@ -169,7 +177,7 @@ export function mergeLocalLayer(target: Obj, layerValue: unknown, layer: number,
     if (k === "linkup" && isObject(v)) {
       const merged: Obj = isObject(target.linkup) ? { ...target.linkup } : {};
       for (const [sk, sv] of Object.entries(v)) {
-        if (SHARED_LINKUP_KEYS.includes(sk)) {
+        if (isSharedLinkupKey(sk)) {
           shared([k, sk], `linkup.${sk}`);
           continue;
         }
@@ -196,7 +204,7 @@ export function mergeLocalLayer(target: Obj, layerValue: unknown, layer: number,
         }
         const allowed: Obj = {};
         for (const [sk, sv] of Object.entries(item)) {
-          if (SHARED_SERVICE_KEYS.includes(sk)) shared([k, li, sk], `services[${item.name}].${sk}`);
+          if (isSharedServiceKey(sk)) shared([k, li, sk], `services[${item.name}].${sk}`);
           else allowed[sk] = sv;
         }
         mergeItem(list, at, allowed, k, prov, layer, [k, li], [k, at]);
