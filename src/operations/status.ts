@@ -36,6 +36,8 @@ export interface SessionStatus {
     curl: string[];
     tunnel_url: string | null;
     managed_by: string | null;
+    /** Whose personal session this is (null: shared). */
+    owner: string | null;
   };
   services: ServiceStatus[];
   components: ComponentStatus[];
@@ -87,6 +89,7 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
       ...addressesJson(sessionAddresses(name, first.spec.type, first.spec.domains, listeners)),
       tunnel_url: tunnelUrl,
       managed_by: first.managed_by,
+      owner: first.owner,
     },
     services: services.map((s, i) => ({ ...s, ...(s.url ? results[i]! : { status: "error" as const, http_status: null, error: "no URL" }) })),
     components: components.map((c, i) => ({ ...c, ...results[services.length + i]! })),

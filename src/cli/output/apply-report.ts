@@ -1,5 +1,6 @@
-// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
-// the Cloudflare tunnel cloudflared connected, and where the sessions open.
+// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, `not declared
+// (delete with --prune)`, failures by name, the Cloudflare tunnel cloudflared connected, and where
+// the sessions open.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
 import { printable, type SessionAddress } from "../../operations/session-urls.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
@@ -17,6 +18,8 @@ export function outcomeLine(o: ApplyOutcome, io: CliIo): string {
       return `${label} ${c.red("pruned")}`;
     case "unchanged":
       return `${label} ${c.dim("unchanged")}`;
+    case "undeclared":
+      return `${label} ${c.yellow("not declared")} (delete with --prune)`;
     case "failed":
       return `${label} ${c.red("failed")}: ${o.error ?? "unknown error"}`;
   }
