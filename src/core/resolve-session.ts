@@ -6,13 +6,22 @@ import { isDnsLabel } from "./session-name.js";
 
 export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin" | "tracestate";
 
+/** The attribution sources in the order they are tried. */
+export const CANDIDATE_SOURCES: readonly CandidateSource[] = ["host", "x-forwarded-host", "referer", "origin", "tracestate"];
+
 export interface Candidate {
   source: CandidateSource;
   name: string;
+  /**
+   * What the name was read from: the host (with port) for host, x-forwarded-host, referer and
+   * origin (never the full Referer: its path and query may hold secrets); for tracestate the name
+   * itself (the member reads `linkup-session=<name>`). Kept as found, formatted only when read.
+   */
+  value: string;
 }
 
 export type SessionResolution<S> =
-  | { kind: "found"; session: S; name: string; source: CandidateSource }
+  | { kind: "found"; session: S; name: string; source: CandidateSource; value: string }
   /** Nothing in the request named an existing session (the host label, if any, was not one). */
   | { kind: "no-session"; tried: Candidate[] }
   /** tracestate named a session explicitly and it does not exist. */
@@ -40,26 +49,39 @@ export function sessionFromTracestate(tracestate: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What one source says, from its header value: the host (or tracestate member) it read and the
+ * session name in it, if any. The one place a header turns into a name, for routing and `explain`.
+ */
+export function readSource(source: CandidateSource, header: string): { value: string; name: string | undefined } | undefined {
+  switch (source) {
+    case "host":
+      return { value: header, name: sessionLabelOf(header) };
+    case "x-forwarded-host": {
+      const first = header.split(",")[0]!.trim();
+      return { value: first, name: sessionLabelOf(first) };
+    }
+    case "referer":
+    case "origin": {
+      const h = hostOfUrl(header);
+      return h ? { value: h, name: sessionLabelOf(h) } : undefined;
+    }
+    case "tracestate": {
+      const name = sessionFromTracestate(header);
+      return name === undefined ? undefined : { value: name, name };
+    }
+  }
+}
+
 export function sessionCandidates(req: RequestView): Candidate[] {
   const out: Candidate[] = [];
-  const push = (source: CandidateSource, name: string | undefined) => {
-    if (name !== undefined && !out.some((c) => c.name === name)) out.push({ source, name });
-  };
-  push("host", sessionLabelOf(req.host));
-  const xfh = req.header("x-forwarded-host");
-  if (xfh) push("x-forwarded-host", sessionLabelOf(xfh.split(",")[0]!));
-  const referer = req.header("referer");
-  if (referer) {
-    const h = hostOfUrl(referer);
-    if (h) push("referer", sessionLabelOf(h));
+  for (const source of CANDIDATE_SOURCES) {
+    const header = source === "host" ? req.host : req.header(source);
+    if (!header) continue;
+    const read = readSource(source, header);
+    const name = read?.name;
+    if (name !== undefined && !out.some((c) => c.name === name)) out.push({ source, name, value: read!.value });
   }
-  const origin = req.header("origin");
-  if (origin) {
-    const h = hostOfUrl(origin);
-    if (h) push("origin", sessionLabelOf(h));
-  }
-  const tracestate = req.header("tracestate");
-  if (tracestate) push("tracestate", sessionFromTracestate(tracestate));
   return out;
 }
 
@@ -73,7 +95,7 @@ export function resolveSessionSync<S>(req: RequestView, lookup: (name: string) =
   const tried = sessionCandidates(req);
   for (const c of tried) {
     const session = lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source, value: c.value };
   }
   return settle(tried);
 }
@@ -86,7 +108,7 @@ export async function resolveSession<S>(
   const tried = sessionCandidates(req);
   for (const c of tried) {
     const session = await lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source, value: c.value };
   }
   return settle(tried);
 }
