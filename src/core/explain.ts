@@ -231,15 +231,16 @@ function compileAll(records: readonly SessionRecord[], mode: "edge" | "local", o
   );
 }
 
-/** The host part of a session URL for a name: `<name>.<host without a session label>`. */
-function hostFor(name: string, host: string, knownNames: Set<string>): string {
+/**
+ * The host that names session `name` for this request's host: the session label put in front of
+ * the configured domain the host is under (`api.example.com` -> `<name>.api.example.com`, and
+ * `other.example.com` -> `<name>.example.com` when only example.com is configured).
+ */
+function hostFor(name: string, host: string, domains: readonly string[]): string {
   const hostname = hostnameOf(host);
-  const port = host.slice(host.lastIndexOf("]") + 1).includes(":") ? host.slice(host.lastIndexOf(":")) : "";
-  const dot = hostname.indexOf(".");
-  const first = dot > 0 ? hostname.slice(0, dot) : "";
-  // A host whose first label is a session name (or what looked like one) gets that label replaced.
-  const rest = first && (knownNames.has(first) || hostname.split(".").length > 2) ? hostname.slice(dot + 1) : hostname;
-  return `${name}.${rest}${port}`;
+  const port = host.startsWith("[") ? host.slice(host.indexOf("]") + 1) : host.includes(":") ? host.slice(host.indexOf(":")) : "";
+  const domain = [...domains].sort((a, b) => b.length - a.length).find((d) => hostname === d || hostname.endsWith("." + d));
+  return `${name}.${domain ?? hostname}${port}`;
 }
 
 function noSessionHint(input: ExplainInput, options: ExplainOptions, here: Map<string, CompiledSession>, hop: ExplainHop): string {
@@ -251,18 +252,20 @@ function noSessionHint(input: ExplainInput, options: ExplainOptions, here: Map<s
     return `Session ${elsewhere} is ${type === "isolated" ? "an isolated session: it lives on the local server only" : "a preview session: it lives in the worker only"}; send the request to the ${options.at === "worker" ? "local server's proxy" : "worker"} instead.`;
   }
   const name = options.expect ?? "<session>";
-  const known = new Set(here.keys());
   const session = options.expect !== undefined ? here.get(options.expect) : undefined;
-  const domain = session?.domains.find((d) => hostnameOf(input.host).endsWith(d.domain))?.domain ?? session?.domains.at(-1)?.domain;
+  // The session's own domains, else every domain any session here answers for.
+  const domains = session ? session.domains.map((d) => d.domain) : [...new Set([...here.values()].flatMap((s) => s.domains.map((d) => d.domain)))];
+  const sessionHost = hostFor(name, input.host, domains);
   const ways = [
-    `the host ${hostFor(name, input.host, known)}`,
-    ...(domain ? [`\`Referer: https://${name}.${domain}/\` (a page of the session asking)`] : [`a Referer or Origin from a page of the session`]),
+    `the host ${sessionHost}`,
+    `a Referer or Origin from a page of the session, e.g. \`Referer: ${input.proto}://${sessionHost}/\``,
     `\`tracestate: linkup-session=${name}\` (a service calling another)`,
   ];
   const list = here.size ? ` Sessions here: ${[...here.keys()].sort().join(", ")}.` : " There are no sessions here.";
   if (options.expect !== undefined && !here.has(options.expect))
     return `Session ${options.expect} does not exist on the ${options.at === "worker" ? "worker" : "local server"}.${list}`;
-  return `No session claimed the request. It would reach ${options.expect !== undefined ? `session ${name}` : "a session"} with any of: ${ways.join("; ")}.${list}`;
+  if (options.expect !== undefined) return `No session claimed the request. It would reach session ${name} with any of: ${ways.join("; ")}.`;
+  return `No session claimed the request. It would reach a session with any of: ${ways.join("; ")}.${list}`;
 }
 
 function hintFor(input: ExplainInput, options: ExplainOptions, first: Map<string, CompiledSession>, hops: ExplainHop[]): string | null {
