@@ -74,6 +74,8 @@ function adminApp(options: AdminApiOptions, streams: ReturnType<typeof createStr
       }),
     }),
   );
+  // The router keeps `/dashboard/` apart from `/dashboard`, the page: send it there.
+  app.get(`${DASHBOARD_PREFIX}/`, (c) => c.redirect(DASHBOARD_PREFIX, 301));
   app.route(
     DASHBOARD_PREFIX,
     dashboardRoutes({

@@ -1,8 +1,8 @@
 // The dashboard on the admin listener, under /dashboard (mounted by admin-api.ts behind the
 // loopback Host check and the Origin rule of local-guards.ts):
 //
-//   GET  /dashboard/login?code=...          spends a one-time code, sets the cookie, 303 -> /dashboard/
-//   GET  /dashboard/                         the page (assets/index.html), /dashboard/app.js, /dashboard/app.css
+//   GET  /dashboard/login?code=...          spends a one-time code, sets the cookie, 303 -> /dashboard
+//   GET  /dashboard                          the page (assets/index.html), /dashboard/app.js, /dashboard/app.css
 //   GET  /dashboard/api/state                sessions of both sides, health, local server, worker, tunnel
 //   GET  /dashboard/api/requests[/stream]    the request log (JSON / server-sent events)
 //   GET|PUT /dashboard/api/sessions/:placement/:name
@@ -128,7 +128,7 @@ export function dashboardRoutes(o: DashboardOptions): Hono<DashEnv> {
       sameSite: "Strict",
       maxAge: LOGIN_TTL_MS / 1000,
     });
-    return new Response(null, { status: 303, headers: { ...SECURITY_HEADERS, location: `${DASHBOARD_PREFIX}/`, "set-cookie": setCookie } });
+    return new Response(null, { status: 303, headers: { ...SECURITY_HEADERS, location: DASHBOARD_PREFIX, "set-cookie": setCookie } });
   });
 
   app.use("*", requireLogin(o));
