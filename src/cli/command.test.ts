@@ -113,19 +113,19 @@ describe("the CLI's commands", () => {
           .sort(),
       ]),
     );
-    const config = ["--config", "-f/--file"];
+    const config = ["-c/--config", "-f/--file"];
     expect(flags).toEqual({
       start: [...config, "--isolated", "--json"].sort(),
       stop: [...config, "--json"].sort(),
       status: [...config, "--json", "--session"].sort(),
       route: [...config, "-a/--all", "--json", "--session"].sort(),
       apply: [...config, "--dry-run", "--prune", "-w/--watch", "-o/--output"].sort(),
-      diff: [...config, "--prune", "-o/--output"].sort(),
-      validate: [...config, "--json"].sort(),
+      diff: [...config, "--base", "--prune", "-o/--output"].sort(),
+      validate: [...config, "--ignore-env", "--json"].sort(),
       "sessions list": [...config, "--json"].sort(),
-      "sessions create-preview": [...config, "--json", "--print-request"].sort(),
+      "sessions create-preview": [...config, "--json", "--print-request", "--ttl", "--wait"].sort(),
       "sessions create-isolated": [...config, "--json"].sort(),
-      "sessions delete": [...config, "--json"].sort(),
+      "sessions delete": [...config, "--ignore-not-found", "--json"].sort(),
       health: [...config, "--json"].sort(),
       "local-dns install": [...config, "--dry-run", "--json", "--platform"].sort(),
       "local-dns uninstall": ["--dry-run", "--json"],

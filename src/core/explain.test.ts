@@ -16,7 +16,10 @@ const tunneled = record("smart-snake", spec, { tunnel_url: "http://127.0.0.1:879
 const isolated = record("iso-lated", { ...spec, type: "isolated" });
 const preview = record("pr-7", { ...spec, type: "preview", services: spec.services.map((s) => ({ ...s, route: "remote" })) });
 
-const sessions: ExplainOptions["sessions"] = { worker: [tunneled, preview], local: [tunneled, isolated] };
+const expired = record("old-one", spec, { expires_at: "2026-01-01T00:00:00.000Z" });
+const NOW = Date.parse("2026-06-01T00:00:00.000Z");
+
+const sessions: ExplainOptions["sessions"] = { worker: [tunneled, preview, expired], local: [tunneled, isolated] };
 
 function input(url: string, headers: Record<string, string> = {}): ExplainInput {
   const u = new URL(url);
@@ -24,7 +27,7 @@ function input(url: string, headers: Record<string, string> = {}): ExplainInput 
 }
 
 function run(url: string, headers: Record<string, string> = {}, options: Partial<ExplainOptions> = {}) {
-  return explainRequest(input(url, headers), { at: "worker", sessions, randomHex: fixedHex, ...options });
+  return explainRequest(input(url, headers), { at: "worker", sessions, randomHex: fixedHex, now: NOW, ...options });
 }
 
 describe("explain: each attribution source", () => {
@@ -34,6 +37,7 @@ describe("explain: each attribution source", () => {
     ["referer", "https://api.example.com/hello", { Referer: "https://smart-snake.example.com/page?token=secret" }, "smart-snake.example.com"],
     ["origin", "https://api.example.com/hello", { Origin: "https://smart-snake.example.com" }, "smart-snake.example.com"],
     ["tracestate", "https://api.example.com/hello", { tracestate: "vendor=1,linkup-session=smart-snake" }, "smart-snake"],
+    ["baggage", "https://api.example.com/hello", { baggage: "userId=7,linkup-session=smart-snake;ttl=1" }, "smart-snake"],
   ] as const)("%s names the session", (source, url, headers, value) => {
     const e = run(url, headers);
     const hop = e.hops[0]!;
@@ -42,7 +46,7 @@ describe("explain: each attribution source", () => {
     expect(chosen).toEqual([expect.objectContaining({ source, value, name: "smart-snake" })]);
     // The sources before it found nothing; none after it was needed.
     const index = hop.attribution.findIndex((s) => s.result === "chosen");
-    expect(hop.attribution.map((s) => s.source)).toEqual(["host", "x-forwarded-host", "referer", "origin", "tracestate"]);
+    expect(hop.attribution.map((s) => s.source)).toEqual(["host", "x-forwarded-host", "referer", "origin", "tracestate", "baggage"]);
     for (const s of hop.attribution.slice(0, index)) expect(["absent", "no-name", "not-a-session"]).toContain(s.result);
     for (const s of hop.attribution.slice(index + 1)) expect(["absent", "not-needed", "no-name"]).toContain(s.result);
     expect(e.hint).toBeNull();
@@ -68,6 +72,7 @@ describe("explain: each failure kind", () => {
   it.each([
     ["no-session", "worker", "https://api.example.com/hello", {}, 422],
     ["unknown-session", "worker", "https://api.example.com/hello", { tracestate: "linkup-session=ghost-cat" }, 422],
+    ["expired-session", "worker", "https://old-one.example.com/", {}, 410],
     ["no-target", "worker", "https://smart-snake.other.org/", {}, 404],
     ["no-target", "local", "https://iso-lated.other.org/", {}, 404],
   ] as const)("%s at the %s", (kind, at, url, headers, status) => {
@@ -150,7 +155,7 @@ describe("explain: hints", () => {
   it("no session without --session: the same ways with a placeholder, and the sessions there are", () => {
     const e = run("https://api.example.com/hello");
     expect(e.hint).toContain("<session>.api.example.com");
-    expect(e.hint).toContain("Sessions here: pr-7, smart-snake");
+    expect(e.hint).toContain("Sessions here: old-one, pr-7, smart-snake");
   });
 
   it("a session that lives on the other side is named with where to send the request", () => {

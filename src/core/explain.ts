@@ -36,6 +36,8 @@ export interface ExplainOptions {
   offline?: boolean;
   /** Random hex for the traceparent Linkup would add (tests pass a fixed one). */
   randomHex?: (chars: number) => string;
+  /** The clock (ms since epoch) sessions' expiry is judged by; without it no session counts as expired. */
+  now?: number;
 }
 
 /** What one attribution source found. */
@@ -50,10 +52,10 @@ export interface AttributionStep {
   /**
    * absent: no such header; no-name: the header names no session (a host without a session label,
    * no `linkup-session` member); duplicate: an earlier source offered the same name; chosen: the
-   * first name that is a session here; not-a-session: no such session here; not-needed: an earlier
-   * source already found the session.
+   * first name that is a live session here; not-a-session: no such session here; expired: the
+   * session is past its expiry; not-needed: an earlier source already found the session.
    */
-  result: "absent" | "no-name" | "duplicate" | "chosen" | "not-a-session" | "not-needed";
+  result: "absent" | "no-name" | "duplicate" | "chosen" | "not-a-session" | "expired" | "not-needed";
 }
 
 export interface ExplainHop {
@@ -101,7 +103,7 @@ function viewOf(host: string, path: string, headers: readonly (readonly [string,
   return { host, path, header: (name) => map.get(name) };
 }
 
-function attributionSteps(view: RequestView, exists: (name: string) => boolean): AttributionStep[] {
+function attributionSteps(view: RequestView, exists: (name: string) => "live" | "expired" | undefined): AttributionStep[] {
   const steps: AttributionStep[] = [];
   const seen = new Set<string>();
   let chosen = false;
@@ -117,10 +119,13 @@ function attributionSteps(view: RequestView, exists: (name: string) => boolean):
     if (name === null) steps.push({ ...base, result: "no-name" });
     else if (chosen) steps.push({ ...base, result: "not-needed" });
     else if (seen.has(name)) steps.push({ ...base, result: "duplicate" });
-    else if (exists(name)) {
-      chosen = true;
-      steps.push({ ...base, result: "chosen" });
-    } else steps.push({ ...base, result: "not-a-session" });
+    else {
+      const state = exists(name);
+      if (state === "live") {
+        chosen = true;
+        steps.push({ ...base, result: "chosen" });
+      } else steps.push({ ...base, result: state === "expired" ? "expired" : "not-a-session" });
+    }
     if (name !== null) seen.add(name);
   }
   return steps;
@@ -148,11 +153,16 @@ function explainHop(
   options: ExplainOptions,
 ): HopResult {
   const view = viewOf(request.host, request.path, request.headers);
-  const resolution = resolveSessionSync(view, (n) => sessions.get(n));
+  const now = options.now;
+  const expired = (s: CompiledSession) => now !== undefined && s.expiresAt !== null && s.expiresAt <= now;
+  const resolution = resolveSessionSync(view, (n) => sessions.get(n), now === undefined ? undefined : { now, expiresAt: (s) => s.expiresAt });
   const hop: ExplainHop = {
     at,
     host: request.host,
-    attribution: attributionSteps(view, (n) => sessions.has(n)),
+    attribution: attributionSteps(view, (n) => {
+      const s = sessions.get(n);
+      return s === undefined ? undefined : expired(s) ? "expired" : "live";
+    }),
     session: null,
     session_type: null,
     domain: null,
@@ -259,7 +269,7 @@ function noSessionHint(input: ExplainInput, options: ExplainOptions, here: Map<s
   const ways = [
     `the host ${sessionHost}`,
     `a Referer or Origin from a page of the session, e.g. \`Referer: ${input.proto}://${sessionHost}/\``,
-    `\`tracestate: linkup-session=${name}\` (a service calling another)`,
+    `\`tracestate: linkup-session=${name}\` or \`baggage: linkup-session=${name}\` (a service calling another)`,
   ];
   const list = here.size ? ` Sessions here: ${[...here.keys()].sort().join(", ")}.` : " There are no sessions here.";
   if (options.expect !== undefined && !here.has(options.expect))
@@ -274,8 +284,10 @@ function hintFor(input: ExplainInput, options: ExplainOptions, first: Map<string
   if (hop.failure?.kind === "no-session") return noSessionHint(input, options, first, hop);
   if (hop.failure?.kind === "unknown-session") {
     const names = [...first.keys()].sort();
-    return `tracestate names a session that does not exist here. ${names.length ? `Sessions here: ${names.join(", ")}.` : "There are no sessions here."}`;
+    return `tracestate or baggage names a session that does not exist here. ${names.length ? `Sessions here: ${names.join(", ")}.` : "There are no sessions here."}`;
   }
+  if (hop.failure?.kind === "expired-session")
+    return "The session expired: `linkup apply` writes a session declared in linkup.yaml again (its ttl counts from then); `linkup sessions create-preview` a preview.";
   if (last.failure?.kind === "no-target" && last.session) {
     const s = (last.at === hop.at ? first : compileAll(options.sessions.local, "local")).get(last.session);
     return s ? `Session ${last.session} answers for: ${s.domains.map((d) => d.domain).join(", ")}.` : null;
@@ -283,7 +295,7 @@ function hintFor(input: ExplainInput, options: ExplainOptions, first: Map<string
   if (last.failure?.kind === "no-tunnel") return "Start the session on the machine that runs its local services: `linkup start`.";
   if (options.expect !== undefined && hop.session !== null && hop.session !== options.expect) {
     const by = hop.attribution.find((s) => s.result === "chosen")!;
-    return `The request reached session ${hop.session}, not ${options.expect}: ${by.source} named ${hop.session} first (sources are tried in the order host, x-forwarded-host, referer, origin, tracestate).`;
+    return `The request reached session ${hop.session}, not ${options.expect}: ${by.source} named ${hop.session} first (sources are tried in the order ${CANDIDATE_SOURCES.join(", ")}).`;
   }
   return null;
 }

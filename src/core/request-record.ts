@@ -88,7 +88,9 @@ function failureDetail(f: RoutingFailure): string {
     case "no-session":
       return f.tried.length ? "no session named by the request exists" : "the request names no session";
     case "unknown-session":
-      return `tracestate names session ${f.name}, which does not exist`;
+      return `tracestate or baggage names session ${f.name}, which does not exist`;
+    case "expired-session":
+      return `session ${f.name} expired at ${f.expired_at}`;
     case "no-target":
       return f.reason;
     case "no-tunnel":

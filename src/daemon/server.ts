@@ -16,9 +16,11 @@ import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createRequestLog, DEFAULT_REQUEST_LOG_SIZE, type RequestLog } from "./request-log.js";
 import { createSessionRegistry } from "./session-registry.js";
+import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
 
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
@@ -34,9 +36,11 @@ export interface LocalServerOptions {
   adminToken?: string;
   /** Set to serve HTTPS with certificates minted for the configured domains (local DNS installed). */
   httpsPort?: number;
-  /** Set to answer DNS (UDP and TCP) for the configured domains. */
+  /** Set to answer DNS (UDP and TCP) for the session hosts, forwarding the rest upstream. */
   dnsPort?: number;
-  /** Domains DNS and TLS answer for; default: every domain of every session. */
+  /** Resolvers DNS forwards to (default: the system's, from resolv.conf). */
+  dnsUpstreams?: DnsUpstream[];
+  /** Domains TLS signs for; default: every domain of every session. */
   domains?: () => string[];
   /** One line per notable event (never tokens or headers). */
   log?: (line: string) => void;
@@ -46,6 +50,8 @@ export interface LocalServerOptions {
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
   /** Requests the request log keeps (docs/inspector.md); 0 keeps none and records nothing. Default 500. */
   requestLogSize?: number;
+  /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface LocalServer {
@@ -59,6 +65,8 @@ export interface LocalServer {
   adminToken: string;
   /** The request log (null when off): the embedded worker's request lines join it here. */
   requestLog: RequestLog | null;
+  /** Removes expired sessions now (it also happens once a minute); returns their names. */
+  expireSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -113,7 +121,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
   const store = fileStore(stateDir);
+  const now = options.now ?? Date.now;
   const registry = createSessionRegistry({
+    now,
     onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
   });
   registry.replaceAll(store.listSync());
@@ -131,8 +141,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const requestLog = logSize > 0 ? createRequestLog(logSize) : null;
 
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug, ...(requestLog ? { requestLog } : {}) });
+    const handler = createProxyHandler({ registry, debug: options.debug, now, ...(requestLog ? { requestLog } : {}) });
     closers.push(() => handler.close());
+    const sweeper = startExpirySweeper({ store, registry, now, log });
+    closers.push(() => sweeper.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
     // when the file cannot be read (a hand edit in progress).
@@ -174,9 +186,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     let dnsPort: number | null = null;
     if (options.dnsPort !== undefined) {
-      const { createDnsServer } = await import("./dns/dns-server.js");
-      const dns = createDnsServer({ host, port: options.dnsPort, domains });
+      const [{ createDnsServer }, { upstreamResolvers }] = await Promise.all([import("./dns/dns-server.js"), import("./dns/upstream-resolvers.js")]);
+      // The port is known only after binding (0 in tests); the loop filter needs it.
+      let upstreams: () => DnsUpstream[] = () => [];
+      const dns = createDnsServer({ host, port: options.dnsPort, hosts: () => registry.hosts(), upstreams: () => upstreams() });
       dnsPort = (await dns.start()).port;
+      upstreams = upstreamResolvers({ host, port: dnsPort }, options.dnsUpstreams);
+      if (upstreams().length === 0) log("local DNS: no upstream resolver found in resolv.conf; names that are not session hosts get SERVFAIL (set LINKUP_DNS_UPSTREAM)");
       closers.push(() => dns.close());
     }
 
@@ -217,6 +233,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       dnsPort,
       adminToken: token,
       requestLog,
+      expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };
   } catch (error) {

@@ -97,7 +97,7 @@ export async function explain(ctx: ReconcileContext, args: ExplainArgs): Promise
   };
   const expect = args.session;
   const run = (at: RecordedAt) =>
-    explainRequest(input, { at, sessions: { local: local.records, worker: worker.records }, expect, offline: !worker.live });
+    explainRequest(input, { at, sessions: { local: local.records, worker: worker.records }, expect, offline: !worker.live, now: Date.now() });
   // Where the request lands: as asked; else the local proxy when the URL names its port; else the
   // worker, unless only the local server has the session the request names.
   const ports = ctx.settings.ports;

@@ -13,6 +13,7 @@ import { requestLogLine, type RequestTrace } from "../core/request-record.js";
 import { resolveSession } from "../core/resolve-session.js";
 import { selectTarget, type CompiledSession } from "../core/route.js";
 import type { Env } from "./env.js";
+import { expiredTombstone } from "./expired-sessions.js";
 import { applyResponseRules, requestViewOf, responseContextOf, upstreamRequestHeaders } from "./forward-headers.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
@@ -64,7 +65,11 @@ export async function proxyRequest(request: Request, env: Env, cache: SessionCac
   const fail = (failure: RoutingFailure) => answer(failureResponse(failure, request), failure);
 
   const store = sessionStoreOf(env);
-  const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)));
+  const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)), {
+    now: trace.start,
+    expiresAt: (s) => s.expiresAt,
+    tombstone: (name) => expiredTombstone(env.LINKUP_SESSIONS, name),
+  });
   trace.resolution = resolution;
   if (resolution.kind !== "found") return fail(resolution);
   const session = resolution.session;

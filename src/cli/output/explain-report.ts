@@ -12,6 +12,7 @@ const RESULT_TEXT: Record<AttributionStep["result"], string> = {
   duplicate: "same name as above",
   chosen: "is a session: chosen",
   "not-a-session": "not a session here",
+  expired: "a session here, but expired",
   "not-needed": "not needed (already found)",
 };
 

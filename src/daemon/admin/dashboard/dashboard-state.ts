@@ -113,15 +113,15 @@ export async function dashboardState(context: DashboardContext, sources: Dashboa
           return { name: s.name, routes, local: s.local ?? null, remote: s.remote ?? null, health: { local: localHealth, remote: remoteHealth } };
         }),
       );
-      const extra = record as SessionRecord & { owner?: string | null; expires_at?: string | null };
+      // Owner: filled once session records carry one (team sessions).
+      const extra = record as SessionRecord & { owner?: string | null };
       return {
         name,
         type: record.spec.type,
         copies,
         managed_by: record.managed_by,
-        // Filled once session records carry them (owner: team sessions; expires_at: session expiry).
         owner: extra.owner ?? null,
-        expires_at: extra.expires_at ?? null,
+        expires_at: record.expires_at ?? null,
         urls: sessionUrls(name, record, copies.some((c) => c.placement === "worker"), context.worker, status.ports),
         services,
       };

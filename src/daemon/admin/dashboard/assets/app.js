@@ -220,9 +220,9 @@ function explanation(r) {
   const rows = [];
   const add = (term, value) => rows.push(el("dt", {}, term), el("dd", {}, value));
   add("routed by", r.at === "worker" ? "the worker" : "the local server");
-  if (r.attribution) add("session", `${r.session}, named by ${r.attribution.source} (${r.attribution.source === "tracestate" ? `linkup-session=${r.attribution.value}` : r.attribution.value})`);
+  if (r.attribution) add("session", `${r.session}, named by ${r.attribution.source} (${r.attribution.source === "tracestate" || r.attribution.source === "baggage" ? `linkup-session=${r.attribution.value}` : r.attribution.value})`);
   else if (r.tried.length) add("session", `none: ${r.tried.map((t) => `${t.name} (from ${t.source})`).join(", ")} ${r.tried.length === 1 ? "is not a session" : "are not sessions"}`);
-  else if (!r.session) add("session", "none: the request named no session (no session label in the host, no Referer, Origin or tracestate naming one)");
+  else if (!r.session) add("session", "none: the request named no session (no session label in the host, no Referer, Origin, tracestate or baggage naming one)");
   if (r.destination) add("service chosen", "by the worker (linkup-destination), no matching here");
   else if (r.domain) add("domain", r.domain);
   if (r.domain) add("route", r.route ? `path matched ${r.route}` : "no route matched: the domain's default service");
