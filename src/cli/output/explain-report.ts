@@ -10,7 +10,7 @@ const RESULT_TEXT: Record<AttributionStep["result"], string> = {
   absent: "absent",
   "no-name": "names no session",
   duplicate: "same name as above",
-  chosen: "is a session: chosen",
+  chosen: "a session here: chosen",
   "not-a-session": "not a session here",
   expired: "a session here, but expired",
   "not-needed": "not needed (already found)",

@@ -275,7 +275,13 @@ function requestRow(r) {
 
 function addRequest(r) {
   const body = document.querySelector("#requests tbody");
-  body.prepend(requestRow(r));
+  const row = requestRow(r);
+  // Newest first by the time each request arrived (the worker's records reach the log a little late).
+  const ts = Date.parse(r.time);
+  row.dataset.ts = String(ts);
+  const later = [...body.querySelectorAll("tr.request")].find((x) => Number(x.dataset.ts) <= ts);
+  if (later) later.before(row);
+  else body.append(row);
   const rows = body.querySelectorAll("tr.request");
   for (let i = MAX_ROWS; i < rows.length; i++) {
     const extra = rows[i];
