@@ -152,7 +152,7 @@ export interface DashboardSession {
   /** Each side's record (its version is the If-Match of a write). */
   copies: { placement: "local" | "worker"; record: SessionRecord }[];
   managed_by: string | null;
-  /** Who the session belongs to: shown once session records carry an owner. */
+  /** The person a personal session belongs to; null for shared sessions. */
   owner: string | null;
   /** When the session expires: shown once session records carry an expiry. */
   expires_at: string | null;

@@ -36,7 +36,7 @@ export function dashboardContext(settings: LinkupSettings, stateDir: string, ctx
   return {
     worker: { url: ctx.urls.worker, token, embedded: ctx.embeddedWorker },
     health,
-    personal: rememberedPersonalName(stateDir, ctx.identity) ?? null,
+    personal: rememberedPersonalName(stateDir, ctx.personalKey) ?? null,
     config_file: ctx.loaded.file,
   };
 }

@@ -67,11 +67,21 @@ async function sideSessions(client: SessionApi, origin: string, fromConfig: Sess
 
 /** Records for the sessions the config declares (the personal one under its remembered name). */
 function configRecords(ctx: ReconcileContext, placement: Placement): SessionRecord[] {
-  const personal = rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const personal = rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   const at = new Date(0).toISOString();
-  return desiredSessions(ctx.loaded.config, personal)
+  return desiredSessions(ctx.loaded, personal, ctx.owner.id)
     .filter((d) => d.placement.includes(placement))
-    .map((d) => ({ name: d.name, spec: d.spec, version: 0, spec_hash: "", managed_by: ctx.identity, tunnel_url: null, created_at: at, updated_at: at }));
+    .map((d) => ({
+      name: d.name,
+      spec: d.spec,
+      version: 0,
+      spec_hash: "",
+      managed_by: ctx.identity,
+      owner: d.owner,
+      tunnel_url: null,
+      created_at: at,
+      updated_at: at,
+    }));
 }
 
 function originOf(baseUrl: string): string {

@@ -79,8 +79,17 @@ describe("the dashboard in headless Chromium (embedded default)", () => {
     expect((await before.textContent("#web"))?.trim()).toBe("web (local copy)");
     await before.close();
 
+    const owners = async () =>
+      dashboard.evaluate(async (name) => {
+        const state = await (await fetch("/dashboard/api/state")).json();
+        const session = state.sessions.find((x: { name: string }) => x.name === name);
+        return session.copies.map((c: { placement: string; record: { owner: string | null; managed_by: string | null } }) => [c.placement, c.record.owner, c.record.managed_by]);
+      }, stack.personal);
+    const ownersBefore = await owners();
     await dashboard.click(`${serviceRow(stack.personal, "web")} button[data-to="remote"]`);
     await dashboard.waitForSelector(`${serviceRow(stack.personal, "web")}[data-route="remote"]`, WAIT);
+    // The switch changed the route only: owner and manager are kept on both sides.
+    expect(await owners()).toEqual(ownersBefore);
     expect(await dashboard.getAttribute(`${serviceRow(stack.personal, "web")} button[data-to="remote"]`, "aria-pressed")).toBe("true");
 
     // The session's own page, reloaded: web now comes from the remote copy.

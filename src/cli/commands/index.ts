@@ -3,6 +3,7 @@
 import type { AnyCommand } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completionCommand } from "./completion.js";
+import { configViewCommand } from "./config-view.js";
 import { dashboardCommand } from "./dashboard.js";
 import { diffCommand } from "./diff.js";
 import { explainCommand } from "./explain.js";
@@ -30,6 +31,7 @@ export const commands: readonly AnyCommand[] = [
   applyCommand,
   diffCommand,
   validateCommand,
+  configViewCommand,
   sessionsListCommand,
   sessionsCreatePreviewCommand,
   sessionsCreateIsolatedCommand,
@@ -45,8 +47,9 @@ export const commands: readonly AnyCommand[] = [
   completionCommand,
 ];
 
-/** Help text of the command groups (`linkup sessions`, `linkup local-dns`, `linkup infra`). */
+/** Help text of the command groups (`linkup sessions`, `linkup config`, `linkup local-dns`, `linkup infra`). */
 export const groupDescriptions: Record<string, string> = {
+  config: "inspect the configuration as Linkup sees it (every file merged)",
   sessions: "list, create and delete sessions by hand (outside linkup.yaml)",
   "local-dns": "resolve your domains to this machine and trust a local CA (HTTPS without the internet)",
   infra: "put the Linkup worker on your own Cloudflare account, or remove it",

@@ -113,14 +113,12 @@ export async function dashboardState(context: DashboardContext, sources: Dashboa
           return { name: s.name, routes, local: s.local ?? null, remote: s.remote ?? null, health: { local: localHealth, remote: remoteHealth } };
         }),
       );
-      // Owner: filled once session records carry one (team sessions).
-      const extra = record as SessionRecord & { owner?: string | null };
       return {
         name,
         type: record.spec.type,
         copies,
         managed_by: record.managed_by,
-        owner: extra.owner ?? null,
+        owner: record.owner ?? null,
         expires_at: record.expires_at ?? null,
         urls: sessionUrls(name, record, copies.some((c) => c.placement === "worker"), context.worker, status.ports),
         services,

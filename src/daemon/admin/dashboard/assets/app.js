@@ -144,8 +144,7 @@ function sessionCard(session) {
       session.name === state.personal ? el("span", { class: "badge you" }, "your session") : null,
       el("span", { class: "badge", "data-type": session.type }, session.type),
       el("span", { class: "meta" }, `on ${placements.join(" + ")}`),
-      // Owner and expiry: shown once session records carry them.
-      el("span", { class: "meta", "data-field": "owner" }, "owner: ", session.owner ? session.owner : el("span", { class: "pending" }, "not recorded")),
+      el("span", { class: "meta", "data-field": "owner" }, "owner: ", session.owner ? session.owner : el("span", { class: "pending" }, "shared")),
       el("span", { class: "meta", "data-field": "expires" }, "expires: ", session.expires_at ? new Date(session.expires_at).toLocaleString() : el("span", { class: "pending" }, "never")),
       session.managed_by ? el("span", { class: "meta" }, `managed by ${session.managed_by}`) : null,
     ),
@@ -193,7 +192,8 @@ async function flip(session, service, to) {
     const { res, body } = await api(`/sessions/${copy.placement}/${encodeURIComponent(session.name)}`, {
       method: "PUT",
       headers: { "content-type": "application/json", "if-match": `"${record.version}"` },
-      body: JSON.stringify({ spec, managed_by: record.managed_by }),
+      // Owner and manager stay as they are: a switch is drift, not a change of hands.
+      body: JSON.stringify({ spec, managed_by: record.managed_by, owner: record.owner ?? null }),
     });
     if (res.status === 412) {
       await loadState();
