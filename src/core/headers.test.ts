@@ -69,7 +69,11 @@ describe("request headers", () => {
 });
 
 describe("response headers", () => {
-  const base = { upstreamOrigin: "https://api.remote.test", publicOrigin: "https://tiny-cow.example.com" };
+  const base = { upstreamOrigin: "https://api.remote.test", publicOrigin: "https://tiny-cow.example.com", route: 'session="tiny-cow", service="api", location=remote' };
+  it("names the session and service that answered in linkup-route, replacing any upstream value", () => {
+    expect(asMap(responseHeaderDelta(getter({}), { ...base, cacheable: false })).get("linkup-route")).toBe(base.route);
+    expect(asMap(responseHeaderDelta(getter({ "linkup-route": "from the local hop" }), { ...base, cacheable: false })).get("linkup-route")).toBe(base.route);
+  });
   it("sets Cache-Control: no-store unless the path is in cache_routes", () => {
     expect(asMap(responseHeaderDelta(getter({ "cache-control": "max-age=60" }), { ...base, cacheable: false })).get("cache-control")).toBe("no-store");
     expect(asMap(responseHeaderDelta(getter({ "cache-control": "max-age=60" }), { ...base, cacheable: true })).has("cache-control")).toBe(false);
@@ -85,7 +89,7 @@ describe("response headers", () => {
     expect(rewriteLocation("https://elsewhere.test/x", base.upstreamOrigin, base.publicOrigin)).toBe("https://elsewhere.test/x");
   });
   it("sends a redirect to the real session origin back to the .localhost alias the client used", () => {
-    const alias = { upstreamOrigin: "http://127.0.0.1:4001", publicOrigin: "http://tiny-cow.example.com.localhost:8787", appOrigin: "http://tiny-cow.example.com:8787" };
+    const alias = { ...base, upstreamOrigin: "http://127.0.0.1:4001", publicOrigin: "http://tiny-cow.example.com.localhost:8787", appOrigin: "http://tiny-cow.example.com:8787" };
     const d = asMap(responseHeaderDelta(getter({ location: "http://tiny-cow.example.com:8787/login?x=1" }), { ...alias, cacheable: false }));
     expect(d.get("location")).toBe("http://tiny-cow.example.com.localhost:8787/login?x=1");
     // Without the alias, the real origin is left alone (it is where the client already is).

@@ -78,3 +78,20 @@ export function describeFailure(f: RoutingFailure, host: "worker" | "local serve
       };
   }
 }
+
+/**
+ * What a browser is shown for a failure (the worker's public answer): a short explanation and how
+ * to find sessions, naming nothing from the store, so a public visitor learns no session names.
+ * The address form is the one that works on the listener the browser reached (sessionUrlPattern:
+ * its own scheme, host and port, strictly validated). Other failures keep their plain text.
+ */
+export function browserFailureText(f: RoutingFailure, host: "worker" | "local server", origin?: string): string[] | undefined {
+  if (f.kind !== "no-session" && f.kind !== "unknown-session") return undefined;
+  const form = (origin && sessionUrlPattern(origin, f.tried)) ?? "<session>.<your domain>";
+  return [
+    "Linkup could not tell which session this request belongs to, so it did not forward it.",
+    `Each session is reached at its own address, \`${form}\`; pages and services of that session then carry it along (Referer, Origin, tracestate).`,
+    "If you work on this system: list the sessions with `linkup sessions list`, or ask Linkup how it would route this address with `linkup explain <url>`.",
+    `- Linkup ${host}`,
+  ];
+}

@@ -54,6 +54,7 @@ export function responseContextOf(request: Request, target: Routed): ResponseHea
     upstreamOrigin: target.service.upstreamOrigin,
     publicOrigin: url.origin,
     appOrigin: target.appHost ? `${url.protocol}//${target.appHost.toLowerCase()}` : null,
+    route: target.service.routeHeader,
   };
 }
 

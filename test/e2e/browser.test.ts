@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium } from "../support/chromium.js";
+import { launchChromiumContext } from "../support/chromium.js";
 import { startExampleStack, type ExampleStack } from "./example-stack.js";
 const ARTIFACTS = fileURLToPath(new URL("../../test-results/", import.meta.url));
 
@@ -35,7 +35,7 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
   beforeAll(async () => {
     stack = await startExampleStack();
     profileDir = await mkdtemp(join(tmpdir(), "linkup-e2e-chromium-"));
-    context = await launchChromium(inject("chromium"), profileDir);
+    context = await launchChromiumContext(inject("chromium"), profileDir);
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
 

@@ -14,7 +14,7 @@ import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../cli/support/backends.js";
 import { runCli } from "../cli/support/cli.js";
-import { launchChromium } from "../support/chromium.js";
+import { launchChromiumContext } from "../support/chromium.js";
 
 const PAGE = (copy: string) => `<!doctype html><title>web (${copy} copy)</title>
 <h1 id="web">web (${copy} copy)</h1><p id="api">loading</p>
@@ -148,7 +148,7 @@ describe("an empty folder to a working session: linkup init, linkup apply, the p
 
   it("headless Chromium with no resolver rules opens the printed URL, and the page's call reaches the api", async () => {
     profileDir = await mkdtemp(join(tmpdir(), "linkup-first-chromium-"));
-    context = await launchChromium(inject("chromium"), profileDir);
+    context = await launchChromiumContext(inject("chromium"), profileDir);
     const page = await context.newPage();
     await page.goto(url);
     await page.waitForSelector("body[data-ready='1']");

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findChromium, launchChromium, missingLibraries } from "./chromium.js";
+import { findChromium, launchChromiumContext, missingLibraries } from "./chromium.js";
 
 describe("the packaged Chromium on its own libraries", () => {
   it("resolves every shared library from the packaged copy and loads a page", async () => {
@@ -18,7 +18,7 @@ describe("the packaged Chromium on its own libraries", () => {
     const { execFileSync } = await import("node:child_process");
     expect(execFileSync("ldd", [binary.path], { encoding: "utf8", env })).toContain(`libnss3.so => ${libs}/libnss3.so`);
     const profile = await mkdtemp(join(tmpdir(), "linkup-chromium-test-"));
-    const context = await launchChromium(binary, profile);
+    const context = await launchChromiumContext(binary, profile);
     try {
       const page = await context.newPage();
       await page.setContent("<h1>packaged</h1>");

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createBrotliDecompress } from "node:zlib";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 
@@ -98,13 +98,23 @@ export function chromiumArgs(binary: ChromiumBinary): string[] {
   return args;
 }
 
+function browserEnv(binary: ChromiumBinary): { env?: Record<string, string> } {
+  return binary.env ? { env: { ...process.env, ...binary.env } as Record<string, string> } : {};
+}
+
+/** A headless Chromium (the binary findChromium picks); `args` are added to the usual flags (e.g. --host-resolver-rules). */
+export async function launchChromium(args: string[] = [], binary?: ChromiumBinary): Promise<Browser> {
+  const b = binary ?? (await findChromium());
+  return chromium.launch({ executablePath: b.path, headless: true, args: [...chromiumArgs(b), ...args], ...browserEnv(b) });
+}
+
 /** A persistent context on a fresh profile directory (the caller removes it). */
-export function launchChromium(binary: ChromiumBinary, profileDir: string, viewport = { width: 900, height: 560 }): Promise<BrowserContext> {
+export function launchChromiumContext(binary: ChromiumBinary, profileDir: string, viewport = { width: 900, height: 560 }): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: binary.path,
     headless: true,
     viewport,
     args: chromiumArgs(binary),
-    ...(binary.env ? { env: { ...process.env, ...binary.env } as Record<string, string> } : {}),
+    ...browserEnv(binary),
   });
 }

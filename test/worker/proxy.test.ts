@@ -294,5 +294,11 @@ describe("the no-setup alias <session>.<domain>.localhost", () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain("Open the site at http://<session>.example.com.localhost:8787/");
     expect(res.text).not.toContain("https://");
+    // The page a browser gets shows the same working form (and still no session name).
+    const page = await w.send({ host: "nobody.example.com.localhost:8787", path: "/", headers: { accept: "text/html" } });
+    expect(page.status).toBe(422);
+    expect(page.text).toContain("<code>http://&#60;session&#62;.example.com.localhost:8787/</code>");
+    expect(page.text).not.toContain("https://");
+    expect(page.text).not.toContain("nobody");
   });
 });
