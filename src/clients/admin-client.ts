@@ -5,6 +5,7 @@ import { API_PREFIX } from "../core/api.js";
 import { adminUrl } from "../core/settings.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
+import type { ApiTrace } from "./api-fetch.js";
 // The token file is the local server's: read it with the same code that writes it.
 import { readAdminToken } from "../machine/admin-token.js";
 
@@ -14,6 +15,10 @@ export interface AdminClientOptions {
   adminPort: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Every call, for `linkup -v`. */
+  trace?: ApiTrace;
+  /** Writes as server-side dry runs (`--dry-run=server`). */
+  dryRun?: boolean;
 }
 
 export function adminClient(options: AdminClientOptions): SessionApi {
@@ -25,7 +30,9 @@ export function adminClient(options: AdminClientOptions): SessionApi {
       label: "local server",
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     },
     false,
+    { dryRun: options.dryRun ?? false },
   );
 }

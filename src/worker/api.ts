@@ -3,7 +3,7 @@
 // (parsePutBody, planPut, planDelete, withTunnelUrl); this file only adapts them to HTTP and KV.
 // Every write invalidates this isolate's session cache so the proxy sees it at once.
 import { Hono, type Context } from "hono";
-import { API_VERSION, MAX_BODY_BYTES, etagOf, type SessionList, type TunnelStart } from "../core/api.js";
+import { DRY_RUN_HEADER, MAX_BODY_BYTES, checkAnswer, etagOf, isDryRunRequest, type SessionList, type TunnelStart } from "../core/api.js";
 import { isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, specHash, type SessionRecord } from "../core/session.js";
 import { planDelete, planPut, withTunnelUrl, type Preconditions } from "../core/versioned-write.js";
@@ -37,15 +37,15 @@ function preconditionsOf(c: Ctx): { ok: true; pre: Preconditions } | { ok: false
   return r.ok ? r : { ok: false, response: apiError(400, r.code, r.message) };
 }
 
-function recordResponse(record: SessionRecord, status: number): Response {
-  return json(record, status, { etag: etagOf(record.version) });
+function recordResponse(record: SessionRecord, status: number, dryRun = false): Response {
+  return json(record, status, { etag: etagOf(record.version), ...(dryRun ? { [DRY_RUN_HEADER]: "1" } : {}) });
 }
 
 export function sessionApi(cache: SessionCache): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use("*", requireAuth());
 
-  api.get("/check", () => json({ ok: true, version: API_VERSION }));
+  api.get("/check", () => json(checkAnswer()));
 
   api.get("/sessions", async (c) => {
     const list: SessionList = { sessions: await sessionStoreOf(c.env).list() };
@@ -82,6 +82,8 @@ export function sessionApi(cache: SessionCache): Hono<AppEnv> {
     const decision = planPut(name, current, parsed.body, await specHash(parsed.body.spec), new Date().toISOString(), pre.pre);
     if (decision.kind === "precondition-failed")
       return apiError(412, "precondition-failed", decision.message, decision.current ? { etag: etagOf(decision.current.version) } : {});
+    // Dry run: validated and versioned like a real write, answered with what would be stored; nothing is.
+    if (isDryRunRequest(c.req.url)) return recordResponse(decision.record, decision.created ? 201 : 200, true);
     await store.put(decision.record);
     cache.invalidate(name);
     return recordResponse(decision.record, decision.created ? 201 : 200);
@@ -97,6 +99,7 @@ export function sessionApi(cache: SessionCache): Hono<AppEnv> {
     if (decision.kind === "not-found") return apiError(404, "session-not-found", `session ${name} does not exist`);
     if (decision.kind === "precondition-failed")
       return apiError(412, "precondition-failed", decision.message, { etag: etagOf(decision.current.version) });
+    if (isDryRunRequest(c.req.url)) return new Response(null, { status: 204, headers: { [DRY_RUN_HEADER]: "1" } });
     await store.delete(name);
     cache.invalidate(name);
     return new Response(null, { status: 204 });

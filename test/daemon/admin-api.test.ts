@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminTokenPath, readAdminToken } from "../../src/machine/admin-token.js";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
 import { TEST_TOKEN, admin, request, spec } from "./proxy-fixtures.js";
+import { LINKUP_VERSION } from "../../src/core/api.js";
 
 let dir: string;
 let server: LocalServer;
@@ -33,7 +34,7 @@ describe("admin API guards", () => {
   it("answers the right token", async () => {
     const res = await admin(server.adminUrl, "GET", "/linkup/v1/check");
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toEqual({ ok: true, version: "1.0.0" });
+    expect(JSON.parse(res.body)).toEqual({ ok: true, version: "1.1.0", linkup_version: LINKUP_VERSION });
   });
 
   it("refuses a missing or wrong token with 401", async () => {
@@ -109,6 +110,38 @@ describe("admin session API", () => {
     expect((await admin(server.adminUrl, "DELETE", "/linkup/v1/sessions/alpha")).status).toBe(404);
   });
 
+  it("?dry_run=1 validates and versions a write, answers what it would store, and stores nothing", async () => {
+    const dry = "/linkup/v1/sessions/dry-one?dry_run=1";
+    const created = await admin(server.adminUrl, "PUT", dry, { body, headers: { "if-none-match": "*" } });
+    expect(created.status).toBe(201);
+    expect(created.headers["x-linkup-dry-run"]).toBe("1");
+    expect(JSON.parse(created.body)).toMatchObject({ name: "dry-one", version: 1 });
+    expect((await admin(server.adminUrl, "GET", "/linkup/v1/sessions/dry-one")).status).toBe(404);
+
+    expect((await admin(server.adminUrl, "PUT", "/linkup/v1/sessions/dry-two", { body })).status).toBe(201);
+    const replaced = await admin(server.adminUrl, "PUT", "/linkup/v1/sessions/dry-two?dry_run=1", {
+      body: { ...body, managed_by: "cfg" },
+      headers: { "if-match": '"1"' },
+    });
+    expect(replaced.status).toBe(200);
+    expect(JSON.parse(replaced.body)).toMatchObject({ version: 2, managed_by: "cfg" });
+    // The version rules still apply, and bad input is still refused.
+    expect((await admin(server.adminUrl, "PUT", "/linkup/v1/sessions/dry-two?dry_run=1", { body, headers: { "if-match": '"7"' } })).status).toBe(412);
+    expect((await admin(server.adminUrl, "PUT", "/linkup/v1/sessions/dry-two?dry_run=1", { body: { spec: { type: "nope" } } })).status).toBe(400);
+    const deleted = await admin(server.adminUrl, "DELETE", "/linkup/v1/sessions/dry-two?dry_run=1", { headers: { "if-match": '"1"' } });
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers["x-linkup-dry-run"]).toBe("1");
+    expect((await admin(server.adminUrl, "DELETE", "/linkup/v1/sessions/missing?dry_run=1")).status).toBe(404);
+
+    // Nothing of it landed: the stored session is still version 1, unowned, and routed as before.
+    const kept = await admin(server.adminUrl, "GET", "/linkup/v1/sessions/dry-two");
+    expect(JSON.parse(kept.body)).toMatchObject({ version: 1, managed_by: null });
+    const names = JSON.parse((await admin(server.adminUrl, "GET", "/linkup/v1/sessions")).body).sessions.map((s: { name: string }) => s.name);
+    expect(names).toContain("dry-two");
+    expect(names).not.toContain("dry-one");
+    expect((await admin(server.adminUrl, "DELETE", "/linkup/v1/sessions/dry-two")).status).toBe(204);
+  });
+
   it("refuses bad input: invalid name, invalid spec, invalid JSON, too large, bad If-Match", async () => {
     const badName = await admin(server.adminUrl, "PUT", "/linkup/v1/sessions/Not_A_Label", { body });
     expect(badName.status).toBe(400);
@@ -141,7 +174,7 @@ describe("admin session API", () => {
     const status = JSON.parse(res.body);
     expect(status).toMatchObject({
       pid: process.pid,
-      version: "1.0.0",
+      version: "1.1.0",
       ports: { proxy: Number(new URL(server.proxyUrl).port), admin: Number(port), https: null, dns: null },
     });
     expect(status.sessions).toBeGreaterThanOrEqual(1);

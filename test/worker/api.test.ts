@@ -68,6 +68,29 @@ describe("session CRUD with versions", () => {
     expect(await names()).not.toContain("crud-never-made");
   });
 
+  it("?dry_run=1 validates and versions a write, answers what it would store, and stores nothing", async () => {
+    const created = await w.api("PUT", "/sessions/dry-one?dry_run=1", { body: { spec }, headers: { "if-none-match": "*" } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("x-linkup-dry-run")).toBe("1");
+    expect(created.json).toMatchObject({ name: "dry-one", version: 1 });
+    expect((await w.api("GET", "/sessions/dry-one")).status).toBe(404);
+
+    expect((await w.api("PUT", "/sessions/dry-two", { body: { spec } })).status).toBe(201);
+    const replaced = await w.api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec, managed_by: "cfg" }, headers: { "if-match": '"1"' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.json).toMatchObject({ version: 2, managed_by: "cfg" });
+    expect((await w.api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec }, headers: { "if-match": '"9"' } })).status).toBe(412);
+    expect((await w.api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec: { type: "nope" } } })).status).toBe(400);
+    const deleted = await w.api("DELETE", "/sessions/dry-two?dry_run=1");
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers.get("x-linkup-dry-run")).toBe("1");
+    expect((await w.api("DELETE", "/sessions/nobody?dry_run=1")).status).toBe(404);
+
+    expect((await w.api("GET", "/sessions/dry-two")).json).toMatchObject({ version: 1, managed_by: null });
+    expect(await names()).not.toContain("dry-one");
+    expect((await w.api("DELETE", "/sessions/dry-two")).status).toBe(204);
+  });
+
   it("lists every session, sorted by name", async () => {
     await w.api("PUT", "/sessions/list-b", { body: { spec } });
     await w.api("PUT", "/sessions/list-a", { body: { spec } });

@@ -1,5 +1,6 @@
 // The API's guard: bearer token (missing, wrong, right) and the CLI version header (missing, old,
 // incompatible), on the real bundle under Miniflare. The token is never echoed.
+import { LINKUP_VERSION } from "../../src/core/api.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
 
@@ -15,7 +16,7 @@ describe("worker API auth", () => {
   it("accepts the right token and a compatible version", async () => {
     const res = await w.api("GET", "/check");
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ ok: true, version: "1.0.0" });
+    expect(res.json).toEqual({ ok: true, version: "1.1.0", linkup_version: LINKUP_VERSION });
     expect((await w.api("GET", "/check", { headers: { "x-linkup-version": "1.4.2-beta.1" } })).status).toBe(200);
   });
 

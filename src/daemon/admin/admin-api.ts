@@ -10,7 +10,18 @@
 // proxy's registry so the next request routes with them.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { API_PREFIX, API_VERSION, MAX_BODY_BYTES, VERSION_HEADER, etagOf, versionProblem, type ApiErrorBody, type SessionList } from "../../core/api.js";
+import {
+  API_PREFIX,
+  DRY_RUN_HEADER,
+  MAX_BODY_BYTES,
+  VERSION_HEADER,
+  checkAnswer,
+  etagOf,
+  isDryRunRequest,
+  versionProblem,
+  type ApiErrorBody,
+  type SessionList,
+} from "../../core/api.js";
 import { bearerToken, parsePreconditions } from "../../core/api-request.js";
 import { LinkupError } from "../../core/errors.js";
 import { isDnsLabel } from "../../core/session-name.js";
@@ -129,8 +140,8 @@ export function createAdminApi(options: AdminApiOptions): Handler {
     return h === `127.0.0.1:${port}` || h === `localhost:${port}`;
   }
 
-  function recordResponse(res: ServerResponse, record: SessionRecord, status: number): void {
-    sendJson(res, status, record, { etag: etagOf(record.version) });
+  function recordResponse(res: ServerResponse, record: SessionRecord, status: number, dryRun = false): void {
+    sendJson(res, status, record, { etag: etagOf(record.version), ...(dryRun ? { [DRY_RUN_HEADER]: "1" } : {}) });
   }
 
   async function getSession(res: ServerResponse, name: string): Promise<void> {
@@ -148,13 +159,16 @@ export function createAdminApi(options: AdminApiOptions): Handler {
     const parsed = parsePutBody(name, input);
     if (!parsed.ok) return sendError(res, 400, "invalid-session", parsed.message);
     const hash = await specHash(parsed.body.spec);
+    const dryRun = isDryRunRequest(req.url ?? "");
     // The precondition is checked and the record written under one lock: no lost update between.
+    // A dry run decides the same way and writes nothing (next: undefined).
     const decision = await store.update<PutDecision>(name, (current) => {
       const d = planPut(name, current, parsed.body, hash, new Date().toISOString(), pre.pre);
-      return { next: d.kind === "write" ? d.record : undefined, result: d };
+      return { next: d.kind === "write" && !dryRun ? d.record : undefined, result: d };
     });
     if (decision.kind === "precondition-failed")
       return sendError(res, 412, "precondition-failed", decision.message, decision.current ? { etag: etagOf(decision.current.version) } : {});
+    if (dryRun) return recordResponse(res, decision.record, decision.created ? 201 : 200, true);
     registry.apply(decision.record);
     recordResponse(res, decision.record, decision.created ? 201 : 200);
   }
@@ -162,13 +176,19 @@ export function createAdminApi(options: AdminApiOptions): Handler {
   async function deleteSession(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const pre = parsePreconditions(req.headers["if-match"], req.headers["if-none-match"]);
     if (!pre.ok) return sendError(res, 400, pre.code, pre.message);
+    const dryRun = isDryRunRequest(req.url ?? "");
     const decision = await store.update<DeleteDecision>(name, (current) => {
       const d = planDelete(name, current, pre.pre);
-      return { next: d.kind === "delete" ? null : undefined, result: d };
+      return { next: d.kind === "delete" && !dryRun ? null : undefined, result: d };
     });
     if (decision.kind === "not-found") return sendError(res, 404, "session-not-found", `session ${name} does not exist`);
     if (decision.kind === "precondition-failed")
       return sendError(res, 412, "precondition-failed", decision.message, { etag: etagOf(decision.current.version) });
+    if (dryRun) {
+      res.writeHead(204, { "cache-control": "no-store", [DRY_RUN_HEADER]: "1" });
+      res.end();
+      return;
+    }
     registry.remove(name);
     res.writeHead(204, { "cache-control": "no-store" });
     res.end();
@@ -218,7 +238,7 @@ export function createAdminApi(options: AdminApiOptions): Handler {
 
     if (!path.startsWith(API_PREFIX + "/")) return sendError(res, 404, "not-found", `no Linkup API endpoint at ${path.slice(0, 200)}`);
     const rest = path.slice(API_PREFIX.length);
-    if (rest === "/check") return method === "GET" ? sendJson(res, 200, { ok: true, version: API_VERSION }) : notAllowed("GET");
+    if (rest === "/check") return method === "GET" ? sendJson(res, 200, checkAnswer()) : notAllowed("GET");
     if (rest === "/status") return method === "GET" ? sendJson(res, 200, await options.status()) : notAllowed("GET");
     if (rest === "/tunnel") return tunnelRoute(req, res, method);
     if (rest === "/sessions") {
