@@ -3,6 +3,7 @@
 // does), so a renamed or mistyped flag fails to compile. main.ts turns the list into a commander
 // program, runs `validate` before the handler and reports every error in one place. Handlers
 // import their heavy modules lazily so `linkup --help` stays fast.
+import type { ApiTrace } from "../clients/api-fetch.js";
 import type { LinkupSettings } from "../core/settings.js";
 import type { ContextSource } from "../reconcile/context.js";
 import type { CliIo } from "./io.js";
@@ -19,6 +20,13 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** For "string" options; without one the value may be undefined. */
   default?: string;
+  /**
+   * For "string" options: the value is optional (`--name[=value]`) and a bare `--name` means this
+   * one (`--dry-run` = `--dry-run=client`, as kubectl has it). Give the value with `=`.
+   */
+  preset?: string;
+  /** What the shell completes after this option: files, or a dynamic list (`__complete`). */
+  complete?: "files" | "services" | "sessions";
 }
 
 export interface PositionalSpec {
@@ -29,6 +37,16 @@ export interface PositionalSpec {
   /** Takes every remaining argument: `[name...]`; the handler gets a (possibly empty) list. */
   variadic?: boolean;
   choices?: readonly string[];
+  /** What the shell completes here (see OptionSpec.complete). */
+  complete?: "files" | "services" | "sessions";
+}
+
+/** One entry of the `Examples:` block that `--help` and docs/cli.md show. */
+export interface Example {
+  /** What it does, shown as a `#` comment above the command. */
+  description: string;
+  /** The full command line, starting with `linkup`. */
+  command: string;
 }
 
 type OptionSpecs = Record<string, OptionSpec>;
@@ -61,6 +79,8 @@ export interface CommandContext {
   io: CliIo;
   /** The environment, parsed once by core/settings.ts (bad values end the command before the handler runs). */
   settings: LinkupSettings;
+  /** With `-v/--verbose`: prints each API call, its status and time (to stderr). */
+  trace?: ApiTrace;
 }
 
 export interface CommandDefinition<O extends OptionSpecs = OptionSpecs, P extends PositionalSpecs = PositionalSpecs> {
@@ -68,6 +88,10 @@ export interface CommandDefinition<O extends OptionSpecs = OptionSpecs, P extend
   name: string;
   aliases?: readonly string[];
   description: string;
+  /** The `Examples:` block of `--help` (and of docs/cli.md, which a test keeps equal). At least one. */
+  examples: readonly [Example, ...Example[]];
+  /** Left out of help and completion (`__complete`). */
+  hidden?: boolean;
   positionals?: P;
   options?: O;
   /**
@@ -91,14 +115,20 @@ export function defineCommand<const O extends OptionSpecs = {}, const P extends 
 
 /** Options of every command that reads the config. */
 export const CONFIG_OPTIONS = {
-  file: { type: "string", alias: "f", valueName: "file", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
-  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  file: {
+    type: "string",
+    alias: "f",
+    valueName: "file",
+    description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml",
+    complete: "files",
+  },
+  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)", complete: "files" },
 } as const satisfies OptionSpecs;
 
 export const JSON_OPTION = { json: { type: "boolean", description: "print the result as JSON" } } as const satisfies OptionSpecs;
 
 /** Where the config comes from: -f, else --config, else LINKUP_CONFIG, else ./linkup.yaml. */
-export function configSource(args: { file: string | undefined; config: string | undefined }, { io, settings }: CommandContext): ContextSource {
+export function configSource(args: { file: string | undefined; config: string | undefined }, { io, settings, trace }: CommandContext): ContextSource {
   return {
     ...(args.file !== undefined ? { file: args.file } : {}),
     ...(args.config !== undefined ? { config: args.config } : {}),
@@ -106,5 +136,6 @@ export function configSource(args: { file: string | undefined; config: string | 
     env: io.env,
     cwd: io.cwd,
     settings,
+    ...(trace ? { trace } : {}),
   };
 }

@@ -1,7 +1,9 @@
 // The local server process: what `linkup start` runs detached (`node dist/daemon/main.js`), with
 // stdout and stderr going to `<stateDir>/local-server.log`. Starts the proxy and admin API (and
 // HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
-// logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
+// logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT. Every line it
+// writes starts with an ISO timestamp (`linkup logs --since` reads them); the embedded worker's
+// output is marked `worker:`.
 import { LinkupError } from "../core/errors.js";
 import { ENV } from "../core/settings.js";
 import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
@@ -25,6 +27,8 @@ async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promi
     token,
     // The embedded worker reaches `local` services through this very proxy.
     vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
+    // Into this process's log, stamped and marked, so `linkup logs` shows (and filters) them.
+    onOutput: (line) => log(`worker: ${line}`),
   });
 }
 

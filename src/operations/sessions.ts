@@ -85,12 +85,17 @@ export async function createIsolated(ctx: ReconcileContext, name: string | undef
   return createOne(ctx, finalName, implicitPersonalDeclaration(ctx.loaded.config, "isolated"));
 }
 
-/** Deletes a session from every side that holds it (If-Match the version read). */
-export async function deleteSession(ctx: ReconcileContext, name: string): Promise<Placement[]> {
+/**
+ * Deletes a session from every side that holds it (If-Match the version read). `planOnly` finds
+ * the copies and stops (`--dry-run=client`); a context with dry-run clients sends the deletes as
+ * server-side dry runs.
+ */
+export async function deleteSession(ctx: ReconcileContext, name: string, planOnly = false): Promise<Placement[]> {
   const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
   const mine = live.sessions.filter((s) => s.name === name);
   if (mine.length === 0)
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
+  if (planOnly) return mine.map((s) => s.placement);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
   const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative" })) };

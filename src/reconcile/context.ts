@@ -4,6 +4,7 @@
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
 import { adminClient } from "../clients/admin-client.js";
 import type { Placement, SessionApi } from "../clients/session-api.js";
+import type { ApiTrace } from "../clients/api-fetch.js";
 import { workerClient } from "../clients/worker-client.js";
 import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
 import { adminUrl, workerUrl, type LinkupSettings } from "../core/settings.js";
@@ -19,17 +20,26 @@ export interface ReconcileContext {
   clients: Record<Placement, SessionApi>;
   /** No worker_url: the worker runs on this machine inside the local-server daemon. */
   embeddedWorker: boolean;
+  /** The clients send writes as server-side dry runs (`--dry-run=server`): nothing is stored. */
+  dryRun: boolean;
+}
+
+/** How the clients behave: `linkup -v` traces every API call; `--dry-run=server` sends writes as dry runs. */
+export interface ClientMode {
+  trace?: ApiTrace;
+  dryRun?: boolean;
 }
 
 /** Where a command reads its config from, and the settings it runs with. */
-export interface ContextSource extends ConfigSource {
+export interface ContextSource extends ConfigSource, ClientMode {
   settings: LinkupSettings;
 }
 
-export function contextFor(loaded: LoadedConfig, settings: LinkupSettings): ReconcileContext {
+export function contextFor(loaded: LoadedConfig, settings: LinkupSettings, mode: ClientMode = {}): ReconcileContext {
   const stateDir = ensureStateDir(settings);
   const worker = workerUrl(loaded.config, settings);
   const token = worker.embedded ? embeddedWorkerToken(stateDir) : loaded.config.linkup.worker_token;
+  const clientMode = { ...(mode.trace ? { trace: mode.trace } : {}), ...(mode.dryRun ? { dryRun: true } : {}) };
   return {
     loaded,
     identity: configIdentity(loaded),
@@ -37,13 +47,14 @@ export function contextFor(loaded: LoadedConfig, settings: LinkupSettings): Reco
     stateDir,
     urls: { admin: adminUrl(settings.ports.admin), worker: worker.url },
     embeddedWorker: worker.embedded,
+    dryRun: mode.dryRun ?? false,
     clients: {
-      local: adminClient({ stateDir, adminPort: settings.ports.admin }),
-      worker: workerClient({ workerUrl: worker.url, token }),
+      local: adminClient({ stateDir, adminPort: settings.ports.admin, ...clientMode }),
+      worker: workerClient({ workerUrl: worker.url, token, ...clientMode }),
     },
   };
 }
 
 export function openContext(src: ContextSource): ReconcileContext {
-  return contextFor(loadConfig(src), src.settings);
+  return contextFor(loadConfig(src), src.settings, { ...(src.trace ? { trace: src.trace } : {}), ...(src.dryRun ? { dryRun: true } : {}) });
 }

@@ -69,19 +69,33 @@ describe("imperative commands and JSON outputs", () => {
     expect((await b.workerRecords()).find((r) => r.name === s.session)?.tunnel_url).toBeTruthy();
   });
 
-  it("status --json probes each service with its health settings", async () => {
+  it("status --json shows every running session, probes each service with its health settings, and Linkup's components", async () => {
     const s = await json(["status", "--json"]);
-    expect(s.session).toMatchObject({ type: "tunneled", placements: ["local", "worker"], managed_by: "cmds" });
-    const web = s.services.find((x: { name: string }) => x.name === "web");
-    const api = s.services.find((x: { name: string }) => x.name === "api");
+    expect(s.unavailable).toEqual([]);
+    const mine = s.sessions.find((x: { personal: boolean }) => x.personal);
+    expect(mine).toMatchObject({ type: "tunneled", placements: ["local", "worker"], managed_by: "cmds" });
+    const web = mine.services.find((x: { name: string }) => x.name === "web");
+    const api = mine.services.find((x: { name: string }) => x.name === "api");
     expect(web).toMatchObject({ location: "local", url: appUrl, status: "ok", http_status: 200 });
     expect(api).toMatchObject({ location: "remote", url: "https://api.example.com" });
     expect(s.components.map((c: { name: string }) => c.name)).toEqual(["local_server", "worker", "tunnel"]);
+    expect(s.components[2].session).toBe(mine.name);
     expect(s.components[0].status).toBe("ok");
     expect(s.components[1].status).toBe("ok");
+    // --session narrows to one; an unknown one is an error.
+    expect((await json(["status", "--session", mine.name, "--json"])).sessions.map((x: { name: string }) => x.name)).toEqual([mine.name]);
+    expect((await cli(["status", "--session", "nobody-here"])).code).toBe(2);
     const text = await cli(["status"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/SERVICE.*LOCATION.*STATUS/);
+    // Sessions, services and components in separate tables, each with a header row.
+    const sections = text.stdout.trimEnd().split("\n\n");
+    expect(sections.map((t) => t.split("\n")[0]!.split(/\s{2,}/))).toEqual([
+      ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS"],
+      ["SESSION", "SERVICE", "LOCATION", "STATUS", "URL"],
+      ["COMPONENT", "STATUS", "URL"],
+    ]);
+    expect(sections[1]).toMatch(new RegExp(`^${mine.name}\\s+web\\s+local\\s+ok\\s+${appUrl}$`, "m"));
+    expect(sections[2]).toMatch(new RegExp(`^tunnel/${mine.name}\\s+ok\\s+`, "m"));
   });
 
   it("route changes the live session and the next diff shows the drift", async () => {
@@ -94,8 +108,8 @@ describe("imperative commands and JSON outputs", () => {
     expect(dj.sessions[0].changes).toEqual([{ path: "services[api].route", from: "local", to: "remote" }]);
     expect(dj.sessions[0].placements).toEqual(["local", "worker"]);
     const text = await cli(["route", "remote", "--all"]);
-    expect(text.stdout).toMatch(/^Session: /);
-    expect(text.stdout).toMatch(/api\s+->\s+https:\/\/api\.example\.com/);
+    expect(text.stdout).toMatch(/^session\/[a-z-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
+    expect(text.stdout).toMatch(/^api\s+remote\s+https:\/\/api\.example\.com$/m);
     // web is local in the config, so --all remote is drift too; apply puts the config back.
     expect((await cli(["diff"])).code).toBe(1);
     expect((await cli(["apply"])).code).toBe(0);
@@ -141,7 +155,7 @@ describe("imperative commands and JSON outputs", () => {
 
   it("health --json reports state, processes, versions and local DNS without secrets", async () => {
     const h = await json(["health", "--json"]);
-    expect(h.cli.api_version).toBe("1.0.0");
+    expect(h.cli.api_version).toBe("1.1.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
     expect(h.local_server).toMatchObject({ reachable: true });

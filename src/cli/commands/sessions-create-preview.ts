@@ -1,12 +1,17 @@
 // `linkup sessions create-preview [NAME] [svc=url...] [--print-request]`: a preview session on the
 // worker, every service remote unless overridden. A first argument containing "=" is a pair, so
 // overrides do not need a name.
-import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { formatOf, NAMED_OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
 
 export const sessionsCreatePreviewCommand = defineCommand({
   name: "sessions create-preview",
   description: "create a preview session on the worker (services remote unless SERVICE=URL)",
+  examples: [
+    { description: "A preview of a pull request's api build, every other service remote", command: "linkup sessions create-preview pr-42 api=https://api-pr-42.example.com" },
+    { description: "Print the request CI would send, without sending it", command: "linkup sessions create-preview pr-42 --print-request" },
+  ],
   positionals: [
     { name: "name", description: "session name (default: a generated one)" },
     { name: "pairs", variadic: true, description: "SERVICE=URL overrides" },
@@ -14,10 +19,11 @@ export const sessionsCreatePreviewCommand = defineCommand({
   options: {
     ...CONFIG_OPTIONS,
     "print-request": { type: "boolean", description: "print the request that would be sent (no token) and stop" },
-    ...JSON_OPTION,
+    ...NAMED_OUTPUT_OPTIONS,
   },
   async handler(args, cx) {
     const { io } = cx;
+    const format = formatOf(args);
     const named = args.name !== undefined && !args.name.includes("=");
     const name = named ? args.name : undefined;
     const pairs = named || args.name === undefined ? args.pairs : [args.name, ...args.pairs];
@@ -33,12 +39,15 @@ export const sessionsCreatePreviewCommand = defineCommand({
     await ensureRuntime(ctx, ["worker"]);
     const o = await createPreview(ctx, name, pairs);
     const urls = sessionUrls(o.name, ctx.loaded.config.domains);
-    if (args.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls }, null, 2));
-    else {
-      const { renderTable } = await import("../output/table.js");
-      io.out(`session/${o.name} ${io.color.green("created")}`);
-      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "preview", urls.join("\n")]]));
-    }
+    await printResult(io, format, {
+      data: { name: o.name, type: "preview", result: o.result, urls },
+      names: () => [sessionRef(o.name)],
+      async text() {
+        const { renderTable } = await import("../output/table.js");
+        io.out(`session/${o.name} ${io.color.green("created")}`);
+        io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "preview", urls]]));
+      },
+    });
     return EXIT.OK;
   },
 });

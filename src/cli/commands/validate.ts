@@ -1,27 +1,56 @@
 // `linkup validate`: load and check the config, print every problem, exit 0 (valid) or 1.
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { formatOf, OUTPUT_OPTIONS, printResult } from "../output/format.js";
 
 export const validateCommand = defineCommand({
   name: "validate",
   description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
-  options: { ...CONFIG_OPTIONS, json: { type: "boolean", description: "print diagnostics as JSON" } },
+  examples: [
+    { description: "Check ./linkup.yaml and its linkup.local.yaml", command: "linkup validate" },
+    { description: "Check a config piped in, as a pre-commit hook might", command: "cat team.yaml | linkup validate -f -" },
+    { description: "List what the config declares (service/, domain/, session/ names)", command: "linkup validate -o name" },
+  ],
+  options: { ...CONFIG_OPTIONS, ...OUTPUT_OPTIONS },
   async handler(args, cx) {
     const { io } = cx;
+    const format = formatOf(args);
     const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
+    let loaded;
     try {
-      const loaded = loadConfig(configSource(args, cx));
-      if (args.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
-      else
-        io.out(
-          `${io.color.green("valid")}: ${loaded.file} (${loaded.config.services.length} services, ${loaded.config.domains.length} domains, ${loaded.config.sessions.length} sessions)`,
-        );
-      return EXIT.OK;
+      loaded = loadConfig(configSource(args, cx));
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;
-      if (args.json) io.out(JSON.stringify({ valid: false, diagnostics: e.diagnostics }, null, 2));
+      if (format === "json" || format === "yaml") await printResult(io, format, { data: { valid: false, diagnostics: e.diagnostics }, text: () => {} });
       else for (const d of e.diagnostics) io.err(`${io.color.red("error")} ${formatDiagnostic(d)}`);
       return EXIT.INVALID;
     }
+    const config = loaded.config;
+    await printResult(io, format, {
+      data: { valid: true, file: loaded.file, diagnostics: [] },
+      names: () => [
+        ...config.services.map((s) => `service/${s.name}`),
+        ...config.domains.map((d) => `domain/${d.domain}`),
+        ...config.sessions.filter((s) => s.name !== undefined).map((s) => `session/${s.name}`),
+      ],
+      async text(wide) {
+        io.out(`${io.color.green("valid")}: ${loaded.file} (${config.services.length} services, ${config.domains.length} domains, ${config.sessions.length} sessions)`);
+        if (!wide) return;
+        const { renderTable } = await import("../output/table.js");
+        io.out("");
+        io.out(renderTable(["SERVICE", "LOCAL", "REMOTE", "HEALTH"], config.services.map((s) => [s.name, s.local, s.remote, s.health?.path])));
+        io.out("");
+        io.out(renderTable(["DOMAIN", "DEFAULT SERVICE", "ROUTES"], config.domains.map((d) => [d.domain, d.default_service, d.routes.map((r) => `${r.path}=${r.service}`)])));
+        if (config.sessions.length === 0) return;
+        io.out("");
+        io.out(
+          renderTable(
+            ["SESSION", "TYPE", "ROUTES"],
+            config.sessions.map((s) => [s.name ?? "(personal)", s.type, Object.entries(s.routes).map(([k, v]) => `${k}=${v}`)]),
+          ),
+        );
+      },
+    });
+    return EXIT.OK;
   },
 });
