@@ -72,3 +72,65 @@ export function runCliPty(args: string[], options: PtyOptions): Promise<PtyResul
     child.stdin.end();
   });
 }
+
+export interface RunningPty {
+  /** Everything the terminal showed so far (stdout and stderr, as a user sees them), \r\n as \n. */
+  output(): string;
+  /** Resolves with the match once the output after `from` characters matches (colour codes removed). */
+  waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<string>;
+  /** Ctrl-C, typed into the terminal; resolves with the exit code. */
+  interrupt(timeoutMs?: number): Promise<number>;
+  kill(): Promise<number>;
+}
+
+/** A long-running command (`apply --watch`, `logs -f`) in a pseudo-terminal. */
+export function spawnCliPty(args: string[], options: PtyOptions): RunningPty {
+  const command = `exec ${shellQuote(process.execPath)} ${shellQuote(bin)} ${args.map(shellQuote).join(" ")}`;
+  const child = spawn(scriptPath(), ["-q", "-e", "-c", command, "/dev/null"], {
+    cwd: options.cwd,
+    env: terminalEnv(options.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let out = "";
+  const waiters = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString().replace(/\r\n/g, "\n");
+    for (const w of waiters) w();
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const exited = new Promise<number>((ok) => child.on("close", (code) => ok(code ?? -1)));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  return {
+    output: () => out,
+    waitFor(pattern, from = 0, timeoutMs = 30_000) {
+      return new Promise((ok, fail) => {
+        const check = () => {
+          const m = pattern.exec(stripAnsi(out.slice(from)));
+          if (m) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            ok(m[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          fail(new Error(`timed out waiting for ${pattern}; terminal so far:\n${stripAnsi(out)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async interrupt(timeoutMs = 20_000) {
+      if (running()) child.stdin.write("\u0003");
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (running()) child.kill("SIGKILL");
+      return exited;
+    },
+  };
+}
