@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { CONFIG_OPTIONS, defineCommand, JSON_OPTION, type AnyCommand, type OptionSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import type { CliIo } from "./io.js";
-import { buildProgram, examplesText, reportError, withPresetValues } from "./main.js";
+import { buildProgram, reportError, withPresetValues } from "./main.js";
+import { examplesText } from "./examples.js";
 import { didYouMean } from "./did-you-mean.js";
 import { colorWanted } from "./io.js";
 

@@ -6,9 +6,10 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { ConfigError, LinkupError } from "../core/errors.js";
 import { parseSettings } from "../core/settings.js";
 import type { ApiTrace } from "../clients/api-fetch.js";
-import type { AnyCommand, Example, OptionSpec, PositionalSpec } from "./command.js";
+import type { AnyCommand, OptionSpec, PositionalSpec } from "./command.js";
 import { commands, groupDescriptions, programExamples } from "./commands/index.js";
 import { didYouMean } from "./did-you-mean.js";
+import { examplesText } from "./examples.js";
 import { EXIT } from "./exit-codes.js";
 import { processIo, withGlobalFlags, type CliIo, type ColorWhen } from "./io.js";
 import { CLI_VERSION } from "./version.js";
@@ -49,11 +50,6 @@ function commanderArgument(spec: PositionalSpec): Argument {
 export function withPresetValues(args: readonly string[], presets: ReadonlyMap<string, string>): string[] {
   const end = args.indexOf("--");
   return args.map((a, i) => ((end === -1 || i < end) && presets.has(a) ? `${a}=${presets.get(a)}` : a));
-}
-
-/** The `Examples:` block, as kubectl prints it: a `#` comment, then the command, per example. */
-export function examplesText(examples: readonly Example[]): string {
-  return ["Examples:", ...examples.flatMap((e, i) => [...(i > 0 ? [""] : []), `  # ${e.description}`, `  ${e.command}`])].join("\n");
 }
 
 /** The flags every command takes, read before the handler runs. */
