@@ -11,6 +11,7 @@ import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
 import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
+import { versionReport } from "./version.js";
 
 export interface ProcessInfo {
   name: string;
@@ -55,16 +56,6 @@ function pidFiles(dir: string): ProcessInfo[] {
   });
 }
 
-async function checkVersion(url: string, headers: Record<string, string>): Promise<string | null> {
-  try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json().catch(() => null)) as { version?: string } | null;
-    return body?.version ?? null;
-  } catch {
-    return null;
-  }
-}
-
 export async function healthReport(input: {
   stateDir: string;
   settings: LinkupSettings;
@@ -76,14 +67,15 @@ export async function healthReport(input: {
   const worker = input.ctx
     ? { url: input.ctx.urls.worker, embedded: input.ctx.embeddedWorker }
     : { url: embeddedWorkerUrl(input.settings.ports.worker), embedded: true };
-  const headers = { "x-linkup-version": API_VERSION };
-  const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
+  // Versions are asked with each server's token (/check answers 401 without one).
+  const [adminUp, workerUp, versions, tunnel] = await Promise.all([
     isUp(admin, 2_000),
     isUp(worker.url, 2_000),
-    checkVersion(`${admin}/linkup/v1/check`, headers),
-    checkVersion(`${worker.url}/linkup/v1/check`, headers),
+    versionReport({ settings: input.settings, stateDir: input.stateDir, cliVersion: input.cliVersion, ...(input.ctx ? { ctx: input.ctx } : {}) }),
     readTunnelStatus(input.stateDir, admin),
   ]);
+  const adminVersion = versions.local_server.version ?? versions.local_server.api_version;
+  const workerVersion = versions.worker.version ?? versions.worker.api_version;
   let localDns: HealthReport["local_dns"] = null;
   try {
     const { localDnsStatus } = await import("../machine/local-dns/local-dns.js");

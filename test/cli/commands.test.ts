@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINKUP_VERSION } from "../../src/core/api.js";
 import { startBackends, type Backends } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { configYaml, makeProject, type Project } from "./support/project.js";
@@ -158,8 +159,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.cli.api_version).toBe("1.1.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
-    expect(h.local_server).toMatchObject({ reachable: true });
-    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true });
+    // Versions are asked with each server's token.
+    expect(h.local_server).toMatchObject({ reachable: true, version: LINKUP_VERSION });
+    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: LINKUP_VERSION });
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);
@@ -178,12 +180,21 @@ describe("imperative commands and JSON outputs", () => {
     expect((await b.localRecords()).length).toBeGreaterThan(0);
   });
 
-  it("completion prints a script for each shell", async () => {
+  it("completion prints a script for each shell, each asking `linkup __complete`", async () => {
+    // bash is exercised with real Tab presses in completion.test.ts; zsh and fish are not on this machine.
     const bash = await cli(["completion", "--shell", "bash"]);
-    expect(bash.stdout).toContain("complete -F _linkup linkup");
-    expect(bash.stdout).toContain("create-preview");
-    expect((await cli(["completion", "--shell", "fish"])).stdout).toContain("complete -c linkup");
-    expect((await cli(["completion", "--shell", "zsh"])).stdout).toContain("bashcompinit");
+    expect(bash.stdout).toContain("complete -F _linkup_complete linkup");
+    expect(bash.stdout).toContain('__complete -- "${COMP_WORDS[@]:1:COMP_CWORD}"');
+    const fish = (await cli(["completion", "--shell", "fish"])).stdout;
+    expect(fish).toContain("complete -c linkup -f -a '(__linkup_complete)'");
+    expect(fish).toContain("__complete -- $tokens $current");
+    const zsh = (await cli(["completion", "--shell", "zsh"])).stdout;
+    expect(zsh).toMatch(/^#compdef linkup$/m);
+    expect(zsh).toContain('__complete -- "${(@)words[2,CURRENT]}"');
+    // What the scripts read: candidates, then the directive.
+    const values = await cli(["__complete", "--", "route", "local", ""]);
+    expect(values.stdout.trim().split("\n")).toEqual(["web", "api", ":values"]);
+    expect((await cli(["__complete", "--", "apply", "-f", ""])).stdout.trim()).toBe(":files");
     expect((await runCli(["completion"], { cwd: p.dir, env: { ...b.env, SHELL: "/bin/tcsh" } })).code).toBe(2);
   });
 });
