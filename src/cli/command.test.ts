@@ -117,7 +117,7 @@ describe("the CLI's commands", () => {
           .sort(),
       ]),
     );
-    const config = ["--config", "-f/--file"];
+    const config = ["-c/--config", "-f/--file"];
     // Every command that prints results takes -o (text first, the default) and --json as its alias.
     const output = ["--json", "-o/--output"];
     expect(flags).toEqual({
@@ -126,12 +126,12 @@ describe("the CLI's commands", () => {
       status: [...config, ...output, "--session"].sort(),
       route: [...config, ...output, "-a/--all", "--dry-run", "--session"].sort(),
       apply: [...config, ...output, "--dry-run", "--prune", "-w/--watch"].sort(),
-      diff: [...config, ...output, "--prune"].sort(),
-      validate: [...config, ...output].sort(),
+      diff: [...config, ...output, "--base", "--prune"].sort(),
+      validate: [...config, ...output, "--ignore-env"].sort(),
       "sessions list": [...config, ...output].sort(),
-      "sessions create-preview": [...config, ...output, "--print-request"].sort(),
+      "sessions create-preview": [...config, ...output, "--print-request", "--ttl", "--wait"].sort(),
       "sessions create-isolated": [...config, ...output].sort(),
-      "sessions delete": [...config, ...output, "--dry-run"].sort(),
+      "sessions delete": [...config, ...output, "--dry-run", "--ignore-not-found"].sort(),
       health: [...config, ...output].sort(),
       logs: ["--since", "--tail", "-f/--follow"],
       version: [...config, ...output].sort(),
@@ -144,7 +144,8 @@ describe("the CLI's commands", () => {
     });
     const formats = (name: string) => ((commands.find((c) => c.name === name)?.options ?? {}) as Record<string, OptionSpec>).output?.choices;
     for (const name of ["apply", "diff", "status", "sessions list", "start", "route", "validate", "health"])
-      expect(formats(name), name).toEqual(["text", "json", "yaml", "name", "wide"]);
+      expect(formats(name)?.slice(0, 5), name).toEqual(["text", "json", "yaml", "name", "wide"]);
+    expect(formats("diff")).toEqual(["text", "json", "yaml", "name", "wide", "markdown"]);
     expect(commands.find((c) => c.name === "sessions list")?.aliases).toEqual(["ls"]);
   });
 });

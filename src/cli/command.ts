@@ -122,7 +122,7 @@ export const CONFIG_OPTIONS = {
     description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml",
     complete: "files",
   },
-  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)", complete: "files" },
+  config: { type: "string", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)", complete: "files" },
 } as const satisfies OptionSpecs;
 
 export const JSON_OPTION = { json: { type: "boolean", description: "print the result as JSON" } } as const satisfies OptionSpecs;

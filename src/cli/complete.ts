@@ -27,6 +27,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   verbose: { type: "boolean", alias: "v", description: "" },
   color: { type: "string", choices: ["auto", "always", "never"], description: "" },
   help: { type: "boolean", alias: "h", description: "" },
+  config: { type: "string", alias: "c", complete: "files", description: "" },
 };
 
 const takesValue = (spec: OptionSpec) => spec.type !== "boolean" && spec.preset === undefined;

@@ -90,6 +90,8 @@ export function buildProgram(
     .version(CLI_VERSION, "--version", "print the CLI's version (`linkup version` also asks the servers)")
     .option("-q, --quiet", "no progress, notes or spinners (results and errors still print)")
     .option("-v, --verbose", "show each API call, its status and time (on stderr)")
+    // Mentimeter's `linkup -c FILE <command>`, so old scripts keep working; a command's own -f wins.
+    .option("-c, --config <file>", "config file for the command (same as its -f/--config)")
     .addOption(
       new Option("--color <when>", "colour: auto (a terminal; FORCE_COLOR, NO_COLOR), always, never")
         .choices(["auto", "always", "never"])
@@ -129,8 +131,12 @@ export function buildProgram(
     }
     cmd.action(async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
+      const opts = command.opts();
+      // Mentimeter's global `-c FILE` before the command stands for the command's own --config.
+      const global = program.opts().config as string | undefined;
+      if (global !== undefined && opts.config === undefined) opts.config = global;
       // The shape ArgsOf<> promises, built from the same specs at runtime.
-      const args = argsFor(def, received.slice(0, -2), command.opts()) as Parameters<AnyCommand["handler"]>[0];
+      const args = argsFor(def, received.slice(0, -2), opts) as Parameters<AnyCommand["handler"]>[0];
       const problem = def.validate?.(args);
       if (problem !== undefined) throw new ConfigError("invalid-arguments", problem, { hint: `see \`linkup ${def.name} --help\`` });
       // After the arguments, before any work: a bad LINKUP_* value stops every command the same way.

@@ -20,7 +20,8 @@ export interface SessionApi {
   readonly dryRun?: boolean;
   /** Writes (PUT, DELETE, tunnel POST) this client has sent; the servers count too. */
   writes(): number;
-  check(): Promise<{ ok: boolean; version?: string; linkup_version?: string }>;
+  /** GET /check with the token: the server's API version and Linkup release. */
+  check(options?: { timeoutMs?: number }): Promise<{ ok: boolean; version?: string; linkup_version?: string }>;
   list(): Promise<SessionRecord[]>;
   /** undefined when the session does not exist. */
   get(name: string): Promise<SessionRecord | undefined>;

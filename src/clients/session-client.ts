@@ -40,8 +40,8 @@ export function httpSessionApi(placement: Placement, options: ApiFetchOptions, w
     baseUrl: options.baseUrl,
     ...(mode.dryRun ? { dryRun: true } : {}),
     writes: () => writes,
-    async check() {
-      const r = await call<CheckAnswer>("GET", "/check");
+    async check(o = {}) {
+      const r = await call<CheckAnswer>("GET", "/check", o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
       return r.body ?? { ok: false };
     },
     async list() {

@@ -14,7 +14,10 @@ function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startEmbedded(
+  config: LocalServerConfig,
+  proxyUrl: string,
+): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
   const token = readWorkerToken(config.stateDir);
   if (!token)
@@ -32,6 +35,8 @@ async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promi
   });
 }
 
+const EMBEDDED_CRON_MS = 60 * 60 * 1000;
+
 async function main(): Promise<void> {
   const config = localServerConfig(process.argv.slice(2), process.env);
   const server = await startLocalServer({
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
     adminPort: config.adminPort,
     stateDir: config.stateDir,
     ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
-    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
+    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort, dnsUpstreams: config.dnsUpstreams } : {}),
     log,
     ...(config.debug ? { debug: (line: string) => log(`debug: ${line}`) } : {}),
   });
@@ -52,8 +57,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Cloudflare fires a deployed worker's cron; for the embedded worker this process does, hourly
+  // (expired sessions, idle tunnels), with the wall clock.
+  const cron = worker
+    ? setInterval(() => {
+        worker!.runScheduled(Date.now()).catch((error: unknown) => log(`embedded worker cron failed: ${(error as Error).message}`));
+      }, EMBEDDED_CRON_MS)
+    : undefined;
+  cron?.unref();
+
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    clearInterval(cron);
     if (closing) {
       // A second signal while closing: the user wants out now.
       process.exit(1);

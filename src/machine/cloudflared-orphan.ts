@@ -4,8 +4,7 @@
 // runner (a pid may have been reused by an unrelated process since), and remove the pid file.
 import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { join } from "node:path";
-import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
+import { cloudflaredFiles } from "./cloudflared-files.js";
 import { commandLine, processExists } from "./daemon.js";
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -33,7 +32,7 @@ async function gone(pid: number, timeoutMs: number): Promise<boolean> {
 /** The pid of the orphaned cloudflared that was ended, or null when there was none. */
 export async function stopOrphanCloudflared(stateDir: string): Promise<number | null> {
   // Written by the local server's cloudflared supervisor (src/daemon/cloudflared).
-  const pidFile = join(stateDir, STATE_FILES.cloudflared + PID_SUFFIX);
+  const { pidFile } = cloudflaredFiles(stateDir);
   let pid: number;
   try {
     pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);

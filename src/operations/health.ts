@@ -5,13 +5,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import { isUp } from "./runtime.js";
 import { adminUrl, embeddedWorkerUrl, type LinkupSettings } from "../core/settings.js";
+import { adminClient } from "../clients/admin-client.js";
+import { isReachable } from "../clients/reachable.js";
+import type { SessionApi } from "../clients/session-api.js";
+import { workerClient } from "../clients/worker-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
-import { versionReport } from "./version.js";
 
 export interface ProcessInfo {
   name: string;
@@ -56,6 +58,15 @@ function pidFiles(dir: string): ProcessInfo[] {
   });
 }
 
+/** The server's API version from an authenticated /check; null when it does not answer or refuses. */
+async function versionOf(client: SessionApi): Promise<string | null> {
+  try {
+    return (await client.check({ timeoutMs: 2_000 })).version ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export async function healthReport(input: {
   stateDir: string;
   settings: LinkupSettings;
@@ -67,15 +78,18 @@ export async function healthReport(input: {
   const worker = input.ctx
     ? { url: input.ctx.urls.worker, embedded: input.ctx.embeddedWorker }
     : { url: embeddedWorkerUrl(input.settings.ports.worker), embedded: true };
-  // Versions are asked with each server's token (/check answers 401 without one).
-  const [adminUp, workerUp, versions, tunnel] = await Promise.all([
-    isUp(admin, 2_000),
-    isUp(worker.url, 2_000),
-    versionReport({ settings: input.settings, stateDir: input.stateDir, cliVersion: input.cliVersion, ...(input.ctx ? { ctx: input.ctx } : {}) }),
-    readTunnelStatus(input.stateDir, admin),
+  // Without a config there is no worker token to send: the worker's version then reads as unknown.
+  const clients = input.ctx?.clients ?? {
+    local: adminClient({ stateDir: input.stateDir, adminPort: input.settings.ports.admin }),
+    worker: workerClient({ workerUrl: worker.url, token: undefined }),
+  };
+  const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
+    isReachable(admin, 2_000),
+    isReachable(worker.url, 2_000),
+    versionOf(clients.local),
+    versionOf(clients.worker),
+    readTunnelStatus(clients.local),
   ]);
-  const adminVersion = versions.local_server.version ?? versions.local_server.api_version;
-  const workerVersion = versions.worker.version ?? versions.worker.api_version;
   let localDns: HealthReport["local_dns"] = null;
   try {
     const { localDnsStatus } = await import("../machine/local-dns/local-dns.js");

@@ -4,26 +4,15 @@
 // embedded worker when started with LINKUP_EMBEDDED_WORKER=1 (process control lives in
 // src/machine/daemon.ts). This module only probes, starts that daemon and waits.
 import { fileURLToPath } from "node:url";
-import { API_PREFIX } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { localServerEnv } from "../core/settings.js";
+import { isReachable } from "../clients/reachable.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
 
 /** dist/operations/runtime.js -> the package root (holds dist/worker/index.js). */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-/** True when something answers HTTP at `<base>/linkup/v1/check` (any status: a 401 still means "up"). */
-export async function isUp(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
-  try {
-    const res = await fetch(`${baseUrl}${API_PREFIX}/check`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface RuntimeHooks {
   /** Called once before starting the daemon, so the CLI can show a spinner. */
@@ -44,7 +33,7 @@ export async function ensureRuntime(ctx: ReconcileContext, sides: readonly Place
   const needLocal = sides.includes("local");
   const wantEmbedded = sides.includes("worker") && ctx.embeddedWorker;
   if (!needLocal && !wantEmbedded) return { started: false };
-  const check = () => Promise.all([isUp(ctx.urls.admin), wantEmbedded ? isUp(ctx.urls.worker) : Promise.resolve(true)]);
+  const check = () => Promise.all([isReachable(ctx.urls.admin), wantEmbedded ? isReachable(ctx.urls.worker) : Promise.resolve(true)]);
   const [localUp, workerUp] = await check();
   if ((!needLocal || localUp) && workerUp) return { started: false };
   if (localUp && !workerUp)

@@ -2,7 +2,6 @@
 // services goes (local, remote, or a URL override) and whether it answers (its `health` path and
 // statuses from the config); then Linkup's own parts: the local server, the worker, each session's
 // tunnel, and the cloudflared the local server runs. Probes run in parallel, each with a timeout.
-import { API_PREFIX } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual, type ActualSession } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
@@ -11,7 +10,7 @@ import { rememberedPersonalName } from "../machine/personal-session.js";
 import { probeAll, type ProbeResult, type ProbeTarget } from "./probe.js";
 import { sessionUrls } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 
 export interface ServiceStatus extends ProbeResult {
   name: string;
@@ -99,13 +98,13 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
     }),
   );
   const components: { name: ComponentStatus["name"]; url: string; session?: string }[] = [
-    { name: "local_server", url: `${ctx.urls.admin}${API_PREFIX}/check` },
+    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
     ...sessions.filter((s) => s.tunnel_url).map((s) => ({ name: "tunnel" as const, url: s.tunnel_url!, session: s.name })),
   ];
   const [results, cloudflared] = await Promise.all([
     probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
-    readTunnelStatus(ctx.stateDir, ctx.urls.admin, timeoutMs),
+    readTunnelStatus(ctx.clients.local, timeoutMs),
   ]);
   let i = 0;
   const withProbes = sessions.map((s) => ({

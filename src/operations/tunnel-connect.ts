@@ -7,15 +7,14 @@
 // out none, and then nothing here runs. One cloudflared per machine: with several tunneled
 // sessions the personal one wins, else the first; the others are reported as not connected.
 import { setTimeout as sleep } from "node:timers/promises";
-import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
-import { apiFetch } from "../clients/api-fetch.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
+import type { LocalAdminApi } from "../clients/admin-client.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import type { WriteResult } from "../reconcile/reconcile.js";
 import { hostResolver } from "./resolve-hostname.js";
-import { readAdminToken } from "../machine/admin-token.js";
 import { readRunToken, storeRunToken } from "../machine/run-tokens.js";
+
 
 export interface TunnelConnection extends TunnelConnectorStatus {
   session: string;
@@ -44,19 +43,10 @@ function cloudflareHostname(tunnelUrl: string | undefined): string | undefined {
   }
 }
 
-function adminApi(stateDir: string, adminUrl: string, timeoutMs?: number) {
-  return apiFetch({
-    baseUrl: `${adminUrl}${API_PREFIX}`,
-    token: () => readAdminToken(stateDir),
-    label: "local server",
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-  });
-}
-
 /** The local server's cloudflared, for `status` and `health`; null when the local server does not answer. */
-export async function readTunnelStatus(stateDir: string, adminUrl: string, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
+export async function readTunnelStatus(local: LocalAdminApi, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
   try {
-    return (await adminApi(stateDir, adminUrl, timeoutMs)<TunnelConnectorStatus>("GET", "/tunnel")).body ?? null;
+    return await local.tunnelStatus({ timeoutMs });
   } catch {
     return null;
   }
@@ -87,29 +77,21 @@ export async function connectTunnel(ctx: ReconcileContext, written: WriteResult,
   const runToken = await runTokenFor(ctx, session, written, options);
   if (!runToken) return null;
 
-  const call = adminApi(ctx.stateDir, ctx.urls.admin);
-  const put = await call<TunnelConnectorStatus | ApiErrorBody>("PUT", "/tunnel", {
-    body: { run_token: runToken, hostname, session },
-    okStatuses: [422],
-  });
-  if (put.status === 422) {
-    const err = (put.body as ApiErrorBody).error;
-    // The daemon's message is already the one-line install instruction.
-    throw new LinkupError(err.code, err.message);
-  }
+  const local = ctx.clients.local;
+  // A machine without cloudflared throws "cloudflared-missing" here, with the install instruction.
+  let status = await local.connectTunnel({ run_token: runToken, hostname, session });
 
   await options.onWait?.(`waiting for cloudflared to connect ${hostname}`);
   const timeoutMs = ctx.settings.tunnelTimeoutMs;
   const deadline = AbortSignal.timeout(timeoutMs);
   const resolves = hostResolver(ctx.settings.testResolveHosts);
-  let status = put.body as TunnelConnectorStatus;
   for (;;) {
     const mine = status.hostname === hostname;
     if (mine && status.state === "connected" && (await resolves(hostname)))
       return { ...status, session, hostname, not_connected: candidates.slice(1).map((c) => c.name) };
     if (deadline.aborted) throw notReady(status, mine, hostname, timeoutMs);
     await sleep(250);
-    status = (await call<TunnelConnectorStatus>("GET", "/tunnel")).body!;
+    status = await local.tunnelStatus();
   }
 }
 

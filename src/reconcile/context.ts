@@ -2,8 +2,8 @@
 // the state directory, the URLs of both sides and the two session API clients (worker and local
 // admin), built in one place so all commands agree on URLs, ports and tokens.
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
-import { adminClient } from "../clients/admin-client.js";
-import type { Placement, SessionApi } from "../clients/session-api.js";
+import { adminClient, type LocalAdminApi } from "../clients/admin-client.js";
+import type { SessionApi } from "../clients/session-api.js";
 import type { ApiTrace } from "../clients/api-fetch.js";
 import { workerClient } from "../clients/worker-client.js";
 import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
@@ -17,7 +17,8 @@ export interface ReconcileContext {
   stateDir: string;
   /** The local admin API and the worker (without the /linkup/v1 prefix). */
   urls: { admin: string; worker: string };
-  clients: Record<Placement, SessionApi>;
+  /** One client per placement; the local one also reaches the local server's /status and /tunnel. */
+  clients: { local: LocalAdminApi; worker: SessionApi };
   /** No worker_url: the worker runs on this machine inside the local-server daemon. */
   embeddedWorker: boolean;
   /** The clients send writes as server-side dry runs (`--dry-run=server`): nothing is stored. */

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LINKUP_VERSION } from "../../src/core/api.js";
+import { API_VERSION } from "../../src/core/api.js";
 import { startBackends, type Backends } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { configYaml, makeProject, type Project } from "./support/project.js";
@@ -134,7 +134,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(iso).toMatchObject({ name: "iso-1", type: "isolated", result: "created", urls: ["https://iso-1.example.com"] });
     expect((await cli(["sessions", "create-isolated", "iso-1"])).code).toBe(2);
     const unnamed = await json(["sessions", "create-preview", "web=https://web-x.example.com", "--json"]);
-    expect(unnamed.name).toMatch(/^[a-z]+-[a-z]+/);
+    expect(unnamed.name).toMatch(/^preview-[0-9a-f]{10}$/);
 
     const list = await json(["sessions", "list", "--json"]);
     expect(list.unavailable).toEqual([]);
@@ -159,9 +159,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.cli.api_version).toBe("1.1.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
-    // Versions are asked with each server's token.
-    expect(h.local_server).toMatchObject({ reachable: true, version: LINKUP_VERSION });
-    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: LINKUP_VERSION });
+    // Versions come from an authenticated /check, so a running server reports its own (API version).
+    expect(h.local_server).toMatchObject({ reachable: true, version: API_VERSION });
+    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: API_VERSION });
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);

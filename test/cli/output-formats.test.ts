@@ -45,7 +45,12 @@ describe("output formats under a terminal", () => {
   const commands: { name?: string; args: string[]; names: (personal: string) => string[]; wide: string[]; sameAsJson: boolean }[] = [
     { args: ["apply"], names: (me) => [`session/${me}`, "session/pv"].sort(), wide: ["SESSION", "RESULT", "WHERE", "TUNNEL", "URLS"], sameAsJson: true },
     { args: ["status"], names: (me) => [`session/${me}`, "session/pv"], wide: ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS", "MANAGED BY", "TUNNEL"], sameAsJson: false },
-    { args: ["sessions", "list"], names: (me) => [`session/${me}`, "session/pv"], wide: ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS", "MANAGED BY", "VERSIONS", "TUNNEL"], sameAsJson: true },
+    {
+      args: ["sessions", "list"],
+      names: (me) => [`session/${me}`, "session/pv"],
+      wide: ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS", "MANAGED BY", "VERSIONS", "TUNNEL"],
+      sameAsJson: true,
+    },
     { args: ["start"], names: (me) => [`session/${me}`], wide: ["SESSION", "TYPE", "URLS", "WHERE", "TUNNEL"], sameAsJson: true },
     { args: ["route", "local", "web"], names: (me) => [`session/${me}`], wide: ["SERVICE", "ROUTE", "URL", "LOCAL", "REMOTE"], sameAsJson: true },
     {
@@ -104,8 +109,8 @@ describe("output formats under a terminal", () => {
   it("plain tables by default: sessions list and status, coloured on a terminal, aligned as shown", async () => {
     const list = await pty(["sessions", "list"]);
     expect(list.code).toBe(0);
-    expectPlainTable(list.tty.trimEnd(), ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS"]);
-    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+yes\\s+https://${personal}\\.example\\.com$`, "m"));
+    expectPlainTable(list.tty.trimEnd(), ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS"]);
+    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+yes\\s+never\\s+https://${personal}\\.example\\.com$`, "m"));
 
     const status = await pty(["status"]);
     expect(status.code).toBe(0);

@@ -25,7 +25,8 @@ async function applyOnce(
   const { sessionUrls } = await import("../../operations/session-urls.js");
   const sides = configPlacements(ctx.loaded.config);
   const runtime = await ensureRuntime(ctx, sides, { ...(show.step ? { onStart: show.step } : {}) });
-  const planned = await computePlan(ctx, { prune, reach: sides });
+  // Applying a declared session also renews it once less than half its ttl is left.
+  const planned = await computePlan(ctx, { prune, reach: sides, now: Date.now(), renew: true });
   const written = await writePlan(ctx, planned, show.outcome);
   const envFiles = injectConfigEnvFiles(ctx.loaded);
   const tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, ...(show.step ? { onWait: show.step } : {}) });
@@ -39,7 +40,7 @@ async function serverDryRun(ctx: ReconcileContext, prune: boolean) {
   const { computePlan, writePlan } = await import("../../reconcile/reconcile.js");
   const sides = configPlacements(ctx.loaded.config);
   // Both sides must answer: a server dry run asks the servers, so there is no "not running" here.
-  const planned = await computePlan(ctx, { prune, reach: sides });
+  const planned = await computePlan(ctx, { prune, reach: sides, now: Date.now(), renew: true });
   return (await writePlan(ctx, planned)).outcomes;
 }
 
@@ -116,7 +117,7 @@ export const applyCommand = defineCommand({
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
       const { describeChanges } = await import("../output/watch-report.js");
       // Nothing is started for a dry run: a side that is not up counts as empty.
-      const planned = await computePlan(ctx, { prune: args.prune, reach: [] });
+      const planned = await computePlan(ctx, { prune: args.prune, reach: [], now: Date.now(), renew: true });
       const diff = diffJson(planned.actions);
       await printResult(io, format, {
         data: { dry_run: true, ...diff },

@@ -1,6 +1,7 @@
 // `linkup infra deploy`: deploy (or update) the worker and its Cloudflare resources.
 import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { deployResultLines, infraEventLines } from "../output/infra-report.js";
 import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 
 export const infraDeployCommand = defineCommand({
@@ -13,8 +14,10 @@ export const infraDeployCommand = defineCommand({
   options: INFRA_OPTIONS,
   async handler(args, cx) {
     const { infraDeploy } = await import("../../infra/deploy.js");
-    // infraDeploy prints the plan, the worker URL and (once, when it creates it) the worker token.
-    const r = await infraDeploy(infraOptions(args, cx));
+    // The plan and each applied action as they happen; then the worker URL and (once, when this
+    // deploy created it) the worker token.
+    const r = await infraDeploy({ ...infraOptions(args, cx), onEvent: (e) => infraEventLines(e).forEach((l) => cx.io.out(l)) });
+    for (const line of deployResultLines(r)) cx.io.out(line);
     return r.applied || args.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
 });

@@ -1,6 +1,7 @@
 // `linkup infra destroy`: remove everything `infra deploy` created.
 import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { destroyResultLines, infraEventLines } from "../output/infra-report.js";
 import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 
 export const infraDestroyCommand = defineCommand({
@@ -13,7 +14,8 @@ export const infraDestroyCommand = defineCommand({
   options: INFRA_OPTIONS,
   async handler(args, cx) {
     const { infraDestroy } = await import("../../infra/destroy.js");
-    const r = await infraDestroy(infraOptions(args, cx));
+    const r = await infraDestroy({ ...infraOptions(args, cx), onEvent: (e) => infraEventLines(e).forEach((l) => cx.io.out(l)) });
+    for (const line of destroyResultLines(r)) cx.io.out(line);
     return r.applied || args.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
 });

@@ -26,7 +26,7 @@ async function confirmOnTerminal(): Promise<boolean> {
   }
 }
 
-export function infraOptions(args: ArgsOf<typeof INFRA_OPTIONS, []>, { io, settings }: CommandContext) {
+export function infraOptions(args: ArgsOf<typeof INFRA_OPTIONS, []>, { settings }: CommandContext) {
   const cf = settings.cloudflare;
   const zones = args.zoneIds.length > 0 ? args.zoneIds : cf.zoneIds;
   return {
@@ -36,6 +36,5 @@ export function infraOptions(args: ArgsOf<typeof INFRA_OPTIONS, []>, { io, setti
     dryRun: args.dryRun,
     ...(args.yes || args.dryRun ? {} : { confirm: confirmOnTerminal }),
     ...(cf.apiBase ? { apiBase: cf.apiBase } : {}),
-    out: { write: (chunk: string) => io.out(chunk.replace(/\n$/, "")) },
   };
 }

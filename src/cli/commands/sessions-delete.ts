@@ -1,4 +1,5 @@
-// `linkup sessions delete NAME`: remove a session from every side that holds it.
+// `linkup sessions delete NAME [--ignore-not-found] [--dry-run[=client|server]]`: remove a session
+// from every side that holds it.
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOf, NAMED_OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
@@ -8,11 +9,13 @@ export const sessionsDeleteCommand = defineCommand({
   description: "delete a session from the worker and the local server",
   examples: [
     { description: "Delete a session wherever it lives", command: "linkup sessions delete pr-42" },
+    { description: "Clean up after a CI job, fine if it is already gone", command: "linkup sessions delete pr-42 --ignore-not-found" },
     { description: "Check the delete with the servers first, removing nothing", command: "linkup sessions delete pr-42 --dry-run=server" },
   ],
   positionals: [{ name: "name", required: true, description: "the session to delete", complete: "sessions" }],
   options: {
     ...CONFIG_OPTIONS,
+    "ignore-not-found": { type: "boolean", description: "exit 0 when no side holds the session (CI cleanup)" },
     "dry-run": {
       type: "string",
       valueName: "strategy",
@@ -29,11 +32,16 @@ export const sessionsDeleteCommand = defineCommand({
     const { deleteSession } = await import("../../operations/sessions.js");
     const dryRun = args.dryRun === "client" || args.dryRun === "server" ? args.dryRun : undefined;
     const ctx = openContext({ ...configSource(args, cx), ...(dryRun === "server" ? { dryRun: true } : {}) });
-    const placements = await deleteSession(ctx, args.name, dryRun === "client");
+    const placements = await deleteSession(ctx, args.name, { ignoreNotFound: args.ignoreNotFound, planOnly: dryRun === "client" });
     await printResult(io, format, {
       data: { name: args.name, deleted: placements, ...(dryRun ? { dry_run: dryRun } : {}) },
-      names: () => [sessionRef(args.name)],
-      text: () => io.out(`${sessionRef(args.name)} deleted (${placements.join(", ")})${dryRun ? ` (${dryRun} dry run)` : ""}`),
+      names: () => (placements.length ? [sessionRef(args.name)] : []),
+      text: () =>
+        io.out(
+          placements.length === 0
+            ? `${sessionRef(args.name)} not found (nothing to delete)`
+            : `${sessionRef(args.name)} deleted (${placements.join(", ")})${dryRun ? ` (${dryRun} dry run)` : ""}`,
+        ),
     });
     return EXIT.OK;
   },

@@ -28,14 +28,17 @@ export const sessionsListCommand = defineCommand({
         for (const u of r.unavailable) note(io, io.color.yellow(`warning: could not reach the ${u === "local" ? "local server" : "worker"}`));
         if (r.sessions.length === 0) return io.out("no sessions");
         const { renderTable } = await import("../output/table.js");
+        const { describeExpiry } = await import("../../core/duration.js");
+        const now = Date.now();
         io.out(
           renderTable(
-            ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS", ...(wide ? ["MANAGED BY", "VERSIONS", "TUNNEL"] : [])],
+            ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS", ...(wide ? ["MANAGED BY", "VERSIONS", "TUNNEL"] : [])],
             r.sessions.map((s) => [
               s.name,
               s.type,
               s.placements,
               s.personal ? "yes" : null,
+              describeExpiry(s.expires_at, now),
               s.urls,
               ...(wide ? [s.managed_by, Object.entries(s.versions).map(([side, v]) => `${side}=${v}`), s.tunnel_url] : []),
             ]),

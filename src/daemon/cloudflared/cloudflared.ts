@@ -8,9 +8,10 @@ import { delimiter, join } from "node:path";
 import { lookup } from "node:dns/promises";
 import { execa, type ResultPromise } from "execa";
 import writeFileAtomic from "write-file-atomic";
-import { PID_SUFFIX, STATE_FILES } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
+import type { CloudflaredState } from "../../core/local-api.js";
 import { ENV, parseSettings } from "../../core/settings.js";
+import { cloudflaredFiles } from "../../machine/cloudflared-files.js";
 
 export const CLOUDFLARED_INSTALL_HINT =
   `install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: \`brew install cloudflared\`), or set ${ENV.cloudflared} to its path`;
@@ -63,9 +64,6 @@ export interface WaitReadyOptions {
   resolve?: (hostname: string) => Promise<boolean>;
   pollMs?: number;
 }
-
-/** "restarting": the child exited and a restart is scheduled; "stopped": not started, stopped, or a restart failed. */
-export type CloudflaredState = "starting" | "connected" | "restarting" | "stopped";
 
 export interface CloudflaredStatus {
   state: CloudflaredState;
@@ -123,11 +121,6 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
-export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
-  return { logFile: join(stateDir, STATE_FILES.cloudflaredLog), pidFile: join(stateDir, STATE_FILES.cloudflared + PID_SUFFIX) };
 }
 
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {

@@ -8,10 +8,8 @@ import type { Readable } from "node:stream";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LinkupError } from "../../core/errors.js";
-
 import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../core/deployment.js";
 import { DEFAULT_PORTS, STATE_FILES } from "../../core/defaults.js";
-
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** Where `npm run build` puts the bundle (the same path from src/daemon/embedded-worker and dist/daemon/embedded-worker). */

@@ -48,6 +48,8 @@ export interface ProxyHandlerOptions {
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Clock for session expiry (ms since epoch); injectable for tests. */
+  now?: () => number;
 }
 
 /** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
@@ -61,6 +63,7 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug } = options;
+  const now = options.now ?? Date.now;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
   const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug });
   const proxy = createProxyServer({
@@ -90,7 +93,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
   function route(req: IncomingMessage): RouteState | RoutingFailure {
     const view = new NodeRequestView(req);
-    const resolution = resolveSessionSync(view, lookup);
+    const resolution = resolveSessionSync(view, lookup, {
+      now: now(),
+      expiresAt: (s) => s.expiresAt,
+      tombstone: (name) => registry.expiredAt(name),
+    });
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;
