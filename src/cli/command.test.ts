@@ -37,7 +37,7 @@ const example = defineCommand({
     const output: "text" | "json" = args.output;
     const session: string | undefined = args.session;
     const zones: string[] = args.zoneIds;
-    const file: string | undefined = args.file;
+    const file: string[] = args.file;
     // @ts-expect-error: options are camel-cased; the flag's own spelling is not a key.
     void args["dry-run"];
     // @ts-expect-error: a flag that is not defined (e.g. renamed) does not exist on args.
@@ -79,6 +79,7 @@ describe("defineCommand in main.ts", () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({
       target: "local",
       extra: [],
+      file: [],
       dryRun: false,
       output: "json",
       session: "s1",
@@ -87,7 +88,11 @@ describe("defineCommand in main.ts", () => {
       admin: 9999,
     });
     const defaults = await run(["example", "remote", "x", "y", "--dry-run", "-f", "l.yaml"]);
-    expect(JSON.parse(defaults.io.stdout[0]!)).toMatchObject({ target: "remote", extra: ["x", "y"], dryRun: true, output: "text", zones: [], file: "l.yaml" });
+    expect(JSON.parse(defaults.io.stdout[0]!)).toMatchObject({ target: "remote", extra: ["x", "y"], dryRun: true, output: "text", zones: [], file: ["l.yaml"] });
+    // A repeatable option keeps every value in order and never swallows a positional.
+    const several = await run(["example", "-f", "a.yaml", "local", "-f", "b.yaml", "z"]);
+    expect(JSON.parse(several.io.stdout[0]!)).toMatchObject({ target: "local", extra: ["z"], file: ["a.yaml", "b.yaml"] });
+    expect(JSON.parse((await run(["example", "local"])).io.stdout[0]!)).toMatchObject({ file: [] });
   });
 
   it("runs validate() before the handler and reports its message once, exit 2", async () => {
@@ -121,14 +126,15 @@ describe("the CLI's commands", () => {
     // Every command that prints results takes -o (text first, the default) and --json as its alias.
     const output = ["--json", "-o/--output"];
     expect(flags).toEqual({
-      start: [...config, ...output, "--isolated"].sort(),
+      start: [...config, ...output, "--isolated", "--owner"].sort(),
       stop: [...config, ...output].sort(),
-      status: [...config, ...output, "--session"].sort(),
-      route: [...config, ...output, "-a/--all", "--dry-run", "--session"].sort(),
-      apply: [...config, ...output, "--dry-run", "--prune", "-w/--watch"].sort(),
-      diff: [...config, ...output, "--base", "--prune"].sort(),
+      status: [...config, ...output, "--owner", "--session"].sort(),
+      route: [...config, ...output, "-a/--all", "--dry-run", "--owner", "--session"].sort(),
+      apply: [...config, ...output, "--dry-run", "--owner", "--prune", "-w/--watch"].sort(),
+      diff: [...config, ...output, "--base", "--owner", "--prune"].sort(),
       validate: [...config, ...output, "--ignore-env"].sort(),
-      "sessions list": [...config, ...output].sort(),
+      "config view": [...config, ...output, "--ignore-env", "--show-origin"].sort(),
+      "sessions list": [...config, ...output, "--owner"].sort(),
       "sessions create-preview": [...config, ...output, "--print-request", "--ttl", "--wait"].sort(),
       "sessions create-isolated": [...config, ...output].sort(),
       "sessions delete": [...config, ...output, "--dry-run", "--ignore-not-found"].sort(),
@@ -143,6 +149,7 @@ describe("the CLI's commands", () => {
       __complete: [],
     });
     const formats = (name: string) => ((commands.find((c) => c.name === name)?.options ?? {}) as Record<string, OptionSpec>).output?.choices;
+    expect(formats("config view")).toEqual(["yaml", "json", "name", "wide", "text"]);
     for (const name of ["apply", "diff", "status", "sessions list", "start", "route", "validate", "health"])
       expect(formats(name)?.slice(0, 5), name).toEqual(["text", "json", "yaml", "name", "wide"]);
     expect(formats("diff")).toEqual(["text", "json", "yaml", "name", "wide", "markdown"]);

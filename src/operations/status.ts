@@ -36,6 +36,10 @@ export interface SessionState {
   managed_by: string | null;
   /** This developer's personal session for this config. */
   personal: boolean;
+  /** Whose personal session this is (null: shared). */
+  owner: string | null;
+  /** Its owner is you (this state directory's id, or --owner / LINKUP_OWNER). */
+  mine: boolean;
   services: ServiceStatus[];
 }
 
@@ -66,7 +70,7 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
     throw new LinkupError("session-not-found", `session ${session} not found`, {
       hint: live.unavailable.length ? `could not reach: ${live.unavailable.map((u) => u.placement).join(", ")}; is linkup started?` : "see `linkup sessions list`",
     });
-  const personal = rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const personal = rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   const health = new Map(ctx.loaded.config.services.map((s) => [s.name, s.health]));
 
   const sessions = (session !== undefined ? [session] : names).map((name) => {
@@ -80,6 +84,8 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
       urls: sessionUrls(name, first.spec.domains),
       tunnel_url: copies.find((c) => c.placement === "worker")?.tunnel_url ?? null,
       managed_by: first.managed_by,
+      owner: first.owner,
+      mine: first.owner !== null && first.owner === ctx.owner.id,
       personal: name === personal,
       services: servicesOf(first),
     };

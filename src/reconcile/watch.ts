@@ -10,10 +10,10 @@
 // in another terminal, a teammate's write): reported, then healed by a pass. A side that stops
 // answering is reported; the local server (and the embedded worker it hosts) is restarted by the
 // next pass's ensure-runtime step, with a growing pause between attempts.
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
 import type { Placement } from "../clients/session-api.js";
-import { ConfigDiagnosticsError, configPath, localOverridePath, type Diagnostic } from "../config/config-file.js";
+import { ConfigDiagnosticsError, configFiles, type Diagnostic } from "../config/config-file.js";
 import { normaliseRecord, type ActualState } from "./actual.js";
 import { openContext, type ContextSource, type ReconcileContext } from "./context.js";
 import { configPlacements } from "./desired.js";
@@ -144,8 +144,8 @@ function fingerprint(lists: Map<Placement, { name: string; version: number }[]>)
 }
 
 export async function watchConfig(src: ContextSource, options: WatchOptions): Promise<void> {
-  const file = configPath(src);
-  const files = [file, localOverridePath(file)];
+  const where = configFiles(src);
+  const files = [...where.team.filter((f) => f !== "-"), ...(where.local ? [where.local] : [])];
   const now = options.now ?? (() => new Date());
   const at = () => now().toISOString();
   const emit = (e: WatchEvent) => options.onEvent(e);
@@ -181,7 +181,8 @@ export async function watchConfig(src: ContextSource, options: WatchOptions): Pr
       const r = await options.apply(ctx);
       if (fresh) lastGood = ctx;
       if (r.started) for (const side of ["local", "worker"] as const) down.delete(side);
-      const changed = r.outcomes.some((o) => o.result !== "unchanged");
+      // A session the config no longer declares is reported with the next real change, not on every save.
+      const changed = r.outcomes.some((o) => o.result !== "unchanged" && o.result !== "undeclared");
       if (changed || r.outcomes.length === 0 || r.started || !applied)
         emit({
           type: "applied",
@@ -286,12 +287,13 @@ export async function watchConfig(src: ContextSource, options: WatchOptions): Pr
     }, LOCAL_POLL_MS / 5);
   };
 
-  // Watch the directory, not the files: editors replace files on save and the override may not exist yet.
-  const names = new Set(files.map((f) => basename(f)));
-  const watcher = watch(dirname(file), {
+  // Watch the directories, not the files: editors replace files on save and the override may not exist yet.
+  const dirs = [...new Set(files.map((f) => dirname(f)))];
+  const wanted = new Set(files);
+  const watcher = watch(dirs, {
     ignoreInitial: true,
     depth: 0,
-    ignored: (path: string) => path !== dirname(file) && !names.has(basename(path)),
+    ignored: (path: string) => !dirs.includes(path) && !wanted.has(path),
   });
   watcher.on("all", () => debounced.call());
   await new Promise<void>((resolve, reject) => {

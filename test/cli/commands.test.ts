@@ -91,7 +91,7 @@ describe("imperative commands and JSON outputs", () => {
     // Sessions, services and components in separate tables, each with a header row.
     const sections = text.stdout.trimEnd().split("\n\n");
     expect(sections.map((t) => t.split("\n")[0]!.split(/\s{2,}/))).toEqual([
-      ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS"],
+      ["SESSION", "TYPE", "WHERE", "OWNER", "URLS"],
       ["SESSION", "SERVICE", "LOCATION", "STATUS", "URL"],
       ["COMPONENT", "STATUS", "URL"],
     ]);
@@ -165,7 +165,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);
-    expect(h.config).toEqual({ file: p.file, identity: "cmds" });
+    expect(h.config).toEqual({ file: p.file, files: [p.file], identity: "cmds", owner: readFileSync(join(b.home, "owner-id"), "utf8").trim() });
     const raw = (await cli(["health", "--json"])).stdout;
     expect(raw).not.toContain(b.workerToken);
     expect(raw).not.toContain(readFileSync(join(b.home, "admin-token"), "utf8").trim());

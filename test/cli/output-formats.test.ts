@@ -44,11 +44,11 @@ describe("output formats under a terminal", () => {
 
   const commands: { name?: string; args: string[]; names: (personal: string) => string[]; wide: string[]; sameAsJson: boolean }[] = [
     { args: ["apply"], names: (me) => [`session/${me}`, "session/pv"].sort(), wide: ["SESSION", "RESULT", "WHERE", "TUNNEL", "URLS"], sameAsJson: true },
-    { args: ["status"], names: (me) => [`session/${me}`, "session/pv"], wide: ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS", "MANAGED BY", "TUNNEL"], sameAsJson: false },
+    { args: ["status"], names: (me) => [`session/${me}`, "session/pv"], wide: ["SESSION", "TYPE", "WHERE", "OWNER", "URLS", "MANAGED BY", "TUNNEL"], sameAsJson: false },
     {
       args: ["sessions", "list"],
       names: (me) => [`session/${me}`, "session/pv"],
-      wide: ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS", "MANAGED BY", "VERSIONS", "TUNNEL"],
+      wide: ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "EXPIRES", "URLS", "VERSIONS", "TUNNEL"],
       sameAsJson: true,
     },
     { args: ["start"], names: (me) => [`session/${me}`], wide: ["SESSION", "TYPE", "URLS", "WHERE", "TUNNEL"], sameAsJson: true },
@@ -109,15 +109,15 @@ describe("output formats under a terminal", () => {
   it("plain tables by default: sessions list and status, coloured on a terminal, aligned as shown", async () => {
     const list = await pty(["sessions", "list"]);
     expect(list.code).toBe(0);
-    expectPlainTable(list.tty.trimEnd(), ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS"]);
-    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+yes\\s+never\\s+https://${personal}\\.example\\.com$`, "m"));
+    expectPlainTable(list.tty.trimEnd(), ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "EXPIRES", "URLS"]);
+    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+formats\\s+\\S+ \\(you\\)\\s+never\\s+https://${personal}\\.example\\.com$`, "m"));
 
     const status = await pty(["status"]);
     expect(status.code).toBe(0);
     // Colour on a terminal (ok in green), none with --color=never.
     expect(status.tty).toContain("\u001b[32mok\u001b[39m");
     const [sessions, services, components] = status.tty.trimEnd().split("\n\n");
-    expectPlainTable(sessions!, ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS"]);
+    expectPlainTable(sessions!, ["SESSION", "TYPE", "WHERE", "OWNER", "URLS"]);
     expectPlainTable(services!, ["SESSION", "SERVICE", "LOCATION", "STATUS", "URL"]);
     expectPlainTable(components!, ["COMPONENT", "STATUS", "URL"]);
     const never = await pty(["status", "--color=never"]);

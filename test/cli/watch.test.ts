@@ -52,19 +52,23 @@ describe("apply --watch", () => {
     expect((await b.workerRecords()).map((r) => r.name).sort()).toEqual(["w1", "w2"]);
 
     mark = watcher.output().length;
-    // The local override is watched too; the fix is announced, then the change itself.
-    p.write(cfg("  - name: w1\n    type: preview\n"));
-    p.write("sessions:\n  - name: w1\n    type: preview\n    routes: { web: https://web-w1.example.com }\n", "linkup.local.yaml");
+    // The fix is announced, then the change itself; the local override is watched too.
+    p.write(cfg("  - name: w1\n    type: preview\n    routes: { web: https://web-w1.example.com }\n"));
+    p.write("sessions:\n  - name: mine\n    type: preview\n    routes: { web: https://web-mine.example.com }\n", "linkup.local.yaml");
     await watcher.waitFor(new RegExp(`^${T} config valid again$`, "m"), mark);
     await watcher.waitFor(new RegExp(`^${T} session/w1 configured: web remote → https://web-w1\\.example\\.com$`, "m"), mark);
+    await watcher.waitFor(new RegExp(`^${T} session/mine created$`, "m"), mark);
     const w1 = (await b.workerRecords()).find((r) => r.name === "w1");
     expect(w1?.spec.services.find((s) => s.name === "web")?.route).toBe("https://web-w1.example.com");
+    const mine = (await b.workerRecords()).find((r) => r.name === "mine");
+    expect(mine?.spec.services.find((s) => s.name === "web")?.route).toBe("https://web-mine.example.com");
+    expect(mine?.owner).toMatch(/-[0-9a-f]{8}$/);
 
     // Ctrl-C in the terminal: exit 0, and without --prune w2 stays.
     expect(await watcher.interrupt()).toBe(0);
     watcher = undefined;
-    expect((await b.workerRecords()).map((r) => r.name).sort()).toEqual(["w1", "w2"]);
-    p.write("", "linkup.local.yaml");
+    expect((await b.workerRecords()).map((r) => r.name).sort()).toEqual(["mine", "w1", "w2"]);
+    rmSync(join(p.dir, "linkup.local.yaml"), { force: true });
   });
 
   it("reports drift from another terminal and heals it", async () => {

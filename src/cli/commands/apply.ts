@@ -3,7 +3,7 @@
 // env files, connect the Cloudflare tunnel. `--dry-run` (=client) is plan, print, stop;
 // `--dry-run=server` sends the writes as dry runs (the servers validate, store nothing);
 // `--watch` runs the same steps on every save and whenever the live state drifts.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, namedFiles, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOf, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
 import { note } from "../io.js";
@@ -56,6 +56,7 @@ export const applyCommand = defineCommand({
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     "dry-run": {
       type: "string",
       valueName: "strategy",
@@ -68,7 +69,7 @@ export const applyCommand = defineCommand({
     ...OUTPUT_OPTIONS,
   },
   validate(args) {
-    if (args.watch && (args.file ?? args.config) === "-") return "--watch needs a config file, not stdin";
+    if (args.watch && namedFiles(args).includes("-")) return "--watch needs a config file, not stdin";
     if (args.watch && args.dryRun !== undefined && args.dryRun !== "none") return "--watch applies; it cannot be combined with --dry-run";
     return undefined;
   },

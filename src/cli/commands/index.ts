@@ -4,6 +4,7 @@ import type { AnyCommand, Example } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completeCommand } from "./complete.js";
 import { completionCommand } from "./completion.js";
+import { configViewCommand } from "./config-view.js";
 import { diffCommand } from "./diff.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
@@ -30,6 +31,7 @@ export const commands: readonly AnyCommand[] = [
   applyCommand,
   diffCommand,
   validateCommand,
+  configViewCommand,
   sessionsListCommand,
   sessionsCreatePreviewCommand,
   sessionsCreateIsolatedCommand,
@@ -52,8 +54,9 @@ export const programExamples: readonly Example[] = [
   { description: "Apply linkup.yaml on every save", command: "linkup apply --watch" },
 ];
 
-/** Help text of the command groups (`linkup sessions`, `linkup local-dns`, `linkup infra`). */
+/** Help text of the command groups (`linkup sessions`, `linkup config`, `linkup local-dns`, `linkup infra`). */
 export const groupDescriptions: Record<string, string> = {
+  config: "inspect the configuration as Linkup sees it (every file merged)",
   sessions: "list, create and delete sessions by hand (outside linkup.yaml)",
   "local-dns": "resolve your domains to this machine and trust a local CA (HTTPS without the internet)",
   infra: "put the Linkup worker on your own Cloudflare account, or remove it",

@@ -1,7 +1,7 @@
 // `linkup route local|remote <service...>|--all [--session S]`: switch services of a live session.
 // The change shows as drift in the next `linkup diff` (and an `apply --watch` puts it back);
 // `linkup apply` puts the config back. `--dry-run` plans and stops; `=server` asks the servers.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOf, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
 
@@ -19,6 +19,7 @@ export const routeCommand = defineCommand({
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     all: { type: "boolean", alias: "a", description: "every service" },
     session: { type: "string", valueName: "name", description: "session to change (default: your personal session)", complete: "sessions" },
     "dry-run": {

@@ -1,5 +1,6 @@
-// `linkup sessions list|ls [-o ...]`: every session the worker and the local server hold.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+// `linkup sessions list|ls [-o ...]`: every session the worker and the local server hold, with the
+// config that manages it and, for personal sessions, whose it is.
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { note } from "../io.js";
 import { formatOf, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
@@ -10,10 +11,10 @@ export const sessionsListCommand = defineCommand({
   description: "list the sessions on the worker and the local server",
   examples: [
     { description: "Every session, with where it lives and its URLs", command: "linkup sessions list" },
-    { description: "Also who manages each one, its versions and tunnel", command: "linkup sessions ls -o wide" },
+    { description: "Also each one's versions and tunnel", command: "linkup sessions ls -o wide" },
     { description: "Delete every preview session by hand", command: "linkup sessions ls -o json | jq -r '.sessions[] | select(.type == \"preview\") | .name' | xargs -n1 linkup sessions delete" },
   ],
-  options: { ...CONFIG_OPTIONS, ...OUTPUT_OPTIONS },
+  options: { ...CONFIG_OPTIONS, ...OWNER_OPTION, ...OUTPUT_OPTIONS },
   async handler(args, cx) {
     const { io } = cx;
     const format = formatOf(args);
@@ -27,20 +28,21 @@ export const sessionsListCommand = defineCommand({
       async text(wide) {
         for (const u of r.unavailable) note(io, io.color.yellow(`warning: could not reach the ${u === "local" ? "local server" : "worker"}`));
         if (r.sessions.length === 0) return io.out("no sessions");
-        const { renderTable } = await import("../output/table.js");
+        const { renderTable, ownerCell } = await import("../output/table.js");
         const { describeExpiry } = await import("../../core/duration.js");
         const now = Date.now();
         io.out(
           renderTable(
-            ["SESSION", "TYPE", "WHERE", "PERSONAL", "EXPIRES", "URLS", ...(wide ? ["MANAGED BY", "VERSIONS", "TUNNEL"] : [])],
+            ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "EXPIRES", "URLS", ...(wide ? ["VERSIONS", "TUNNEL"] : [])],
             r.sessions.map((s) => [
               s.name,
               s.type,
               s.placements,
-              s.personal ? "yes" : null,
+              s.managed_by,
+              ownerCell(s),
               describeExpiry(s.expires_at, now),
               s.urls,
-              ...(wide ? [s.managed_by, Object.entries(s.versions).map(([side, v]) => `${side}=${v}`), s.tunnel_url] : []),
+              ...(wide ? [Object.entries(s.versions).map(([side, v]) => `${side}=${v}`), s.tunnel_url] : []),
             ]),
           ),
         );

@@ -1,7 +1,7 @@
 // `linkup start [--isolated]`: bring up the local server (and the embedded worker when there is
 // no worker_url), apply this developer's personal session, inject the env files and connect its
 // Cloudflare tunnel: the apply steps, scoped to the personal session.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { note } from "../io.js";
 import { formatOf, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
@@ -16,6 +16,7 @@ export const startCommand = defineCommand({
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     isolated: { type: "boolean", description: "run the personal session on this machine only (no worker, no tunnel)" },
     ...OUTPUT_OPTIONS,
   },

@@ -1,6 +1,6 @@
 // `linkup status [--session S]`: every running session (or one) with its services' locations and
 // live health, then Linkup's own components, as plain tables.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOf, isMachineFormat, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
 
@@ -14,6 +14,7 @@ export const statusCommand = defineCommand({
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     session: { type: "string", valueName: "name", description: "show only this session (default: all)", complete: "sessions" },
     ...OUTPUT_OPTIONS,
   },
@@ -29,7 +30,7 @@ export const statusCommand = defineCommand({
       data: s,
       names: () => s.sessions.map((x) => sessionRef(x.name)),
       async text(wide) {
-        const { renderTable } = await import("../output/table.js");
+        const { renderTable, ownerCell } = await import("../output/table.js");
         const { note } = await import("../io.js");
         const c = io.color;
         const mark = (st: string) => (st === "ok" ? c.green("ok") : st === "timeout" ? c.yellow("timeout") : c.red("error"));
@@ -38,8 +39,8 @@ export const statusCommand = defineCommand({
         else {
           io.out(
             renderTable(
-              ["SESSION", "TYPE", "WHERE", "PERSONAL", "URLS", ...(wide ? ["MANAGED BY", "TUNNEL"] : [])],
-              s.sessions.map((x) => [x.name, x.type, x.placements, x.personal ? "yes" : null, x.urls, ...(wide ? [x.managed_by, x.tunnel_url] : [])]),
+              ["SESSION", "TYPE", "WHERE", "OWNER", "URLS", ...(wide ? ["MANAGED BY", "TUNNEL"] : [])],
+              s.sessions.map((x) => [x.name, x.type, x.placements, ownerCell(x), x.urls, ...(wide ? [x.managed_by, x.tunnel_url] : [])]),
             ),
           );
           io.out("");

@@ -1,11 +1,12 @@
-// `linkup validate [--ignore-env]`: load and check the config, print every problem, exit 0 (valid) or 1.
+// `linkup validate [--ignore-env]`: load and check the config, name every file merged, print every
+// problem, exit 0 (valid) or 1.
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { formatOf, OUTPUT_OPTIONS, printResult } from "../output/format.js";
 
 export const validateCommand = defineCommand({
   name: "validate",
-  description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
+  description: "check linkup.yaml (every -f file, and linkup.local.yaml) against the schema and the semantic rules",
   examples: [
     { description: "Check ./linkup.yaml and its linkup.local.yaml", command: "linkup validate" },
     { description: "Check a config piped in, as a pre-commit hook might", command: "cat team.yaml | linkup validate -f -" },
@@ -23,46 +24,47 @@ export const validateCommand = defineCommand({
   async handler(args, cx) {
     const { io } = cx;
     const format = formatOf(args);
-    const { loadConfig, configPath, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
-    const src = configSource(args, cx);
-    let loaded: { file: string; config: import("../../core/config.js").LinkupConfig };
+    const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
+    let loaded;
     try {
-      if (args.ignoreEnv && configPath(src) !== "-") {
-        const { diskVersion, loadVersion } = await import("../../config/config-versions.js");
-        const { ConfigError } = await import("../../core/errors.js");
-        const file = configPath(src);
-        const config = loadVersion(diskVersion(file));
-        if (!config) throw new ConfigError("config-not-found", `config file ${file} not found`);
-        loaded = { file, config };
-      } else loaded = loadConfig(src);
+      // --ignore-env: `${VAR}` stays as written and the values holding one are not checked.
+      loaded = loadConfig(configSource(args, cx), { interpolation: args.ignoreEnv ? "symbolic" : "resolve" });
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;
       if (format === "json" || format === "yaml") await printResult(io, format, { data: { valid: false, diagnostics: e.diagnostics }, text: () => {} });
       else for (const d of e.diagnostics) io.err(`${io.color.red("error")} ${formatDiagnostic(d)}`);
       return EXIT.INVALID;
     }
-    const { file, config } = loaded;
+    const done = loaded;
+    const c = done.config;
     await printResult(io, format, {
-      data: { valid: true, file, diagnostics: [] },
+      data: { valid: true, file: done.file, files: done.files, local_file: done.localFile ?? null, diagnostics: [] },
       names: () => [
-        ...config.services.map((s) => `service/${s.name}`),
-        ...config.domains.map((d) => `domain/${d.domain}`),
-        ...config.sessions.filter((s) => s.name !== undefined).map((s) => `session/${s.name}`),
+        ...c.services.map((s) => `service/${s.name}`),
+        ...c.domains.map((d) => `domain/${d.domain}`),
+        ...c.sessions.filter((s) => s.name !== undefined).map((s) => `session/${s.name}`),
       ],
       async text(wide) {
-        io.out(`${io.color.green("valid")}: ${file} (${config.services.length} services, ${config.domains.length} domains, ${config.sessions.length} sessions)`);
+        const personal = c.sessions.filter((s) => s.personal).length;
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+        io.out(
+          `${io.color.green("valid")}: ${count(c.services.length, "service")}, ${count(c.domains.length, "domain")}, ` +
+            `${count(c.sessions.length, "session")} (${personal} personal), merged from:`,
+        );
+        for (const f of done.files)
+          io.out(`  ${f}${f === done.localFile ? io.color.dim("  (local override: your personal sessions and service local sides)") : ""}`);
         if (!wide) return;
         const { renderTable } = await import("../output/table.js");
         io.out("");
-        io.out(renderTable(["SERVICE", "LOCAL", "REMOTE", "HEALTH"], config.services.map((s) => [s.name, s.local, s.remote, s.health?.path])));
+        io.out(renderTable(["SERVICE", "LOCAL", "REMOTE", "HEALTH"], c.services.map((s) => [s.name, s.local, s.remote, s.health?.path])));
         io.out("");
-        io.out(renderTable(["DOMAIN", "DEFAULT SERVICE", "ROUTES"], config.domains.map((d) => [d.domain, d.default_service, d.routes.map((r) => `${r.path}=${r.service}`)])));
-        if (config.sessions.length === 0) return;
+        io.out(renderTable(["DOMAIN", "DEFAULT SERVICE", "ROUTES"], c.domains.map((d) => [d.domain, d.default_service, d.routes.map((r) => `${r.path}=${r.service}`)])));
+        if (c.sessions.length === 0) return;
         io.out("");
         io.out(
           renderTable(
             ["SESSION", "TYPE", "ROUTES"],
-            config.sessions.map((s) => [s.name ?? "(personal)", s.type, Object.entries(s.routes).map(([k, v]) => `${k}=${v}`)]),
+            c.sessions.map((s) => [s.name ?? "(personal)", s.type, Object.entries(s.routes).map(([k, v]) => `${k}=${v}`)]),
           ),
         );
       },

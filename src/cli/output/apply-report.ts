@@ -1,5 +1,6 @@
-// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
-// the `-o wide` table, and the Cloudflare tunnel cloudflared connected.
+// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, `not declared
+// (delete with --prune)`, failures by name, the `-o wide` table, and the Cloudflare tunnel
+// cloudflared connected.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import { note, type CliIo } from "../io.js";
@@ -19,6 +20,8 @@ export function outcomeLine(o: ApplyOutcome, io: CliIo, wide = false): string {
       return `${label} ${c.red("pruned")}${where}`;
     case "unchanged":
       return `${label} ${c.dim("unchanged")}${where}`;
+    case "undeclared":
+      return `${label} ${c.yellow("not declared")}${where} (delete with --prune)`;
     case "failed":
       return `${label} ${c.red("failed")}${where}: ${o.error ?? "unknown error"}`;
   }

@@ -10,8 +10,9 @@ export const OUTPUT_FORMATS = ["text", "json", "yaml", "name", "wide"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
- * `-o/--output` with the formats a command supports (text first; its default), and `--json`. A
- * branch adding a format (e.g. `markdown`) passes it here: `outputOptions([...OUTPUT_FORMATS, "markdown"])`.
+ * `-o/--output` with the formats a command supports (the first is the default, `text` for all but
+ * `config view`), and `--json`. A command adding a format (e.g. `markdown`) passes it here:
+ * `outputOptions([...OUTPUT_FORMATS, "markdown"])`.
  */
 export function outputOptions<const F extends readonly [string, ...string[]]>(formats: F) {
   return {
@@ -21,7 +22,7 @@ export function outputOptions<const F extends readonly [string, ...string[]]>(fo
       valueName: "format",
       description: `output format: ${formats.join(", ")}`,
       choices: formats,
-      default: "text",
+      default: formats[0] as F[0],
     },
     json: { type: "boolean", description: "same as -o json" },
   } as const;
@@ -35,9 +36,9 @@ export const NAMED_OUTPUT_OPTIONS = outputOptions(["text", "json", "yaml", "name
 export const DATA_OUTPUT_OPTIONS = outputOptions(["text", "json", "yaml"]);
 
 /** The format asked for: `--json` means `-o json`; `--json` with another `-o` is an argument error. */
-export function formatOf<F extends string>(args: { output: F; json: boolean }): F | "json" {
+export function formatOf<F extends string>(args: { output: F; json: boolean }, defaultFormat = "text"): F | "json" {
   if (!args.json) return args.output;
-  if (args.output !== "text" && args.output !== "json")
+  if (args.output !== defaultFormat && args.output !== "json")
     throw new ConfigError("invalid-arguments", `--json and -o ${args.output} ask for different formats`, { hint: "give one of them" });
   return "json";
 }

@@ -26,3 +26,8 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ce
       .trimEnd();
   return [line(head), ...cells.map(line)].join("\n");
 }
+
+/** The OWNER column of a session: whose personal session it is, `(you)` when it is yours; `-` when shared. */
+export function ownerCell(s: { owner: string | null; mine: boolean }): string | null {
+  return s.owner === null ? null : s.mine ? `${s.owner} (you)` : s.owner;
+}

@@ -75,6 +75,9 @@ export function printWatchEvent(ev: WatchEvent, io: CliIo, wide: boolean, format
           case "unchanged":
             line = `${label} ${c.dim("unchanged")}${where}`;
             break;
+          case "undeclared":
+            line = `${label} ${c.yellow("not declared")}${where} (delete with --prune)`;
+            break;
           case "failed":
             io.err(`${t} ${label} ${c.red("failed")}${where}: ${o.error ?? "unknown error"}`);
             continue;
