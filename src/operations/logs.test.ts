@@ -4,7 +4,7 @@ import { parseSince, selectLines } from "./logs.js";
 const lines = [
   "=== 2026-01-02T10:00:00.000Z starting local-server: /x/dist/daemon/main.js ===",
   "2026-01-02T10:00:01.000Z linkup local server started: pid=1",
-  "2026-01-02T10:05:00.000Z worker: linkup cron: removed 0 tunnel(s)",
+  "2026-01-02T10:05:00.000Z worker log: linkup cron: removed 0 tunnel(s)",
   "    at a continuation line",
   "2026-01-02T10:10:00.000Z received SIGTERM, closing",
 ];

@@ -1,5 +1,5 @@
 // `linkup logs [-f] [--since D] [--tail N]`: the local server's log (`<state dir>/local-server.log`,
-// which also carries the embedded worker's output, each of its lines marked `worker:`), without
+// which also carries the embedded worker's output, each of its lines marked `worker <level>:`), without
 // the user hunting for the file. Lines the local server wrote start with an ISO timestamp; a line
 // without one (a stack trace, a continuation) belongs to the stamped line before it, for --since.
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";

@@ -22,7 +22,7 @@ describe("linkup logs", () => {
 
   it("prints the log, --since a duration ago, --tail the last lines", async () => {
     const old = `${ago(3_600_000)} linkup local server started: pid=1 worker=http://127.0.0.1:8787`;
-    const recent = [`${ago(60_000)} worker: linkup cron: removed 0 tunnel(s)`, "    a continuation of it", `${ago(1_000)} received SIGTERM, closing`];
+    const recent = [`${ago(60_000)} worker log: linkup cron: removed 0 tunnel(s)`, "    a continuation of it", `${ago(1_000)} received SIGTERM, closing`];
     writeFileSync(join(home, "local-server.log"), [old, ...recent].join("\n") + "\n");
     expect((await runCli(["logs"], { cwd: home, env })).stdout).toBe([old, ...recent].join("\n") + "\n");
     expect((await runCli(["logs", "--since", "10m"], { cwd: home, env })).stdout).toBe(recent.join("\n") + "\n");

@@ -5,13 +5,16 @@ import { applyCommand } from "./apply.js";
 import { completeCommand } from "./complete.js";
 import { completionCommand } from "./completion.js";
 import { configViewCommand } from "./config-view.js";
+import { dashboardCommand } from "./dashboard.js";
 import { diffCommand } from "./diff.js";
+import { explainCommand } from "./explain.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
 import { logsCommand } from "./logs.js";
+import { requestsCommand } from "./requests.js";
 import { routeCommand } from "./route.js";
 import { sessionsCreateIsolatedCommand } from "./sessions-create-isolated.js";
 import { sessionsCreatePreviewCommand } from "./sessions-create-preview.js";
@@ -36,6 +39,9 @@ export const commands: readonly AnyCommand[] = [
   sessionsCreatePreviewCommand,
   sessionsCreateIsolatedCommand,
   sessionsDeleteCommand,
+  requestsCommand,
+  explainCommand,
+  dashboardCommand,
   healthCommand,
   logsCommand,
   versionCommand,

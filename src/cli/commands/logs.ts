@@ -1,5 +1,5 @@
 // `linkup logs [-f] [--since D] [--tail N]`: the local server's log, with the embedded worker's
-// output in it (marked `worker:`). `-f` keeps printing new lines until Ctrl-C.
+// output in it (marked `worker <level>:`). `-f` keeps printing new lines until Ctrl-C.
 import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { note } from "../io.js";
@@ -10,7 +10,7 @@ export const logsCommand = defineCommand({
   examples: [
     { description: "Everything the local server logged", command: "linkup logs" },
     { description: "The last 10 minutes, then keep following (Ctrl-C stops)", command: "linkup logs -f --since 10m" },
-    { description: "Only the embedded worker's lines, the last 50", command: "linkup logs --tail 50 | grep ' worker: '" },
+    { description: "Only the embedded worker's lines, the last 50", command: "linkup logs --tail 50 | grep ' worker '" },
   ],
   options: {
     follow: { type: "boolean", alias: "f", description: "keep printing lines as they are written" },

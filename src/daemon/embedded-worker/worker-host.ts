@@ -3,8 +3,6 @@
 // KV state persists under <stateDir>/worker-kv so sessions survive restarts of the CLI.
 import { Miniflare, type MiniflareOptions } from "miniflare";
 import { existsSync } from "node:fs";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LinkupError } from "../../core/errors.js";
@@ -28,8 +26,11 @@ export interface EmbeddedWorkerOptions {
   vars?: Record<string, string>;
   /** Miniflare log (default: none). */
   log?: MiniflareOptions["log"];
-  /** Each line the worker prints (console.log/error in workerd); default: Miniflare's own handling. */
-  onOutput?: (line: string) => void;
+  /**
+   * Each line the worker writes (console.log/error), with its level: the embedding process picks
+   * out the request log lines (core asRequestLogLine). Default: workerd's output goes to stdout.
+   */
+  onLog?: (entry: { level: string; message: string }) => void;
 }
 
 export interface EmbeddedWorker {
@@ -40,13 +41,6 @@ export interface EmbeddedWorker {
   /** Runs the cron handler as if it fired at `time` (ms since epoch or Date). Throws if the handler failed. */
   runScheduled(time: number | Date): Promise<void>;
   close(): Promise<void>;
-}
-
-/** workerd's stdout and stderr, line by line. */
-function lineReader(onLine: (line: string) => void): (stdout: Readable, stderr: Readable) => void {
-  return (stdout, stderr) => {
-    for (const stream of [stdout, stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => line && onLine(line));
-  };
 }
 
 export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promise<EmbeddedWorker> {
@@ -67,7 +61,14 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     host,
     port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
-    ...(options.onOutput ? { handleRuntimeStdio: lineReader(options.onOutput) } : {}),
+    ...(options.onLog
+      ? {
+          structuredWorkerdLogs: true,
+          handleStructuredLogs: (entry: { level: string; message: string }) => {
+            options.onLog!({ level: entry.level, message: entry.message });
+          },
+        }
+      : {}),
   });
   let ready: URL;
   try {
