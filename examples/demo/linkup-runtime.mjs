@@ -59,7 +59,7 @@ export async function listSessions(env) {
         personal: s.personal,
         // The first URL Linkup prints for it (its page on the first configured domain).
         url: s.urls[0],
-        routes: Object.fromEntries(status.services.map((x) => [x.name, x.route])),
+        routes: Object.fromEntries(status.sessions[0].services.map((x) => [x.name, x.route])),
       };
     }),
   );

@@ -132,7 +132,7 @@ describe("linkup init on a terminal", () => {
       "",
       "bad domain", "",
     ]);
-    const args = { file: "linkup.yaml", service: [], domain: undefined, force: false, json: false };
+    const args = { file: "linkup.yaml", service: [], domain: undefined, force: false, json: false, output: "text" as const };
     expect(await initCommand.handler(args, { io: t.io, settings: parseSettings({}) })).toBe(0);
     expect(t.out.join("\n")).toContain("try again");
     const { config } = loadConfig({ cwd: dir, env: {} });

@@ -82,7 +82,7 @@ function commandTree(): Tree {
 }
 
 function optionFlags(def: AnyCommand): Set<string> {
-  const flags = new Set(GLOBAL_FLAGS);
+  const flags = new Set([...GLOBAL_FLAGS, ...GLOBAL_SWITCHES]);
   for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, { alias?: string }>)) {
     flags.add(`--${name}`);
     if (spec.alias) flags.add(`-${spec.alias}`);
@@ -98,7 +98,9 @@ export interface Resolved {
 
 /** Which commands a shown command line names, and what is wrong with it. */
 /** Options `linkup` itself takes before the command (src/cli/main.ts), with their value. */
-const GLOBAL_VALUE_OPTIONS = new Set(["-c", "--config"]);
+const GLOBAL_VALUE_OPTIONS = new Set(["-c", "--config", "--color"]);
+/** Flags `linkup` itself takes anywhere (src/cli/main.ts): quiet, verbose, colour. */
+const GLOBAL_SWITCHES = ["-q", "--quiet", "--verbose", "--color"];
 
 export function resolveShown(text: string, tree: Tree = commandTree()): Resolved {
   const w = words(text).slice(1);
@@ -122,7 +124,7 @@ export function resolveShown(text: string, tree: Tree = commandTree()): Resolved
     const sub = w[1];
     // A group alone (`linkup infra`) prints its subcommands, like --help.
     if (sub === undefined || GLOBAL_FLAGS.has(sub)) {
-      defs.push({ path: [name], def: { name, description: "", options: {}, handler: async () => 0 } });
+      defs.push({ path: [name], def: { name, description: "", examples: [{ description: "", command: "" }], options: {}, handler: async () => 0 } });
       continue;
     }
     if (sub.startsWith("-")) {

@@ -1,13 +1,22 @@
 // `linkup init [--service NAME=LOCAL_URL,REMOTE_URL ...] [--domain D] [--force]`: a commented
 // linkup.yaml for your project, linkup.local.yaml git-ignored, and the next three commands.
 // Without --service it asks on a terminal; elsewhere (CI, pipes) --service is required.
-import { defineCommand, JSON_OPTION } from "../command.js";
+import { defineCommand } from "../command.js";
+import { DATA_OUTPUT_OPTIONS, formatOf, printResult } from "../output/format.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../exit-codes.js";
 
 export const initCommand = defineCommand({
   name: "init",
   description: "write a commented linkup.yaml for your project (and git-ignore linkup.local.yaml)",
+  examples: [
+    {
+      description: "Two services, each with your copy and the deployed one",
+      command: "linkup init --service web=http://localhost:3000,https://web.example.com --service api=http://localhost:4000,https://api.example.com",
+    },
+    { description: "A service you only run remotely, and your own domain", command: "linkup init -s web=http://localhost:3000 -s api=,https://api.example.com -d shop.test" },
+    { description: "Ask for the services on the terminal", command: "linkup init" },
+  ],
   options: {
     file: { type: "string", alias: "f", valueName: "file", description: "where to write the config", default: "linkup.yaml" },
     service: {
@@ -18,7 +27,7 @@ export const initCommand = defineCommand({
     },
     domain: { type: "string", alias: "d", valueName: "domain", description: "sessions live at <session>.<domain> (default: <directory name>.test)" },
     force: { type: "boolean", description: "replace an existing config file" },
-    ...JSON_OPTION,
+    ...DATA_OUTPUT_OPTIONS,
   },
   async handler(args, { io }) {
     const { ConfigError } = await import("../../core/errors.js");
@@ -34,16 +43,17 @@ export const initCommand = defineCommand({
       ({ services, domain } = await askForServices(io, io.prompt, domain));
     }
     const r = initProject({ cwd: io.cwd, file: args.file, services, ...(domain ? { domain } : {}), force: args.force });
-    if (args.json) {
-      io.out(JSON.stringify(r, null, 2));
-      return EXIT.OK;
-    }
-    const c = io.color;
-    io.out(`${r.replaced ? "replaced" : "wrote"} ${r.file} (${r.services.join(", ")}; sessions at <session>.${r.domain})`);
-    if (r.gitignore.action !== "present") io.out(`${r.gitignore.action === "created" ? "created" : "updated"} ${r.gitignore.file}: ignores ${r.gitignore.entry} (your own overrides)`);
-    io.out("next:");
-    const width = Math.max(...r.next.map((n) => n.command.length));
-    for (const n of r.next) io.out(`  ${n.command.padEnd(width)}  ${c.dim(`# ${n.why}`)}`);
+    await printResult(io, formatOf(args), {
+      data: r,
+      text() {
+        const c = io.color;
+        io.out(`${r.replaced ? "replaced" : "wrote"} ${r.file} (${r.services.join(", ")}; sessions at <session>.${r.domain})`);
+        if (r.gitignore.action !== "present") io.out(`${r.gitignore.action === "created" ? "created" : "updated"} ${r.gitignore.file}: ignores ${r.gitignore.entry} (your own overrides)`);
+        io.out("next:");
+        const width = Math.max(...r.next.map((n) => n.command.length));
+        for (const n of r.next) io.out(`  ${n.command.padEnd(width)}  ${c.dim(`# ${n.why}`)}`);
+      },
+    });
     return EXIT.OK;
   },
 });
