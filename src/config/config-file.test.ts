@@ -99,6 +99,17 @@ describe("loading linkup.yaml", () => {
     expect(d[0]!.message).toContain("invalid regular expression");
   });
 
+  it("refuses a route regex RE2 cannot run (lookahead, backreference) at its file:line:col", () => {
+    const d = diagnostics(
+      mentimeterStyle.replace("path: /api/v1/.*", "path: ^/api(?=/v1)").replace("source: /foo/(.*)", "source: /(foo)/\\1"),
+    );
+    const byPath = Object.fromEntries(d.map((x) => [x.path, x]));
+    expect(byPath["domains[0].routes[0].path"]).toMatchObject({ file: "linkup.yaml", line: 26, column: 15 });
+    expect(byPath["domains[0].routes[0].path"]!.message).toMatch(/lookahead .* is not supported.*RE2.*at character 6/);
+    expect(byPath["services[0].rewrites[0].source"]).toMatchObject({ line: 11, column: 17 });
+    expect(byPath["services[0].rewrites[0].source"]!.message).toMatch(/backreference `\\1` is not supported/);
+  });
+
   it("reports a URL that is not http(s)", () => {
     const d = diagnostics(mentimeterStyle.replace("local: http://localhost:3000", "local: localhost:3000"));
     expect(d[0]).toMatchObject({ line: 9, column: 12, path: "services[0].local" });

@@ -1,8 +1,9 @@
 // Target selection. A session record is compiled once per version (regexes, parsed upstream
 // URLs, domains sorted longest first) so a request costs a few string compares and the
-// route regexes only, never a compilation.
+// route regexes only, never a compilation. Regexes run on RE2 (core/regex.ts): linear in the
+// path's length whatever the pattern, so no request can stall the host.
 import { DESTINATION_HEADER } from "./headers.js";
-import { compileRegex } from "./regex.js";
+import { compileRegex, type CompiledRegex } from "./regex.js";
 import { hostnameOf, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
@@ -24,7 +25,7 @@ interface CompiledDomain {
   readonly domain: string;
   readonly suffix: string;
   readonly defaultService: string;
-  readonly routes: readonly { regex: RegExp; service: string }[];
+  readonly routes: readonly { regex: CompiledRegex; service: string }[];
 }
 
 export interface CompiledSession {
@@ -33,10 +34,10 @@ export interface CompiledSession {
   readonly mode: RouterMode;
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly domains: readonly CompiledDomain[];
-  readonly cacheRoutes: readonly RegExp[];
+  readonly cacheRoutes: readonly CompiledRegex[];
 }
 
-function mustCompile(source: string): RegExp {
+function mustCompile(source: string): CompiledRegex {
   const c = compileRegex(source);
   if (!c.ok) throw new Error(`invalid regex ${JSON.stringify(source)}: ${c.message}`);
   return c.regex;
