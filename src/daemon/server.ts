@@ -17,6 +17,8 @@ import { createSessionRegistry } from "./session-registry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
+import { checkBody } from "../core/check.js";
+import { stateDirId } from "../machine/state-dir.js";
 
 export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
 export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
@@ -124,8 +126,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     closers.length = 0;
   };
 
+  const stateId = stateDirId(stateDir);
+  let adminPort = 0;
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug });
+    const handler = createProxyHandler({
+      registry,
+      debug: options.debug,
+      check: () => checkBody("local-proxy", { stateId, adminPort }),
+    });
     closers.push(() => handler.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
@@ -178,7 +186,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const tunnel = tunnelConnector({ stateDir, log, ...options.cloudflared });
     closers.push(() => tunnel.close());
 
-    let adminPort = 0;
     const status = async (): Promise<LocalStatus> => ({
       pid: process.pid,
       version: API_VERSION,
@@ -196,6 +203,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         status,
         tunnel,
         onError: (error) => log(`admin API error: ${(error as Error).message}`),
+        check: () => checkBody("local-admin", { stateId, adminPort, stateDir }),
       }),
     );
     const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");

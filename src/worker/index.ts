@@ -1,8 +1,10 @@
-// The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts) and, for every
-// other path, the session proxy (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
+// The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts), the
+// unauthenticated GET /linkup/check (core/check.ts) and, for every other path, the session proxy
+// (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
 // Cloudflare and, for the embedded default and the tests, under Miniflare (src/daemon/embedded-worker).
 import { Hono } from "hono";
 import { API_PREFIX } from "../core/api.js";
+import { CHECK_PATH, checkBody } from "../core/check.js";
 import { sessionApi } from "./api.js";
 import { apiError } from "./api-error.js";
 import type { AppEnv } from "./env.js";
@@ -13,6 +15,15 @@ import { isolateSessionCache } from "./session-cache.js";
 const app = new Hono<AppEnv>();
 
 app.route(API_PREFIX, sessionApi(isolateSessionCache));
+// Liveness without a token, on every host (so a tunnel's health check reaches it through any
+// session host too); the exact path is reserved, see core/check.ts.
+app.on(["GET", "HEAD"], CHECK_PATH, (c) => {
+  const port = Number(c.env.LINKUP_ADMIN_PORT);
+  return c.json(checkBody("worker", { stateId: c.env.LINKUP_STATE_ID ?? null, ...(port > 0 ? { adminPort: port } : {}) }), 200, {
+    "cache-control": "no-store",
+  });
+});
+app.all(CHECK_PATH, (c) => c.text(`${c.req.method} is not allowed on ${CHECK_PATH}; use GET\n`, 405, { allow: "GET, HEAD" }));
 app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));
 
 app.onError((err, c) => {

@@ -1,6 +1,7 @@
 // The local admin API: the worker's session API (docs/architecture.md, "Session API") on its own
 // loopback listener, for the CLI and the reconciler, plus GET /linkup/v1/status and the tunnel
-// connector (PUT/GET/DELETE /linkup/v1/tunnel: the cloudflared this daemon supervises).
+// connector (PUT/GET/DELETE /linkup/v1/tunnel: the cloudflared this daemon supervises), and the
+// unauthenticated GET /linkup/check (core/check.ts; after the Host and Origin checks).
 //
 // A web page in the developer's browser can reach 127.0.0.1 too, so before anything else a request
 // must (1) name the admin host in Host (a DNS-rebinding page sends its own name), (2) carry no
@@ -12,6 +13,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_PREFIX, API_VERSION, MAX_BODY_BYTES, VERSION_HEADER, etagOf, versionProblem, type ApiErrorBody, type SessionList } from "../../core/api.js";
 import { bearerToken, parsePreconditions } from "../../core/api-request.js";
+import { isCheckPath, type LinkupCheck } from "../../core/check.js";
 import { LinkupError } from "../../core/errors.js";
 import { isDnsLabel } from "../../core/session-name.js";
 import { parsePutBody, specHash, type SessionRecord } from "../../core/session.js";
@@ -40,6 +42,8 @@ export interface AdminApiOptions {
   tunnel: TunnelConnector;
   /** Called on unexpected failures (the answer is a 500 without detail beyond the message). */
   onError?: (error: unknown) => void;
+  /** The body of the unauthenticated GET /linkup/check (core/check.ts). */
+  check?: () => LinkupCheck;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -252,6 +256,13 @@ export function createAdminApi(options: AdminApiOptions): Handler {
     if (req.headers.origin !== undefined) {
       req.resume();
       return sendError(res, 403, "forbidden-origin", "the admin API does not answer browser requests (an Origin header was sent)");
+    }
+    // Liveness for monitors and for a starting Linkup that finds this port taken: no token needed.
+    if (isCheckPath(req.url ?? "/")) {
+      req.resume();
+      if (req.method !== "GET" && req.method !== "HEAD")
+        return sendError(res, 405, "method-not-allowed", `${req.method} is not allowed here; use GET`, { allow: "GET, HEAD" });
+      return sendJson(res, 200, options.check?.() ?? { linkup: true });
     }
     const given = bearerToken(req.headers.authorization);
     if (given === undefined || !tokensEqual(given, token)) {

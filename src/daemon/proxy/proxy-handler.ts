@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
+import { isCheckPath, type LinkupCheck } from "../../core/check.js";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
 import { resolveSessionSync } from "../../core/resolve-session.js";
@@ -48,6 +49,22 @@ export interface ProxyHandlerOptions {
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** The body of GET /linkup/check, answered on every host (core/check.ts). */
+  check?: () => LinkupCheck;
+}
+
+/** GET /linkup/check: 200 with the check body; other methods 405 (the path is reserved). */
+function sendCheck(req: IncomingMessage, res: ServerResponse, body: LinkupCheck | undefined): void {
+  req.resume();
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const text = `${req.method} is not allowed on /linkup/check; use GET\n`;
+    res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+    res.end(text);
+    return;
+  }
+  const text = JSON.stringify(body ?? { linkup: true });
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : text);
 }
 
 /** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
@@ -137,6 +154,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     web(req, res) {
+      if (isCheckPath(req.url!)) return sendCheck(req, res, options.check?.());
       const routed = route(req);
       if ("kind" in routed) return sendFailure(req, res, routed);
       forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
