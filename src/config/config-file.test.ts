@@ -110,6 +110,20 @@ describe("loading linkup.yaml", () => {
     expect(byPath["services[0].rewrites[0].source"]!.message).toMatch(/backreference `\\1` is not supported/);
   });
 
+  it("reads services[].timeouts into the session spec, and refuses values out of range at their line", async () => {
+    const withTimeouts = mentimeterStyle.replace("    directory: ../frontend\n", "    directory: ../frontend\n    timeouts:\n      headers: 600\n      connection_wait: 2.5\n");
+    const c = loadConfigText("linkup.yaml", withTimeouts, {});
+    expect(c.services[0]!.timeouts).toEqual({ headers: 600, connection_wait: 2.5 });
+    const { specFromConfig } = await import("../core/session.js");
+    const spec = specFromConfig(c, { type: "tunneled", routes: {} });
+    expect(spec.services.find((s) => s.name === "frontend")!.timeouts).toEqual({ headers: 600, connection_wait: 2.5 });
+    expect(spec.services.find((s) => s.name === "backend")!.timeouts).toBeUndefined();
+    const d = diagnostics(withTimeouts.replace("headers: 600", "headers: 0").replace("connection_wait: 2.5", "connection_wait: soon"));
+    const byPath = Object.fromEntries(d.map((x) => [x.path, x]));
+    expect(byPath["services[0].timeouts.headers"]).toMatchObject({ line: 15, message: "must be > 0" });
+    expect(byPath["services[0].timeouts.connection_wait"]).toMatchObject({ line: 16, message: "must be number" });
+  });
+
   it("reports a URL that is not http(s)", () => {
     const d = diagnostics(mentimeterStyle.replace("local: http://localhost:3000", "local: localhost:3000"));
     expect(d[0]).toMatchObject({ line: 9, column: 12, path: "services[0].local" });

@@ -15,6 +15,21 @@ export const DEFAULT_PORTS = {
   dns: 8053,
 } as const;
 
+/**
+ * Upstream limits, per service unless noted (docs/reliability.md). Seconds, as in linkup.yaml's
+ * `services[].timeouts`.
+ */
+export const UPSTREAM_LIMITS = {
+  /** Wait for an upstream's response headers; long, so long polls and paused debuggers work. */
+  headersTimeoutSeconds: 300,
+  /** Wait for a free connection to an upstream origin (local server) before answering 503. */
+  connectionWaitSeconds: 5,
+  /** Largest value either timeout accepts (a day). */
+  maxTimeoutSeconds: 86_400,
+  /** Connections the local server opens to one upstream origin at most. */
+  connectionsPerOrigin: 256,
+} as const;
+
 /** Files in the state directory (~/.linkup or $LINKUP_HOME). */
 export const STATE_FILES = {
   /** Token of the local admin API (mode 0600). */

@@ -2,6 +2,7 @@
 // URLs, domains sorted longest first) so a request costs a few string compares and the
 // route regexes only, never a compilation. Regexes run on RE2 (core/regex.ts): linear in the
 // path's length whatever the pattern, so no request can stall the host.
+import { UPSTREAM_LIMITS } from "./defaults.js";
 import { DESTINATION_HEADER } from "./headers.js";
 import { compileRegex, type CompiledRegex } from "./regex.js";
 import { hostnameOf, type RequestView } from "./request.js";
@@ -19,6 +20,10 @@ export interface CompiledService {
   readonly upstream: string | null;
   readonly upstreamOrigin: string | null;
   readonly rewrites: readonly CompiledRewrite[];
+  /** How long to wait for the upstream's response headers before answering 504. */
+  readonly headersTimeoutMs: number;
+  /** How long a request may wait for a free upstream connection (local server) before 503. */
+  readonly connectionWaitMs: number;
 }
 
 interface CompiledDomain {
@@ -71,6 +76,8 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
       upstream: b ? (location === "local" && mode === "edge" ? b.origin : b.base) : null,
       upstreamOrigin: b ? b.origin : null,
       rewrites: compileRewrites(s.rewrites),
+      headersTimeoutMs: Math.round((s.timeouts?.headers ?? UPSTREAM_LIMITS.headersTimeoutSeconds) * 1000),
+      connectionWaitMs: Math.round((s.timeouts?.connection_wait ?? UPSTREAM_LIMITS.connectionWaitSeconds) * 1000),
     });
   }
   const domains = record.spec.domains

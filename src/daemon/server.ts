@@ -45,6 +45,8 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Detail for LINKUP_DEBUG. */
   debug?: (line: string) => void;
+  /** Upstream connections per origin (default 256; tests lower it). */
+  upstreamConnections?: number;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
 }
@@ -132,6 +134,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const handler = createProxyHandler({
       registry,
       debug: options.debug,
+      log,
+      ...(options.upstreamConnections !== undefined ? { maxSockets: options.upstreamConnections } : {}),
       check: () => checkBody("local-proxy", { stateId, adminPort }),
     });
     closers.push(() => handler.close());

@@ -37,6 +37,7 @@ export function normaliseRecord(record: SessionRecord, placement: Placement): Ac
           ...(svc.local !== undefined ? { local: svc.local } : {}),
           ...(svc.remote !== undefined ? { remote: svc.remote } : {}),
           rewrites: (svc.rewrites ?? []).map((r) => ({ source: r.source, target: r.target })),
+          ...(svc.timeouts ? { timeouts: { ...svc.timeouts } } : {}),
         })),
       domains: s.domains.map((d) => ({
         domain: d.domain,

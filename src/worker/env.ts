@@ -12,8 +12,6 @@ export interface Env extends TunnelEnv {
   /** Set by the embedded host only: the state directory's id and the local admin port, for /linkup/check. */
   LINKUP_STATE_ID?: string;
   LINKUP_ADMIN_PORT?: string;
-  /** Per-request wait for an upstream's response headers when the service sets none, in seconds (default 300). */
-  LINKUP_HEADERS_TIMEOUT?: string;
 }
 
 /** The hono type parameter for this app. */

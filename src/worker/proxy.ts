@@ -2,6 +2,10 @@
 // session cache), pick the service (core selectTarget), forward with streamed bodies in both
 // directions, and answer routing failures with the core's text (describeFailure). WebSocket
 // upgrades branch off to websocket.ts after the same routing.
+//
+// An upstream that accepts and never answers would hold the client for ever: the wait for the
+// response headers is bounded by the service's headers timeout (an AbortSignal that is disarmed
+// as soon as the headers arrive, so a streamed body is never cut), and then answered with 504.
 import { describeFailure, type RoutingFailure } from "../core/outcome.js";
 import { resolveSession } from "../core/resolve-session.js";
 import { selectTarget, type CompiledSession } from "../core/route.js";
@@ -9,6 +13,7 @@ import type { Env } from "./env.js";
 import { applyResponseRules, requestViewOf, responseContextOf, upstreamRequestHeaders } from "./forward-headers.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
+import { withHeadersTimeout } from "./headers-timeout.js";
 import { isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
 
 export function failureResponse(failure: RoutingFailure): Response {
@@ -37,29 +42,27 @@ export async function proxyRequest(request: Request, env: Env, cache: SessionCac
 
   const upstreamUrl = target.url + new URL(request.url).search;
   const headers = upstreamRequestHeaders(request, session.name, target);
+  const origin = target.service.upstreamOrigin ?? "(none)";
   const upstreamFailed = (err: unknown) =>
-    failureResponse({
-      kind: "upstream-failed",
-      service: target.service.name,
-      origin: target.service.upstreamOrigin ?? "(none)",
-      detail: upstreamFailureDetail(err, upstreamUrl),
-    });
+    failureResponse({ kind: "upstream-failed", service: target.service.name, origin, detail: upstreamFailureDetail(err, upstreamUrl) });
+  const timeoutMs = target.service.headersTimeoutMs;
+  const timedOut = () => failureResponse({ kind: "upstream-timeout", service: target.service.name, origin, seconds: timeoutMs / 1000 });
 
-  if (isWebSocketUpgrade(request)) return relayWebSocket(request, upstreamUrl, headers, target, upstreamFailed);
+  if (isWebSocketUpgrade(request)) return relayWebSocket(request, upstreamUrl, headers, target, upstreamFailed, timeoutMs, timedOut);
 
-  let upstream: Response;
-  try {
-    upstream = await fetch(upstreamUrl, {
+  const sent = await withHeadersTimeout(timeoutMs, (signal) =>
+    fetch(upstreamUrl, {
       method: request.method,
       headers,
       // The body stream is handed on as it arrives: nothing here buffers it.
       body: request.method === "GET" || request.method === "HEAD" ? null : request.body,
       // Redirects go back to the browser (with Location rewritten), never followed here.
       redirect: "manual",
-    });
-  } catch (err) {
-    return upstreamFailed(err);
-  }
+      signal,
+    }),
+  );
+  if (!sent.ok) return sent.timedOut ? timedOut() : upstreamFailed(sent.error);
+  const upstream = sent.value;
   // Response(body, response) keeps status, statusText and every header, repeated Set-Cookie included.
   const response = new Response(upstream.body, upstream);
   applyResponseRules(response.headers, responseContextOf(request, target));

@@ -11,6 +11,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
 import { isCheckPath, type LinkupCheck } from "../../core/check.js";
+import { UPSTREAM_LIMITS } from "../../core/defaults.js";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
 import { resolveSessionSync } from "../../core/resolve-session.js";
@@ -26,6 +27,8 @@ interface RouteState extends ForwardedRoute {
   target: CompiledService;
   /** Set once the upstream accepted a WebSocket upgrade: errors after that only close sockets. */
   upgraded: boolean;
+  /** Set when the upgrade handshake outlived the headers timeout and was answered 504. */
+  timedOut?: boolean;
 }
 
 const ROUTE = Symbol("linkup.route");
@@ -49,6 +52,8 @@ export interface ProxyHandlerOptions {
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Notable events (an origin whose connections stayed busy). */
+  log?: (line: string) => void;
   /** The body of GET /linkup/check, answered on every host (core/check.ts). */
   check?: () => LinkupCheck;
 }
@@ -79,7 +84,7 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug } = options;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
-  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug });
+  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? UPSTREAM_LIMITS.connectionsPerOrigin, debug, log: options.log });
   const proxy = createProxyServer({
     // Our own header rules (core) replace http-proxy's x-forwarded handling.
     xfwd: false,
@@ -128,16 +133,31 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       upstreamOrigin: service.upstreamOrigin,
       target: service,
       path: target.url.slice(service.upstreamOrigin!.length) + view.search,
+      headersTimeoutMs: service.headersTimeoutMs,
+      connectionWaitMs: service.connectionWaitMs,
       requestDelta,
       upgraded: false,
     };
   }
 
-  proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest) => {
+  proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest, socket) => {
+    const state = req[ROUTE];
+    // The handshake waits at most the headers timeout; an upgraded socket has no time limit.
+    const timer =
+      state &&
+      setTimeout(() => {
+        if (state.upgraded) return;
+        state.timedOut = true;
+        writeSocketFailure(socket, { kind: "upstream-timeout", service: state.service, origin: state.upstreamOrigin ?? state.url, seconds: state.headersTimeoutMs / 1000 });
+        proxyReq.destroy();
+      }, state.headersTimeoutMs);
+    const clear = () => clearTimeout(timer);
     proxyReq.once("upgrade", () => {
-      const state = req[ROUTE];
+      clear();
       if (state) state.upgraded = true;
     });
+    proxyReq.once("response", clear);
+    proxyReq.once("close", clear);
   });
 
   // Only upgrades go through http-proxy-3, so the third argument is always the client's socket.
@@ -146,6 +166,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const socket = resOrSocket as Socket;
     const failure = upstreamFailure(state?.service, state?.url, error);
     debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
+    if (state?.timedOut) return;
     if (state && !state.upgraded && !socket.destroyed) writeSocketFailure(socket, failure);
     else socket.destroy();
   });
