@@ -5,7 +5,8 @@ import { API_PREFIX } from "../core/api.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
-import { readAdminToken } from "../machine/admin-token.js";
+import { adminTokenPath, readAdminToken } from "../machine/admin-token.js";
+import { CredentialsError } from "../core/errors.js";
 
 export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
 // The token file is the local server's: read it with the same code that writes it.
@@ -31,6 +32,12 @@ export function adminClient(options: AdminClientOptions): SessionApi {
       label: "local server",
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      missingToken: () =>
+        new CredentialsError(
+          "admin-token-missing",
+          `the local server at ${adminBaseUrl(options.adminPort)} is running, but its admin token file ${adminTokenPath(options.stateDir)} is missing or empty, so this command cannot talk to it`,
+          { hint: "run `linkup stop`, then `linkup start` (or `linkup apply`): the local server writes a new token when it starts; sessions are kept" },
+        ),
     },
     false,
   );

@@ -3,6 +3,7 @@
 // own message (412 -> ConflictError so apply can re-read and retry).
 import { API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
 import { ConflictError, RemoteError } from "../core/errors.js";
+import { fetchWithTimeout } from "./ref-timeout.js";
 
 export interface ApiFetchOptions {
   baseUrl: string;
@@ -12,6 +13,8 @@ export interface ApiFetchOptions {
   label: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The error when no token could be read and the server refused the request for it (401). */
+  missingToken?: () => Error;
 }
 
 export interface ApiResponse<T> {
@@ -42,12 +45,12 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
     if (init.body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
-      res = await doFetch(url, {
-        method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      });
+      res = await fetchWithTimeout(
+        url,
+        { method, headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) },
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        doFetch,
+      );
     } catch (e) {
       const reason = (e as Error)?.name === "TimeoutError" ? "timed out" : ((e as { cause?: Error })?.cause?.message ?? (e as Error).message);
       throw new RemoteError("remote-unreachable", `cannot reach the ${options.label} at ${options.baseUrl}: ${reason}`, { cause: e });
@@ -64,6 +67,7 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
     const message = err?.message ?? (text.slice(0, 200) || res.statusText);
     const where = `${options.label} ${method} ${path}`;
     if (res.status === 412) throw new ConflictError(err?.code ?? "conflict", `${where}: ${message}`);
+    if (res.status === 401 && !token && options.missingToken) throw options.missingToken();
     throw new RemoteError(err?.code ?? `http-${res.status}`, `${where} failed (${res.status}): ${message}`, {
       status: res.status,
       ...(res.status === 401 ? { hint: `check the token for the ${options.label}` } : {}),

@@ -36,4 +36,8 @@ export const STATE_FILES = {
   adminToken: "admin-token",
   /** Token of the embedded worker's API (mode 0600). */
   workerToken: "worker-token",
+  /** The workerd hosting the embedded worker: pid, `workerd`, the local server's pid. */
+  embeddedWorkerPid: "embedded-worker.pid",
+  /** The cloudflared the local server supervises: its pid. */
+  cloudflaredPid: "cloudflared.pid",
 } as const;

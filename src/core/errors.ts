@@ -29,6 +29,17 @@ export class ConflictError extends LinkupError {
   }
 }
 
+/**
+ * A credential we need is missing (e.g. the admin-token file was deleted while the local server
+ * runs): the user must act, so callers that tolerate an unreachable server never swallow it.
+ */
+export class CredentialsError extends LinkupError {
+  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(code, message, options);
+    this.name = "CredentialsError";
+  }
+}
+
 /** A server we talk to (worker, local server, Cloudflare) failed or refused. */
 export class RemoteError extends LinkupError {
   readonly status: number | undefined;

@@ -2,17 +2,53 @@
 // stdout and stderr going to `<stateDir>/local-server.log`. Starts the proxy and admin API (and
 // HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
 // logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
-import { readFileSync } from "node:fs";
+//
+// Reliability (docs/reliability.md):
+// - Readiness: only once every listener is up does it write `ready` to the descriptor named by
+//   LINKUP_READY_FD (the CLI that started it waits on that pipe, and on this process's exit), so a
+//   start is never reported before the server can serve, and a failed start is reported at once.
+// - Helpers die with it: a watchdog (watchdog.ts) kills workerd and cloudflared if this process
+//   dies without a clean shutdown, and their pids are recorded for `linkup stop`/`health`/`start`.
+// - The log is capped (machine/log-rotation.ts).
+import { closeSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
+import { logMaxBytes, rotateOpenLog } from "../machine/log-rotation.js";
+import { helperRecordText } from "../machine/orphans.js";
+import { childProcesses } from "../machine/process-table.js";
+import { stateDirId } from "../machine/state-dir.js";
 import { localServerConfig, WORKER_TOKEN_FILE, type LocalServerConfig } from "./options.js";
 import { startLocalServer } from "./server.js";
+import { startWatchdog, type Watchdog } from "./watchdog.js";
 
-function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+const LOG_FILE = "local-server.log";
+/** How often the running server looks at its log's size (it also looks after every 64 KiB it logs). */
+const LOG_CHECK_MS = 60_000;
+
+let logMax = Number.POSITIVE_INFINITY;
+let logPath = "";
+let loggedSinceCheck = 0;
+
+function checkLog(): void {
+  loggedSinceCheck = 0;
+  if (logPath) rotateOpenLog(1, logPath, logMax);
 }
 
-async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+function log(line: string): void {
+  const text = `${new Date().toISOString()} ${line}\n`;
+  process.stdout.write(text);
+  loggedSinceCheck += text.length;
+  if (loggedSinceCheck > 64 * 1024) checkLog();
+}
+
+async function startEmbedded(
+  config: LocalServerConfig,
+  proxyUrl: string,
+  adminPort: number,
+  watchdog: Watchdog,
+): Promise<{ url: string; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
   let token: string;
   try {
@@ -24,17 +60,57 @@ async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promi
     throw new LinkupError("worker-token-missing", `LINKUP_EMBEDDED_WORKER=1 but ${join(config.stateDir, WORKER_TOKEN_FILE)} is missing or empty`);
   // Miniflare is large: loaded only when this process hosts the embedded worker.
   const { startEmbeddedWorker } = await import("./embedded-worker/worker-host.js");
-  return startEmbeddedWorker({
+  const worker = await startEmbeddedWorker({
     port: config.embeddedWorkerPort,
     stateDir: config.stateDir,
     token,
     // The embedded worker reaches `local` services through this very proxy.
-    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
+    vars: {
+      TUNNEL_PROVIDER: "direct",
+      DIRECT_TUNNEL_URL: proxyUrl,
+      LINKUP_STATE_ID: stateDirId(config.stateDir),
+      LINKUP_ADMIN_PORT: String(adminPort),
+    },
   });
+  // Miniflare does not expose workerd's pid: it is this process's workerd child.
+  const pidFile = join(config.stateDir, STATE_FILES.embeddedWorkerPid);
+  const workerd = childProcesses(process.pid, "workerd");
+  for (const p of workerd) watchdog.watch(p.pid, "workerd");
+  if (workerd[0]) await writeFileAtomic(pidFile, helperRecordText(workerd[0].pid, "workerd", process.pid), { mode: 0o600 });
+  else log("warning: could not find the embedded worker's workerd process; it is not watched");
+  return {
+    url: worker.url,
+    async close() {
+      await worker.close();
+      rmSync(pidFile, { force: true });
+    },
+  };
+}
+
+/** Tells the CLI waiting on LINKUP_READY_FD that every listener is up. */
+function signalReady(env: NodeJS.ProcessEnv, details: Record<string, unknown>): void {
+  const fd = Number(env.LINKUP_READY_FD);
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    writeSync(fd, `ready ${JSON.stringify(details)}\n`);
+  } catch {
+    // The CLI is gone; nobody is waiting.
+  }
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }
 
 async function main(): Promise<void> {
   const config = localServerConfig(process.argv.slice(2), process.env);
+  logMax = logMaxBytes(process.env);
+  logPath = join(config.stateDir, LOG_FILE);
+  checkLog();
+  setInterval(checkLog, LOG_CHECK_MS).unref();
+
+  const watchdog = startWatchdog({ log });
   const server = await startLocalServer({
     host: config.host,
     port: config.port,
@@ -44,10 +120,13 @@ async function main(): Promise<void> {
     ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
     log,
     ...(config.debug ? { debug: (line: string) => log(`debug: ${line}`) } : {}),
+    cloudflared: {
+      onChild: (pid, event) => (event === "spawned" ? watchdog.watch(pid, "cloudflared") : watchdog.unwatch(pid)),
+    },
   });
   let worker: Awaited<ReturnType<typeof startEmbedded>> = null;
   try {
-    worker = await startEmbedded(config, server.proxyUrl);
+    worker = await startEmbedded(config, server.proxyUrl, Number(new URL(server.adminUrl).port), watchdog);
   } catch (error) {
     await server.close();
     throw error;
@@ -56,13 +135,14 @@ async function main(): Promise<void> {
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) {
-      // A second signal while closing: the user wants out now.
+      // A second signal while closing: the user wants out now (the watchdog ends the helpers).
       process.exit(1);
     }
     closing = true;
     log(`received ${signal}, closing`);
     Promise.all([server.close(), worker?.close()])
       .then(() => {
+        watchdog.disarm();
         log("closed");
         process.exit(0);
       })
@@ -85,11 +165,13 @@ async function main(): Promise<void> {
       `state=${config.stateDir}`,
     ].join(" "),
   );
+  signalReady(process.env, { pid: process.pid, proxy: server.proxyUrl, admin: server.adminUrl, worker: worker?.url ?? null });
 }
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof LinkupError && error.hint ? ` (${error.hint})` : "";
+  const hint = error instanceof LinkupError && error.hint ? `; ${error.hint}` : "";
   log(`linkup local server failed to start: ${message}${hint}`);
+  // Not disarmed: the watchdog ends whatever helper was already started.
   process.exit(1);
 });

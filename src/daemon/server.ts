@@ -19,6 +19,7 @@ import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunn
 import { DEFAULT_PORTS } from "../core/defaults.js";
 import { checkBody } from "../core/check.js";
 import { stateDirId } from "../machine/state-dir.js";
+import { describePortHolder, portHolder } from "../machine/port-holder.js";
 
 export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
 export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
@@ -48,7 +49,7 @@ export interface LocalServerOptions {
   /** Upstream connections per origin (default 256; tests lower it). */
   upstreamConnections?: number;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
-  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff" | "onChild">;
 }
 
 export interface LocalServer {
@@ -70,7 +71,25 @@ interface Listener {
   close(): Promise<void>;
 }
 
-function listen(server: http.Server | https.Server, port: number, host: string, what: string): Promise<Listener> {
+/** Where a listener is and what to call it in a "port taken" message. */
+interface ListenSpec {
+  port: number;
+  host: string;
+  what: string;
+  /** The variable that chooses this port, named in the hint. */
+  setting: string;
+  stateDir: string;
+}
+
+/** The error for a port already in use, naming who holds it (another Linkup: which one and how to stop it). */
+async function portInUse(spec: ListenSpec, cause: unknown): Promise<LinkupError> {
+  const holder = await portHolder(spec.host, spec.port, spec.stateDir);
+  const { message, hint } = describePortHolder(spec.what, spec.host, spec.port, holder, spec.setting);
+  return new LinkupError("port-in-use", message, { hint, cause });
+}
+
+function listen(server: http.Server | https.Server, spec: ListenSpec): Promise<Listener> {
+  const { port, host, what } = spec;
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -78,14 +97,8 @@ function listen(server: http.Server | https.Server, port: number, host: string, 
   });
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new LinkupError("port-in-use", `${what} port ${host}:${port} is already in use: is another Linkup local server running?`, {
-              hint: "run `linkup stop`, or choose another port",
-              cause: error,
-            })
-          : new LinkupError("listen-failed", `${what} could not listen on ${host}:${port}: ${error.message}`, { cause: error }),
-      );
+      if (error.code === "EADDRINUSE") portInUse(spec, error).then(reject, reject);
+      else reject(new LinkupError("listen-failed", `${what} could not listen on ${host}:${port}: ${error.message}`, { cause: error }));
     };
     server.once("error", onError);
     server.listen(port, host, () => {
@@ -156,7 +169,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PROXY_PORT, host, "the Linkup proxy");
+    const proxy = await listen(proxyServer, { port: options.port ?? DEFAULT_PROXY_PORT, host, what: "the Linkup proxy", setting: "LINKUP_PROXY_PORT", stateDir });
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -172,7 +185,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const minter = createCertMinter({ ca, domains });
       const httpsServer = https.createServer({ SNICallback: createSniContext(minter), noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
       httpsServer.on("upgrade", handler.upgrade);
-      const secure = await listen(httpsServer, options.httpsPort, host, "the Linkup HTTPS proxy");
+      const secure = await listen(httpsServer, { port: options.httpsPort, host, what: "the Linkup HTTPS proxy", setting: "LINKUP_HTTPS_PORT", stateDir });
       listeners.push(secure);
       closers.push(() => secure.close());
       httpsPort = secure.port;
@@ -210,7 +223,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         check: () => checkBody("local-admin", { stateId, adminPort, stateDir }),
       }),
     );
-    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");
+    const admin = await listen(adminServer, {
+      port: options.adminPort ?? DEFAULT_ADMIN_PORT,
+      host: ADMIN_HOST,
+      what: "the Linkup admin API",
+      setting: "LINKUP_ADMIN_PORT",
+      stateDir,
+    });
     adminPort = admin.port;
     closers.push(() => admin.close());
 

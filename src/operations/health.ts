@@ -8,10 +8,12 @@ import type { ReconcileContext } from "../reconcile/context.js";
 import { isUp } from "./runtime.js";
 import { adminPort, workerUrl } from "../core/settings.js";
 import { adminBaseUrl } from "../clients/admin-client.js";
+import { fetchWithTimeout } from "../clients/ref-timeout.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
+import { findOrphans } from "../machine/orphans.js";
 
 export interface ProcessInfo {
   name: string;
@@ -30,7 +32,11 @@ export interface HealthReport {
   /** The cloudflared the local server runs; null when the local server does not answer. */
   tunnel: TunnelConnectorStatus | null;
   processes: ProcessInfo[];
-  /** Processes still alive from a pid file while their server does not answer. */
+  /**
+   * Processes still alive from a pid file while their server is gone: a local server that does not
+   * answer, or a helper (embedded-worker = workerd, cloudflared) whose local server is not running.
+   * `linkup stop` (and the next `start`) ends them.
+   */
   orphans: ProcessInfo[];
   /** Pid files whose process is gone (harmless; replaced on the next start). */
   stale_pid_files: string[];
@@ -56,9 +62,15 @@ function pidFiles(dir: string): ProcessInfo[] {
   });
 }
 
+/** Helpers verified by command line (orphans.ts), plus a local server alive that does not answer. */
+function orphansOf(processes: ProcessInfo[], stateDir: string, adminUp: boolean): ProcessInfo[] {
+  const helpers = new Map(findOrphans(stateDir).map((o) => [o.name as string, o.pid]));
+  return processes.filter((p) => (p.name === "local-server" ? p.alive && !adminUp : p.alive && helpers.get(p.name) === p.pid));
+}
+
 async function checkVersion(url: string, headers: Record<string, string>): Promise<string | null> {
   try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
+    const res = await fetchWithTimeout(url, { headers }, 2_000);
     const body = (await res.json().catch(() => null)) as { version?: string } | null;
     return body?.version ?? null;
   } catch {
@@ -108,7 +120,7 @@ export async function healthReport(input: {
     tunnel,
     processes,
     // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
-    orphans: processes.filter((p) => p.alive && (p.name === "local-server" || p.name === "cloudflared") && !adminUp),
+    orphans: orphansOf(processes, input.stateDir, adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
     config: input.ctx ? { file: input.ctx.loaded.file, identity: input.ctx.identity } : null,
   };

@@ -8,7 +8,12 @@ import { adminPort, embeddedWorkerPort, workerUrl } from "../core/settings.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
 import type { LinkupConfig } from "../core/config.js";
 import { LinkupError } from "../core/errors.js";
-import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "../clients/admin-client.js";
+import { adminBaseUrl } from "../clients/admin-client.js";
+import { fetchWithTimeout } from "../clients/ref-timeout.js";
+import type { LinkupCheck } from "../core/check.js";
+import { logMaxBytes } from "../machine/log-rotation.js";
+import { describePortHolder, portHolder, probeCheck, type Probe } from "../machine/port-holder.js";
+import { stateDirId } from "../machine/state-dir.js";
 
 /** dist/operations/runtime.js -> the package root (holds dist/worker/index.js). */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,8 +23,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** True when something answers HTTP at `<base>/linkup/v1/check` (any status: a 401 still means "up"). */
 export async function isUp(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
   try {
-    const res = await fetch(`${baseUrl}${API_PREFIX}/check`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
+    await fetchWithTimeout(`${baseUrl}${API_PREFIX}/check`, {}, timeoutMs);
     return true;
   } catch {
     return false;
@@ -45,20 +49,50 @@ export interface RuntimeState {
   started: boolean;
 }
 
+/** Whether a probe shows this state directory's Linkup in `role`. */
+function isOurs(probe: Probe, role: LinkupCheck["role"], stateId: string): boolean {
+  return probe.kind === "linkup" && probe.check.role === role && probe.check.state_id === stateId;
+}
+
+/** The "port taken" error for a listener of ours that someone else holds. */
+async function portTaken(stateDir: string, what: string, url: string, setting: string, env: Env): Promise<LinkupError> {
+  const u = new URL(url);
+  const holder = await portHolder(u.hostname, Number(u.port), stateDir, env);
+  const { message, hint } = describePortHolder(what, u.hostname, Number(u.port), holder, setting);
+  return new LinkupError("port-in-use", message, { hint });
+}
+
 export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeState> {
   const admin = adminBaseUrl(adminPort(options.env));
   const worker = workerUrl(options.config, options.env);
   const wantEmbedded = options.needWorker && worker.embedded;
-  const [localUp, workerUp] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
+  const stateId = stateDirId(options.stateDir);
   const state: RuntimeState = { adminUrl: admin, workerUrl: worker.url, embeddedWorker: worker.embedded, started: false };
+  // Loaded only here: most commands never start anything.
+  const daemon = await import("../machine/daemon.js");
+
+  const probeBoth = () => Promise.all([probeCheck(admin), wantEmbedded ? probeCheck(worker.url) : Promise.resolve(null)]);
+  const [adminProbe, workerProbe] = await probeBoth();
+  const serverRunning = daemon.daemonStatus({ stateDir: options.stateDir }).running;
+  // A server of ours from an older build answers, but not /linkup/check: its pid file vouches for it.
+  const localUp = isOurs(adminProbe, "local-admin", stateId) || (serverRunning && adminProbe.kind === "other-http");
+  const workerUp = workerProbe === null || isOurs(workerProbe, "worker", stateId) || (serverRunning && workerProbe.kind === "other-http");
   if ((!options.needLocal || localUp) && workerUp) return state;
+
+  // Someone else holds a port this Linkup needs: say who, at once, rather than start a server that cannot listen.
+  if (!localUp && adminProbe.kind !== "no-answer")
+    throw await portTaken(options.stateDir, "the Linkup admin API", admin, "LINKUP_ADMIN_PORT", options.env);
+  if (!workerUp && workerProbe !== null && workerProbe.kind !== "no-answer" && !(workerProbe.kind === "linkup" && workerProbe.check.state_id === stateId))
+    throw await portTaken(options.stateDir, "the embedded worker", worker.url, "LINKUP_WORKER_PORT", options.env);
   if (localUp && !workerUp)
     throw new LinkupError("embedded-worker-down", `the local server is running but the embedded worker at ${worker.url} does not answer`, {
       hint: "run `linkup stop`, then try again so both start together",
     });
 
-  // Loaded only here: most commands never start anything.
-  const daemon = await import("../machine/daemon.js");
+  // Helpers a crashed server left behind (a workerd still holding the worker port) go first.
+  const { stopOrphans } = await import("../machine/orphans.js");
+  await stopOrphans(options.stateDir);
+
   const env: Record<string, string> = { LINKUP_HOME: options.stateDir, LINKUP_ADMIN_PORT: String(adminPort(options.env)) };
   if (wantEmbedded) {
     embeddedWorkerToken(options.stateDir);
@@ -66,17 +100,31 @@ export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<Runt
     env.LINKUP_WORKER_PORT = String(embeddedWorkerPort(options.env));
   }
   await options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
-  // The daemon outlives this command: keep it out of the user's working directory.
-  await daemon.startDaemon({ stateDir: options.stateDir, env, cwd: PACKAGE_ROOT });
-  state.started = true;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  // The daemon outlives this command: keep it out of the user's working directory. Start returns
+  // once every listener is up, and fails at once (with its last log lines) if it exits instead.
+  const started = await daemon.startDaemon({
+    stateDir: options.stateDir,
+    env,
+    cwd: PACKAGE_ROOT,
+    waitReady: { timeoutMs },
+    maxLogBytes: logMaxBytes(options.env),
+  });
+  state.started = !started.alreadyRunning;
+  if (!started.alreadyRunning) return state;
 
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  // Another command started it meanwhile (and saw it ready); make sure it still answers.
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [l, w] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
-    if (l && w) return state;
+    const [a, w] = await probeBoth();
+    if (isOurs(a, "local-admin", stateId) && (w === null || isOurs(w, "worker", stateId))) return state;
+    if (!daemon.daemonStatus({ stateDir: options.stateDir }).running)
+      throw new LinkupError("runtime-start-failed", "the local server another command started has exited", {
+        hint: `see ${started.logPath}`,
+      });
     if (Date.now() > deadline)
       throw new LinkupError("runtime-start-timeout", `the local server${wantEmbedded ? " or the embedded worker" : ""} did not come up in time`, {
-        hint: `see the logs in ${options.stateDir}`,
+        hint: `see ${started.logPath}`,
       });
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -21,11 +21,26 @@ export const stopCommand: CommandDef = {
       configProblem = (e as Error).message.split("\n")[0];
     }
     const r = await stopLinkup(stateDir(io.env as NodeJS.ProcessEnv), loaded);
-    if (opts.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, orphan_cloudflared_pid: r.orphanCloudflaredPid, env_files: r.envFiles }, null, 2));
+    if (opts.json)
+      io.out(
+        JSON.stringify(
+          {
+            stopped: r.wasRunning,
+            pid: r.pid,
+            orphan_cloudflared_pid: r.orphanCloudflaredPid,
+            orphan_embedded_worker_pid: r.orphanEmbeddedWorkerPid,
+            env_files: r.envFiles,
+          },
+          null,
+          2,
+        ),
+      );
     else {
       if (configProblem) io.err(io.color.yellow(`warning: env files left as they are (${configProblem})`));
       for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
       if (r.orphanCloudflaredPid !== null) io.out(`ended cloudflared pid ${r.orphanCloudflaredPid} left running by an earlier local server`);
+      if (r.orphanEmbeddedWorkerPid !== null)
+        io.out(`ended the embedded worker (workerd pid ${r.orphanEmbeddedWorkerPid}) left running by an earlier local server`);
       io.out(r.wasRunning ? `Stopped linkup (local server pid ${r.pid})` : "Stopped linkup (the local server was not running)");
     }
     return EXIT.OK;

@@ -3,6 +3,7 @@
 // <stateDir>/cloudflared-stderr, restart with exponential backoff), and wait until the tunnel is
 // usable: a connection registered at Cloudflare's edge and the tunnel hostname resolving.
 // The token goes through the TUNNEL_TOKEN environment variable, never argv, so `ps` cannot show it.
+import { STATE_FILES } from "../../core/defaults.js";
 import { access, constants, mkdir, open, rm, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { lookup } from "node:dns/promises";
@@ -52,6 +53,8 @@ export interface CloudflaredOptions {
   env?: Record<string, string>;
   /** Restart delays: initialMs doubling up to maxMs; reset after the child ran stableMs. */
   backoff?: { initialMs?: number; maxMs?: number; stableMs?: number };
+  /** Told about each child started and ended (the local server's watchdog watches it). */
+  onChild?: (pid: number, event: "spawned" | "exited") => void;
 }
 
 export interface WaitReadyOptions {
@@ -125,7 +128,7 @@ async function fileSize(path: string): Promise<number> {
 
 /** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
 export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
-  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, "cloudflared.pid") };
+  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, STATE_FILES.cloudflaredPid) };
 }
 
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {
@@ -159,8 +162,13 @@ export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredS
       forceKillAfterDelay: 5_000,
     });
     child = proc;
-    if (proc.pid !== undefined) await writeFileAtomic(pidFile, `${proc.pid}\n`, { mode: 0o600 });
+    const pid = proc.pid;
+    if (pid !== undefined) {
+      options.onChild?.(pid, "spawned");
+      await writeFileAtomic(pidFile, `${pid}\n`, { mode: 0o600 });
+    }
     void proc.then((result) => {
+      if (pid !== undefined) options.onChild?.(pid, "exited");
       if (child !== proc) return;
       child = undefined;
       if (stopping) return;
