@@ -124,6 +124,26 @@ describe("loading linkup.yaml", () => {
     expect(byPath["services[0].timeouts.connection_wait"]).toMatchObject({ line: 16, message: "must be number" });
   });
 
+  it("refuses a YAML alias bomb with file:line:col instead of expanding it", () => {
+    const bomb = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+services: [{ name: web, local: "http://127.0.0.1:3000" }]
+domains: [{ domain: example.com, default_service: web }]
+`;
+    const d = diagnostics(bomb);
+    expect(d).toEqual([expect.objectContaining({ file: "linkup.yaml", line: 2, column: 8 })]);
+    expect(d[0]!.message).toMatch(/alias bomb/);
+  });
+
+  it("says a directory given as the config file is a directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "linkup-dir-"));
+    expect(() => loadConfig({ file: dir, env: {} })).toThrow(expect.objectContaining({ code: "config-is-directory", message: `${dir} is a directory, not a config file` }));
+  });
+
   it("reports a URL that is not http(s)", () => {
     const d = diagnostics(mentimeterStyle.replace("local: http://localhost:3000", "local: localhost:3000"));
     expect(d[0]).toMatchObject({ line: 9, column: 12, path: "services[0].local" });

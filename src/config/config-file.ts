@@ -2,7 +2,7 @@
 // interpolation, JSON Schema validation (ajv, every error at once), the core's semantic checks,
 // and per-developer overrides merged on top. Every problem is reported together, each with
 // file:line:column, the YAML path and a sentence.
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
@@ -122,6 +122,9 @@ export function formatPath(path: (string | number)[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
+/** Expansions of one anchor yaml allows (its own guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+
 function parseFile(file: string, text: string, env: Readonly<Record<string, string | undefined>>, out: Diagnostic[]): ParsedFile | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -153,7 +156,31 @@ function parseFile(file: string, text: string, env: Readonly<Record<string, stri
       }
     },
   });
-  p.value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  try {
+    p.value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // yaml refuses to expand an alias bomb ("billion laughs"): point at the first alias.
+    let at: { line: number; col: number } = { line: 1, col: 1 };
+    let alias = "";
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) at = lines.linePos(node.range[0]);
+        alias = node.source;
+        return visit.BREAK;
+      },
+    });
+    const bomb = /alias count|resource exhaustion/i.test((error as Error).message);
+    out.push({
+      file,
+      line: at.line,
+      column: at.col,
+      path: "",
+      message: bomb
+        ? `YAML aliases expand too far: an anchor is used more than ${MAX_ALIAS_COUNT} times once aliases are expanded (from *${alias} on), which would build a document far larger than the file (an alias bomb); write the values out or use fewer aliases`
+        : `YAML: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
   return p;
 }
 
@@ -282,6 +309,17 @@ export function loadConfigText(
   return config;
 }
 
+/** A config file's text; an unreadable file is a config error naming it, not a stack trace. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new ConfigError("config-unreadable", `cannot read ${file}: ${why}`, { cause: error });
+  }
+}
+
 /** The local override that sits beside a config file: linkup.yaml -> linkup.local.yaml. */
 export function localOverridePath(file: string): string {
   const name = basename(file);
@@ -301,9 +339,13 @@ export function loadConfig(src: ConfigSource = {}): LoadedConfig {
     throw new ConfigError("config-not-found", `config file ${file} not found`, {
       hint: "pass -f FILE, set LINKUP_CONFIG, or create linkup.yaml (see examples/linkup.yaml)",
     });
+  if (statSync(file).isDirectory())
+    throw new ConfigError("config-is-directory", `${file} is a directory, not a config file`, {
+      hint: `pass the file itself, e.g. -f ${join(file, "linkup.yaml")}`,
+    });
   const localFile = localOverridePath(file);
-  const local = existsSync(localFile) ? { file: localFile, text: readFileSync(localFile, "utf8") } : undefined;
-  const config = loadConfigText(file, readFileSync(file, "utf8"), env, local);
+  const local = existsSync(localFile) ? { file: localFile, text: readText(localFile) } : undefined;
+  const config = loadConfigText(file, readText(file), env, local);
   return { config, file, files: local ? [file, localFile] : [file], baseDir: dirname(file) };
 }
 

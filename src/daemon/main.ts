@@ -24,7 +24,7 @@ import { startLocalServer } from "./server.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
 const LOG_FILE = "local-server.log";
-/** How often the running server looks at its log's size (it also looks after every 64 KiB it logs). */
+/** How often the running server looks at its log's size (it also looks each time it has logged a quarter of the cap, at most 64 KiB). */
 const LOG_CHECK_MS = 60_000;
 
 let logMax = Number.POSITIVE_INFINITY;
@@ -40,7 +40,7 @@ function log(line: string): void {
   const text = `${new Date().toISOString()} ${line}\n`;
   process.stdout.write(text);
   loggedSinceCheck += text.length;
-  if (loggedSinceCheck > 64 * 1024) checkLog();
+  if (loggedSinceCheck > Math.min(64 * 1024, logMax / 4)) checkLog();
 }
 
 async function startEmbedded(

@@ -14,6 +14,8 @@ export interface PlanResult {
   actual: ActualState;
   actions: Action[];
   personalName: string | undefined;
+  /** Something to tell the user about the personal session's name (its memory was lost or damaged). */
+  personalNote?: string;
 }
 
 export interface ComputePlanOptions {
@@ -32,9 +34,18 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
   const actual = await readActual([ctx.clients.local, ctx.clients.worker], options.tolerate ?? []);
   const config = ctx.loaded.config;
   const decl = options.personal ?? personalDeclaration(config);
-  const personalName = decl
-    ? await resolvePersonalName(ctx.stateDir, ctx.identity, (n) => actual.sessions.some((s) => s.name === n))
+  const namedInConfig = new Set(config.sessions.flatMap((s) => (s.name === undefined ? [] : [s.name])));
+  const localReadable = !actual.unavailable.some((u) => u.placement === "local");
+  const personal = decl
+    ? await resolvePersonalName(ctx.stateDir, ctx.identity, {
+        exists: (n) => actual.sessions.some((s) => s.name === n),
+        // Earlier personal sessions: on this machine, managed by this config, not named by it.
+        owned: localReadable
+          ? actual.sessions.filter((s) => s.placement === "local" && s.managed_by === ctx.identity && !namedInConfig.has(s.name)).map((s) => s.name)
+          : undefined,
+      })
     : undefined;
+  const personalName = personal?.name;
   let desired = desiredSessions(
     { ...config, sessions: config.sessions.filter((s) => s.name !== undefined) },
     undefined,
@@ -49,7 +60,7 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
     sessions = sessions.filter((s) => only.has(s.name));
   }
   const actions = plan(desired, sessions, { prune: options.prune, identity: ctx.identity });
-  return { desired, actual, actions, personalName };
+  return { desired, actual, actions, personalName, ...(personal?.note ? { personalNote: personal.note } : {}) };
 }
 
 /** Which sides a set of desired sessions needs running. */

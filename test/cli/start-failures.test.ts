@@ -177,3 +177,19 @@ describe("a program on a Linkup port that accepts connections and closes them", 
     expect(list.stdout).toContain("no sessions");
   }, 60_000);
 });
+
+describe("a damaged personal-session.json", () => {
+  it("start takes the personal session's name back instead of minting a new one and leaving the old behind", async () => {
+    const first = await runCli(["start", "--json"], { cwd: p.dir, env });
+    expect(first.code, first.stderr).toBe(0);
+    const name = JSON.parse(first.stdout).session as string;
+    writeFileSync(join(home, "personal-session.json"), '{"broken": ');
+
+    const again = await runCli(["start", "--json"], { cwd: p.dir, env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ session: name, result: "unchanged" });
+    expect(again.stderr).toContain(`recovered from the sessions this config manages: ${name}`);
+    const list = JSON.parse((await runCli(["sessions", "list", "--json"], { cwd: p.dir, env })).stdout);
+    expect(list.sessions.map((s: { name: string }) => s.name)).toEqual([name]);
+  }, 60_000);
+});

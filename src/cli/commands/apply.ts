@@ -53,6 +53,7 @@ export const applyCommand: CommandDef = {
     if (opts.dryRun) {
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
       const r = await applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: true });
+      if (r.plan.personalNote) io.err(io.color.yellow(`warning: ${r.plan.personalNote}`));
       if (json) io.out(JSON.stringify({ dry_run: true, ...diffJson(r.plan.actions) }, null, 2));
       else {
         for (const u of r.plan.actual.unavailable) io.err(io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));
@@ -81,6 +82,7 @@ export const applyCommand: CommandDef = {
         },
       });
       spinner?.stop();
+      if (r.plan.personalNote) io.err(io.color.yellow(`warning: ${r.plan.personalNote}`));
       if (!json) for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
       if (!json && r.tunnel) printTunnel(r.tunnel, io);
       const failures = r.outcomes.filter((o) => o.result === "failed");

@@ -20,6 +20,7 @@ export const diffCommand: CommandDef = {
     // Before the first `start` nothing runs locally: a side that is not up counts as empty.
     const tolerate = ctx.embeddedWorker ? (["local", "worker"] as const) : (["local"] as const);
     const r = await computePlan(ctx, { prune: Boolean(opts.prune), tolerate: [...tolerate] });
+    if (r.personalNote) io.err(io.color.yellow(`warning: ${r.personalNote}`));
     if (opts.output === "json")
       io.out(JSON.stringify({ ...diffJson(r.actions), unavailable: r.actual.unavailable.map((u) => u.placement) }, null, 2));
     else {

@@ -40,6 +40,7 @@ export const startCommand: CommandDef = {
     } finally {
       spinner?.stop();
     }
+    if (r.plan.personalNote) io.err(io.color.yellow(`warning: ${r.plan.personalNote}`));
     const outcome = r.outcomes[0];
     const name = r.plan.personalName!;
     const urls = sessionUrls(name, ctx.loaded.config.domains);
