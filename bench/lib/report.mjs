@@ -20,6 +20,14 @@ export function evaluateTargets(r) {
   const w = r.worker;
   add("(b) worker CPU per routed request, cache warm", `${fmt(w?.warm.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.warm.cpu_ms_per_request <= 1, !!w);
   add("(b) worker CPU per routed request, cache cold", `${fmt(w?.cold.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.cold.cpu_ms_per_request <= 1, !!w);
+  const bombRatio = w?.bomb ? ratio(w.bomb.cpu_ms_per_request, w.warm.cpu_ms_per_request) : null;
+  add(
+    "(b) worker CPU per request whose path is a regex bomb (`^/r/(a+)+$`) ÷ a warm request's",
+    `${fmt(bombRatio, 2)}× (${fmt(w?.bomb?.cpu_ms_per_request, 3)} ms)`,
+    "≤ 1.25×",
+    bombRatio !== null && bombRatio <= 1.25 && w.bomb.errors === 0,
+    bombRatio !== null,
+  );
   const c = r.reconcile;
   add("(c) `linkup diff`, 200 services × 100 sessions (wall, incl. process start)", `${fmt(c?.diff_ms)} ms`, "< 1,000 ms", c?.diff_ms < 1000, !!c);
   add("(c) writes made by a no-op `linkup apply` at that scale", `${fmt(c?.noop_apply_writes)}`, "0", c?.noop_apply_writes === 0, !!c);
@@ -80,6 +88,7 @@ export function renderMarkdown(r) {
         [
           ["session cache warm (one session)", fmt(w.warm.rps), fmt(w.warm.cpu_ms_per_request, 3)],
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmt(w.cold.rps), fmt(w.cold.cpu_ms_per_request, 3)],
+          ...(w.bomb ? [["cache warm, path a regex bomb for the route `^/r/(a+)+$` (60 × a + !)", fmt(w.bomb.rps), fmt(w.bomb.cpu_ms_per_request, 3)]] : []),
         ],
       ),
     );

@@ -9,6 +9,11 @@
 // round-robin through more sessions than that evicts every name before it comes round again, so
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
+//
+// Bomb: the warm case, but the session's domain routes `^/r/(a+)+$` first and every request's
+// path is `/r/` + 60 × `a` + `!`, which that pattern almost matches. A backtracking engine would
+// need longer than the run for one such request; on RE2 (src/core/regex.ts) it must cost what a
+// warm request costs.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +30,10 @@ const DOMAIN = "bench.test";
 /** More than SESSION_CACHE_MAX_ENTRIES, so round-robin access always misses. */
 const COLD_SESSIONS = 1100;
 
-function load({ url, hostFor, durationS, connections = 32 }) {
+/** The regex-bomb path: `^/r/(a+)+$` almost matches it. */
+export const BOMB_PATH = "/r/" + "a".repeat(60) + "!";
+
+function load({ url, hostFor, durationS, connections = 32, path = "/1k" }) {
   let i = 0;
   return new Promise((resolve, reject) => {
     autocannon(
@@ -35,7 +43,7 @@ function load({ url, hostFor, durationS, connections = 32 }) {
         duration: durationS,
         requests: [
           {
-            path: "/1k",
+            path,
             setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: hostFor(i++) } }),
           },
         ],
@@ -45,10 +53,10 @@ function load({ url, hostFor, durationS, connections = 32 }) {
   });
 }
 
-async function measure({ url, pid, hostFor, durationS }) {
-  await load({ url, hostFor, durationS: 1 });
+async function measure({ url, pid, hostFor, durationS, path }) {
+  await load({ url, hostFor, durationS: 1, path });
   const before = cpuMs(pid);
-  const result = await load({ url, hostFor, durationS });
+  const result = await load({ url, hostFor, durationS, path });
   const cpu = cpuMs(pid) - before;
   const ok = result["2xx"];
   return {
@@ -89,18 +97,25 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
     await api.put("warm", spec);
+    const bombSpec = { ...spec, domains: [{ ...spec.domains[0], routes: [{ path: "^/r/(a+)+$", service: "upstream" }] }] };
+    await api.put("bomb", bombSpec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
 
     // Warm and cold alternate, `rounds` times each, so background load hits both alike; the best
     // round of each counts (highest req/s; lowest CPU per request).
-    const runs = { warm: [], cold: [] };
-    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}` };
+    const runs = { warm: [], cold: [], bomb: [] };
+    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}`, bomb: () => `bomb.${DOMAIN}` };
+    const what = {
+      warm: "warm cache (one session, every request a hit)",
+      cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
+      bomb: "warm cache, every path a regex bomb for the session's route ^/r/(a+)+$",
+    };
     for (let round = 1; round <= rounds; round++)
-      for (const mode of ["warm", "cold"]) {
-        log(`  round ${round}: ${mode === "warm" ? "warm cache (one session, every request a hit)" : "cold cache (round-robin over more sessions than the cache holds, every request a miss)"}`);
-        runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS }));
+      for (const mode of ["warm", "cold", "bomb"]) {
+        log(`  round ${round}: ${what[mode]}`);
+        runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS, path: mode === "bomb" ? BOMB_PATH : "/1k" }));
       }
     const best = (list) => ({
       rps: Math.max(...list.map((r) => r.rps)),
@@ -110,7 +125,8 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     });
     const warm = best(runs.warm);
     const cold = best(runs.cold);
-    return { warm, cold, cold_sessions: COLD_SESSIONS, rounds: runs };
+    const bomb = best(runs.bomb);
+    return { warm, cold, bomb, bomb_path: BOMB_PATH, cold_sessions: COLD_SESSIONS, rounds: runs };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });
