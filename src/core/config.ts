@@ -2,6 +2,7 @@
 // form every other module uses (nulls folded to empty lists, defaults filled in).
 import type { FromSchema } from "json-schema-to-ts";
 import type { configSchema } from "./config-schema.js";
+import { normaliseTtl } from "./duration.js";
 
 /** linkup.yaml exactly as written (after interpolation), typed from the schema. */
 export type RawConfig = FromSchema<typeof configSchema>;
@@ -49,6 +50,8 @@ export interface SessionDeclaration {
   name?: string;
   type: SessionType;
   routes: Record<string, RouteTarget>;
+  /** Canonical ttl (`72h`, `1w`, `none`) when the session declares one; see duration.ts. */
+  ttl?: string;
 }
 
 export interface LinkupConfig {
@@ -105,6 +108,13 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       ...(s.name !== undefined ? { name: s.name } : {}),
       type: (s.type ?? "tunneled") as SessionType,
       routes: { ...(s.routes ?? {}) },
+      ...(typeof s.ttl === "string" ? { ttl: canonicalTtl(s.ttl) } : {}),
     })),
   };
+}
+
+/** The canonical form of a valid ttl; an invalid one is kept as written for validateConfig to report. */
+function canonicalTtl(ttl: string): string {
+  const t = normaliseTtl(ttl);
+  return t.ok ? t.ttl : ttl;
 }

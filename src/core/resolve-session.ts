@@ -1,10 +1,17 @@
 // Which session a request belongs to. Candidates are tried in a fixed order and the first one
 // that names an existing session wins: the first label of the Host, of x-forwarded-host, of the
-// Referer's host, of the Origin's host, then `linkup-session=<name>` in the W3C tracestate header.
-import { hostnameOf, hostOfUrl, type RequestView } from "./request.js";
+// Referer's host, of the Origin's host, then `linkup-session=<name>` in the W3C tracestate header,
+// then a `linkup-session` member of the W3C baggage header (OpenTelemetry propagates baggage by
+// default, so a service that passes on its telemetry context is attributed without extra code).
+// An expired session counts as absent (so the next candidate may still match); when nothing
+// matches and a candidate names a session that expired, the answer says so (410, not 422).
+import { hostnameOf, hostOfReference, type RequestView } from "./request.js";
 import { isDnsLabel } from "./session-name.js";
 
-export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin" | "tracestate";
+export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin" | "tracestate" | "baggage";
+
+/** Sources that name a session explicitly (not a host that may merely look like one). */
+const EXPLICIT: readonly CandidateSource[] = ["tracestate", "baggage"];
 
 export interface Candidate {
   source: CandidateSource;
@@ -15,8 +22,20 @@ export type SessionResolution<S> =
   | { kind: "found"; session: S; name: string; source: CandidateSource }
   /** Nothing in the request named an existing session (the host label, if any, was not one). */
   | { kind: "no-session"; tried: Candidate[] }
-  /** tracestate named a session explicitly and it does not exist. */
-  | { kind: "unknown-session"; name: string; tried: Candidate[] };
+  /** tracestate or baggage named a session explicitly and it does not exist. */
+  | { kind: "unknown-session"; name: string; tried: Candidate[] }
+  /** Nothing live matched, and a candidate names a session that expired (still stored, or remembered after its removal). */
+  | { kind: "expired-session"; name: string; expired_at: string; tried: Candidate[] };
+
+/** How a host tells expired sessions apart: the clock, each session's expiry, and expired sessions already removed. */
+export interface ExpiryCheck<S, T = string | undefined> {
+  /** ms since epoch. */
+  now: number;
+  /** When the session expires (ms since epoch), or null when it does not. */
+  expiresAt(session: S): number | null;
+  /** A session removed because it expired: when it expired (ISO); undefined when unknown. */
+  tombstone?(name: string): T;
+}
 
 /** First label of a host when the host has at least three labels and is not an IP address. */
 export function sessionLabelOf(host: string): string | undefined {
@@ -40,6 +59,30 @@ export function sessionFromTracestate(tracestate: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The session named by a `linkup-session` member of a W3C baggage header, if any. Members are
+ * `key=value` with optional `;property` parts after the value; whitespace around keys and values
+ * is allowed and values are percent-encoded (a DNS label needs no encoding, but a client may
+ * still encode it).
+ */
+export function sessionFromBaggage(baggage: string): string | undefined {
+  for (const member of baggage.split(",")) {
+    const eq = member.indexOf("=");
+    if (eq === -1 || member.slice(0, eq).trim() !== "linkup-session") continue;
+    const semicolon = member.indexOf(";", eq);
+    let value = (semicolon === -1 ? member.slice(eq + 1) : member.slice(eq + 1, semicolon)).trim();
+    if (value.includes("%")) {
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    }
+    return isDnsLabel(value) ? value : undefined;
+  }
+  return undefined;
+}
+
 export function sessionCandidates(req: RequestView): Candidate[] {
   const out: Candidate[] = [];
   const push = (source: CandidateSource, name: string | undefined) => {
@@ -50,30 +93,52 @@ export function sessionCandidates(req: RequestView): Candidate[] {
   if (xfh) push("x-forwarded-host", sessionLabelOf(xfh.split(",")[0]!));
   const referer = req.header("referer");
   if (referer) {
-    const h = hostOfUrl(referer);
+    const h = hostOfReference(referer);
     if (h) push("referer", sessionLabelOf(h));
   }
   const origin = req.header("origin");
   if (origin) {
-    const h = hostOfUrl(origin);
+    const h = hostOfReference(origin);
     if (h) push("origin", sessionLabelOf(h));
   }
   const tracestate = req.header("tracestate");
   if (tracestate) push("tracestate", sessionFromTracestate(tracestate));
+  const baggage = req.header("baggage");
+  if (baggage) push("baggage", sessionFromBaggage(baggage));
   return out;
 }
 
 function settle<S>(tried: Candidate[]): SessionResolution<S> {
-  const explicit = tried.find((c) => c.source === "tracestate");
+  const explicit = tried.find((c) => EXPLICIT.includes(c.source));
   return explicit ? { kind: "unknown-session", name: explicit.name, tried } : { kind: "no-session", tried };
 }
 
+/** A session found but past its expiry: when it expired (ISO); undefined when it is live. */
+function expiredAt<S>(session: S, expiry: ExpiryCheck<S, unknown> | undefined): string | undefined {
+  if (!expiry) return undefined;
+  const t = expiry.expiresAt(session);
+  return t !== null && t <= expiry.now ? new Date(t).toISOString() : undefined;
+}
+
 /** Resolution against a synchronous lookup (the local server keeps sessions in memory). */
-export function resolveSessionSync<S>(req: RequestView, lookup: (name: string) => S | undefined): SessionResolution<S> {
+export function resolveSessionSync<S>(
+  req: RequestView,
+  lookup: (name: string) => S | undefined,
+  expiry?: ExpiryCheck<S, string | undefined>,
+): SessionResolution<S> {
   const tried = sessionCandidates(req);
+  let expired: { name: string; expired_at: string } | undefined;
   for (const c of tried) {
     const session = lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session === undefined) continue;
+    const at = expiredAt(session, expiry);
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    expired ??= { name: c.name, expired_at: at };
+  }
+  if (expired) return { kind: "expired-session", ...expired, tried };
+  for (const c of expiry?.tombstone ? tried : []) {
+    const at = expiry!.tombstone!(c.name);
+    if (at !== undefined) return { kind: "expired-session", name: c.name, expired_at: at, tried };
   }
   return settle(tried);
 }
@@ -82,11 +147,21 @@ export function resolveSessionSync<S>(req: RequestView, lookup: (name: string) =
 export async function resolveSession<S>(
   req: RequestView,
   lookup: (name: string) => Promise<S | undefined>,
+  expiry?: ExpiryCheck<S, Promise<string | undefined>>,
 ): Promise<SessionResolution<S>> {
   const tried = sessionCandidates(req);
+  let expired: { name: string; expired_at: string } | undefined;
   for (const c of tried) {
     const session = await lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session === undefined) continue;
+    const at = expiredAt(session, expiry);
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    expired ??= { name: c.name, expired_at: at };
+  }
+  if (expired) return { kind: "expired-session", ...expired, tried };
+  for (const c of expiry?.tombstone ? tried : []) {
+    const at = await expiry!.tombstone!(c.name);
+    if (at !== undefined) return { kind: "expired-session", name: c.name, expired_at: at, tried };
   }
   return settle(tried);
 }

@@ -2,6 +2,7 @@
 // unknown services, regexes that do not compile, non-http(s) URLs, session names that are not DNS
 // labels. Returns every problem with its path so the loader can point at file:line:column.
 import type { LinkupConfig } from "./config.js";
+import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
 import type { Problem } from "./session.js";
 import { isDnsLabel } from "./session-name.js";
@@ -61,6 +62,10 @@ export function validateConfig(config: LinkupConfig): Problem[] {
         add(["sessions", i, "name"], `session name "${s.name}" is not a DNS label (lowercase a-z, 0-9 and '-', at most 63 characters)`);
       if (sessionNames.has(s.name)) add(["sessions", i, "name"], `duplicate session name "${s.name}"`);
       sessionNames.add(s.name);
+    }
+    if (s.ttl !== undefined) {
+      const t = normaliseTtl(s.ttl);
+      if (!t.ok) add(["sessions", i, "ttl"], t.message);
     }
     for (const [svc, target] of Object.entries(s.routes)) {
       const path = ["sessions", i, "routes", svc];

@@ -10,20 +10,21 @@
 // - Helpers die with it: a watchdog (watchdog.ts) kills workerd and cloudflared if this process
 //   dies without a clean shutdown, and their pids are recorded for `linkup stop`/`health`/`start`.
 // - The log is capped (machine/log-rotation.ts).
-import { closeSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { STATE_FILES } from "../core/defaults.js";
+import { LOG_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
-import { logMaxBytes, rotateOpenLog } from "../machine/log-rotation.js";
-import { helperRecordText } from "../machine/orphans.js";
+import { ENV } from "../core/settings.js";
+import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
+import { rotateOpenLog } from "../machine/log-rotation.js";
+import { embeddedWorkerPidFile, helperRecordText } from "../machine/orphans.js";
 import { childProcesses } from "../machine/process-table.js";
 import { stateDirId } from "../machine/state-dir.js";
-import { localServerConfig, WORKER_TOKEN_FILE, type LocalServerConfig } from "./options.js";
+import { localServerConfig, type LocalServerConfig } from "./options.js";
 import { startLocalServer } from "./server.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
-const LOG_FILE = "local-server.log";
 /** How often the running server looks at its log's size (it also looks each time it has logged a quarter of the cap, at most 64 KiB). */
 const LOG_CHECK_MS = 60_000;
 
@@ -48,16 +49,11 @@ async function startEmbedded(
   proxyUrl: string,
   adminPort: number,
   watchdog: Watchdog,
-): Promise<{ url: string; close(): Promise<void> } | null> {
+): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
-  let token: string;
-  try {
-    token = readFileSync(join(config.stateDir, WORKER_TOKEN_FILE), "utf8").trim();
-  } catch {
-    token = "";
-  }
+  const token = readWorkerToken(config.stateDir);
   if (!token)
-    throw new LinkupError("worker-token-missing", `LINKUP_EMBEDDED_WORKER=1 but ${join(config.stateDir, WORKER_TOKEN_FILE)} is missing or empty`);
+    throw new LinkupError("worker-token-missing", `${ENV.embeddedWorker}=1 but ${workerTokenPath(config.stateDir)} is missing or empty`);
   // Miniflare is large: loaded only when this process hosts the embedded worker.
   const { startEmbeddedWorker } = await import("./embedded-worker/worker-host.js");
   const worker = await startEmbeddedWorker({
@@ -73,13 +69,14 @@ async function startEmbedded(
     },
   });
   // Miniflare does not expose workerd's pid: it is this process's workerd child.
-  const pidFile = join(config.stateDir, STATE_FILES.embeddedWorkerPid);
+  const pidFile = embeddedWorkerPidFile(config.stateDir);
   const workerd = childProcesses(process.pid, "workerd");
   for (const p of workerd) watchdog.watch(p.pid, "workerd");
   if (workerd[0]) await writeFileAtomic(pidFile, helperRecordText(workerd[0].pid, "workerd", process.pid), { mode: 0o600 });
   else log("warning: could not find the embedded worker's workerd process; it is not watched");
   return {
     url: worker.url,
+    runScheduled: (time) => worker.runScheduled(time),
     async close() {
       await worker.close();
       rmSync(pidFile, { force: true });
@@ -88,9 +85,8 @@ async function startEmbedded(
 }
 
 /** Tells the CLI waiting on LINKUP_READY_FD that every listener is up. */
-function signalReady(env: NodeJS.ProcessEnv, details: Record<string, unknown>): void {
-  const fd = Number(env.LINKUP_READY_FD);
-  if (!Number.isInteger(fd) || fd < 3) return;
+function signalReady(fd: number | undefined, details: Record<string, unknown>): void {
+  if (fd === undefined) return;
   try {
     writeSync(fd, `ready ${JSON.stringify(details)}\n`);
   } catch {
@@ -103,10 +99,12 @@ function signalReady(env: NodeJS.ProcessEnv, details: Record<string, unknown>): 
   }
 }
 
+const EMBEDDED_CRON_MS = 60 * 60 * 1000;
+
 async function main(): Promise<void> {
   const config = localServerConfig(process.argv.slice(2), process.env);
-  logMax = logMaxBytes(process.env);
-  logPath = join(config.stateDir, LOG_FILE);
+  logMax = config.logMaxBytes;
+  logPath = join(config.stateDir, STATE_FILES.localServer + LOG_SUFFIX);
   checkLog();
   setInterval(checkLog, LOG_CHECK_MS).unref();
 
@@ -117,7 +115,7 @@ async function main(): Promise<void> {
     adminPort: config.adminPort,
     stateDir: config.stateDir,
     ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
-    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
+    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort, dnsUpstreams: config.dnsUpstreams } : {}),
     log,
     ...(config.debug ? { debug: (line: string) => log(`debug: ${line}`) } : {}),
     cloudflared: {
@@ -132,8 +130,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Cloudflare fires a deployed worker's cron; for the embedded worker this process does, hourly
+  // (expired sessions, idle tunnels), with the wall clock.
+  const cron = worker
+    ? setInterval(() => {
+        worker!.runScheduled(Date.now()).catch((error: unknown) => log(`embedded worker cron failed: ${(error as Error).message}`));
+      }, EMBEDDED_CRON_MS)
+    : undefined;
+  cron?.unref();
+
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    clearInterval(cron);
     if (closing) {
       // A second signal while closing: the user wants out now (the watchdog ends the helpers).
       process.exit(1);
@@ -165,7 +173,7 @@ async function main(): Promise<void> {
       `state=${config.stateDir}`,
     ].join(" "),
   );
-  signalReady(process.env, { pid: process.pid, proxy: server.proxyUrl, admin: server.adminUrl, worker: worker?.url ?? null });
+  signalReady(config.readyFd, { pid: process.pid, proxy: server.proxyUrl, admin: server.adminUrl, worker: worker?.url ?? null });
 }
 
 main().catch((error: unknown) => {

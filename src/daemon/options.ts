@@ -1,21 +1,17 @@
-// How the local server process is configured: flags first, then environment variables, then the
-// defaults in docs/architecture.md. HTTPS and DNS are served only when local DNS is installed
-// (install leaves `<stateDir>/local-dns.json`) or when asked for explicitly, so a plain
-// `linkup start` never opens ports it does not need.
+// How the local server process is configured: flags first, then the environment (parsed by
+// core/settings.ts, the same parser the CLI uses), then the defaults in docs/architecture.md.
+// HTTPS and DNS are served only when local DNS is installed (install leaves the local-DNS record
+// in the state directory) or when asked for explicitly, so a plain `linkup start` never opens
+// ports it does not need.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../core/errors.js";
-import { DEFAULT_DNS_PORT } from "../machine/local-dns/install.js";
-import { DEFAULT_ADMIN_PORT, DEFAULT_HTTPS_PORT, DEFAULT_PROXY_PORT } from "./server.js";
-import { stateDir as ensureStateDir } from "../machine/state-dir.js";
 import { DEFAULT_PORTS, STATE_FILES } from "../core/defaults.js";
-
-/** Written by `linkup local-dns install` (src/machine/local-dns); its presence turns HTTPS and DNS on. */
-export const LOCAL_DNS_RECORD_FILE = "local-dns.json";
-/** Written by the CLI before it starts the daemon with LINKUP_EMBEDDED_WORKER=1. */
-export const WORKER_TOKEN_FILE = STATE_FILES.workerToken;
-export const DEFAULT_EMBEDDED_WORKER_PORT = DEFAULT_PORTS.worker;
+import { ConfigError } from "../core/errors.js";
+import { ENV, isSet, parsePort, parseSettings, type Env } from "../core/settings.js";
+import { stateDir as ensureStateDir } from "../machine/state-dir.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
+import { parseUpstreamList } from "./dns/upstream-resolvers.js";
 
 export interface LocalServerConfig {
   stateDir: string;
@@ -26,41 +22,46 @@ export interface LocalServerConfig {
   httpsPort: number | null;
   /** null: DNS off. */
   dnsPort: number | null;
+  /** Resolvers local DNS forwards to; empty: the system's (resolv.conf). */
+  dnsUpstreams: DnsUpstream[];
   /** Port of the embedded worker this process also hosts, or null. */
   embeddedWorkerPort: number | null;
   debug: boolean;
+  /** local-server.log is rotated beyond this size (LINKUP_LOG_MAX_BYTES). */
+  logMaxBytes: number;
+  /** Where to say "ready" once every listener is up (LINKUP_READY_FD, set by the CLI that starts it). */
+  readyFd: number | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PORTS.proxy}] [--admin-port ${DEFAULT_PORTS.admin}]
+  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
+env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.dnsUpstream}, ${ENV.localDns}=1|0,
+  ${ENV.embeddedWorker}=1 with ${ENV.workerPort}, ${ENV.cloudflared}, ${ENV.debug}=1, ${ENV.logMaxBytes}`;
 
-export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PROXY_PORT}] [--admin-port ${DEFAULT_ADMIN_PORT}]
-  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_HTTPS_PORT}] [--dns-port ${DEFAULT_DNS_PORT}] [--state-dir DIR]
-env: LINKUP_HOME, LINKUP_PROXY_PORT, LINKUP_ADMIN_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT, LINKUP_LOCAL_DNS=1|0,
-  LINKUP_EMBEDDED_WORKER=1 with LINKUP_WORKER_PORT, LINKUP_DEBUG=1`;
-
-function port(value: string | undefined, fallback: number, what: string): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError("invalid-port", `${what} must be a port number (0-65535), not "${value}"`);
-  return n;
-}
-
-/** The DNS port install configured the OS resolver with (it must match), else the default. */
-function installedDnsPort(dir: string): number | null {
-  const path = join(dir, LOCAL_DNS_RECORD_FILE);
+/**
+ * The ports install configured the system with: the OS resolver's DNS port, and the HTTP and HTTPS
+ * ports that 80 and 443 are redirected to. They must match, so they are the defaults while local
+ * DNS is installed. null when not installed.
+ */
+function installedPorts(dir: string): { dns: number; http?: number; https?: number } | null {
+  const path = join(dir, STATE_FILES.localDnsRecord);
   if (!existsSync(path)) return null;
   try {
-    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown };
-    return typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_DNS_PORT;
+    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown; httpPort?: unknown; httpsPort?: unknown };
+    return {
+      dns: typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_PORTS.dns,
+      ...(typeof record.httpPort === "number" ? { http: record.httpPort } : {}),
+      ...(typeof record.httpsPort === "number" ? { https: record.httpsPort } : {}),
+    };
   } catch {
-    return DEFAULT_DNS_PORT;
+    return { dns: DEFAULT_PORTS.dns };
   }
 }
 
 export function localServerConfig(argv: readonly string[], env: Env): LocalServerConfig {
-  let parsed;
+  let flags;
   try {
-    parsed = parseArgs({
+    flags = parseArgs({
       args: [...argv],
       options: {
         host: { type: "string" },
@@ -68,6 +69,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
         "admin-port": { type: "string" },
         "https-port": { type: "string" },
         "dns-port": { type: "string" },
+        "dns-upstream": { type: "string" },
         "state-dir": { type: "string" },
         "local-dns": { type: "boolean" },
         "no-local-dns": { type: "boolean" },
@@ -77,20 +79,29 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
   } catch (error) {
     throw new ConfigError("invalid-arguments", `${(error as Error).message}\n${USAGE}`);
   }
-  const dir = ensureStateDir(parsed["state-dir"] ? { ...env, LINKUP_HOME: parsed["state-dir"] } : (env as NodeJS.ProcessEnv));
-  const installed = installedDnsPort(dir);
-  const flag = parsed["local-dns"] ? true : parsed["no-local-dns"] ? false : undefined;
-  const envFlag = env.LINKUP_LOCAL_DNS === "1" ? true : env.LINKUP_LOCAL_DNS === "0" ? false : undefined;
-  const localDns = flag ?? envFlag ?? installed !== null;
+  const settings = parseSettings(env);
+  const flagPort = (name: string, value: string | undefined) => (value === undefined ? undefined : parsePort(`--${name}`, value));
+  const dir = ensureStateDir({ home: flags["state-dir"] ?? settings.home });
+  const installed = installedPorts(dir);
+  const flag = flags["local-dns"] ? true : flags["no-local-dns"] ? false : undefined;
+  const localDns = flag ?? settings.localDns ?? installed !== null;
+  const dnsPort = flagPort("dns-port", flags["dns-port"]) ?? settings.ports.dns ?? installed?.dns ?? DEFAULT_PORTS.dns;
+  // Where install pointed 80 and 443, unless a flag or the variable says otherwise.
+  const proxyPort = flagPort("port", flags.port) ?? (isSet(env, ENV.proxyPort) ? settings.ports.proxy : (installed?.http ?? settings.ports.proxy));
+  const httpsPort = flagPort("https-port", flags["https-port"]) ?? (isSet(env, ENV.httpsPort) ? settings.ports.https : (installed?.https ?? settings.ports.https));
+  const upstreamFlag = flags["dns-upstream"];
   return {
     stateDir: dir,
-    host: parsed.host ?? env.LINKUP_PROXY_HOST ?? "127.0.0.1",
-    port: port(parsed.port ?? env.LINKUP_PROXY_PORT, DEFAULT_PROXY_PORT, "--port"),
-    adminPort: port(parsed["admin-port"] ?? env.LINKUP_ADMIN_PORT, DEFAULT_ADMIN_PORT, "--admin-port"),
-    httpsPort: localDns ? port(parsed["https-port"] ?? env.LINKUP_HTTPS_PORT, DEFAULT_HTTPS_PORT, "--https-port") : null,
-    dnsPort: localDns ? port(parsed["dns-port"] ?? env.LINKUP_DNS_PORT, installed ?? DEFAULT_DNS_PORT, "--dns-port") : null,
-    embeddedWorkerPort:
-      env.LINKUP_EMBEDDED_WORKER === "1" ? port(env.LINKUP_WORKER_PORT, DEFAULT_EMBEDDED_WORKER_PORT, "LINKUP_WORKER_PORT") : null,
-    debug: env.LINKUP_DEBUG === "1",
+    host: flags.host ?? settings.proxyHost,
+    port: proxyPort,
+    adminPort: flagPort("admin-port", flags["admin-port"]) ?? settings.ports.admin,
+    httpsPort: localDns ? httpsPort : null,
+    dnsPort: localDns ? dnsPort : null,
+    dnsUpstreams:
+      upstreamFlag !== undefined ? parseUpstreamList(upstreamFlag, "--dns-upstream") : parseUpstreamList(settings.dnsUpstream.join(","), ENV.dnsUpstream),
+    embeddedWorkerPort: settings.embeddedWorker ? settings.ports.worker : null,
+    debug: settings.debug,
+    logMaxBytes: settings.logMaxBytes,
+    readyFd: settings.readyFd,
   };
 }

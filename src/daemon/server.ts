@@ -10,20 +10,20 @@ import { mkdirSync } from "node:fs";
 import { API_VERSION } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { fileStore } from "../store/file-store.js";
-import { createAdminApi, type LocalStatus } from "./admin/admin-api.js";
+import type { LocalStatus } from "../core/local-api.js";
+import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
+import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 import { checkBody } from "../core/check.js";
 import { stateDirId } from "../machine/state-dir.js";
 import { describePortHolder, portHolder } from "../machine/port-holder.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
 
-export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
-export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
 
@@ -38,9 +38,11 @@ export interface LocalServerOptions {
   adminToken?: string;
   /** Set to serve HTTPS with certificates minted for the configured domains (local DNS installed). */
   httpsPort?: number;
-  /** Set to answer DNS (UDP and TCP) for the configured domains. */
+  /** Set to answer DNS (UDP and TCP) for the session hosts, forwarding the rest upstream. */
   dnsPort?: number;
-  /** Domains DNS and TLS answer for; default: every domain of every session. */
+  /** Resolvers DNS forwards to (default: the system's, from resolv.conf). */
+  dnsUpstreams?: DnsUpstream[];
+  /** Domains TLS signs for; default: every domain of every session. */
   domains?: () => string[];
   /** One line per notable event (never tokens or headers). */
   log?: (line: string) => void;
@@ -50,6 +52,8 @@ export interface LocalServerOptions {
   upstreamConnections?: number;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff" | "onChild">;
+  /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface LocalServer {
@@ -61,6 +65,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** Removes expired sessions now (it also happens once a minute); returns their names. */
+  expireSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -127,7 +133,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
   const store = fileStore(stateDir);
+  const now = options.now ?? Date.now;
   const registry = createSessionRegistry({
+    now,
     onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
   });
   registry.replaceAll(store.listSync());
@@ -147,11 +155,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const handler = createProxyHandler({
       registry,
       debug: options.debug,
+      now,
       log,
       ...(options.upstreamConnections !== undefined ? { maxSockets: options.upstreamConnections } : {}),
       check: () => checkBody("local-proxy", { stateId, adminPort }),
     });
     closers.push(() => handler.close());
+    const sweeper = startExpirySweeper({ store, registry, now, log });
+    closers.push(() => sweeper.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
     // when the file cannot be read (a hand edit in progress).
@@ -169,7 +180,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, { port: options.port ?? DEFAULT_PROXY_PORT, host, what: "the Linkup proxy", setting: "LINKUP_PROXY_PORT", stateDir });
+    const proxy = await listen(proxyServer, { port: options.port ?? DEFAULT_PORTS.proxy, host, what: "the Linkup proxy", setting: "LINKUP_PROXY_PORT", stateDir });
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -193,9 +204,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     let dnsPort: number | null = null;
     if (options.dnsPort !== undefined) {
-      const { createDnsServer } = await import("./dns/dns-server.js");
-      const dns = createDnsServer({ host, port: options.dnsPort, domains });
+      const [{ createDnsServer }, { upstreamResolvers }] = await Promise.all([import("./dns/dns-server.js"), import("./dns/upstream-resolvers.js")]);
+      // The port is known only after binding (0 in tests); the loop filter needs it.
+      let upstreams: () => DnsUpstream[] = () => [];
+      const dns = createDnsServer({ host, port: options.dnsPort, hosts: () => registry.hosts(), upstreams: () => upstreams() });
       dnsPort = (await dns.start()).port;
+      upstreams = upstreamResolvers({ host, port: dnsPort }, options.dnsUpstreams);
+      if (upstreams().length === 0) log("local DNS: no upstream resolver found in resolv.conf; names that are not session hosts get SERVFAIL (set LINKUP_DNS_UPSTREAM)");
       closers.push(() => dns.close());
     }
 
@@ -224,7 +239,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }),
     );
     const admin = await listen(adminServer, {
-      port: options.adminPort ?? DEFAULT_ADMIN_PORT,
+      port: options.adminPort ?? DEFAULT_PORTS.admin,
       host: ADMIN_HOST,
       what: "the Linkup admin API",
       setting: "LINKUP_ADMIN_PORT",
@@ -239,6 +254,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };
   } catch (error) {

@@ -19,10 +19,13 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
+import { LOCK_SUFFIX, LOG_SUFFIX, PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
-import { DEFAULT_LOG_MAX_BYTES, rotateLogFile } from "./log-rotation.js";
+import { DEFAULT_LOG_MAX_BYTES } from "../core/defaults.js";
+import { ENV } from "../core/settings.js";
+import { rotateLogFile } from "./log-rotation.js";
 
-export const DEFAULT_DAEMON_NAME = "local-server";
+export const DEFAULT_DAEMON_NAME = STATE_FILES.localServer;
 
 /** The local server's entry point in the built package (dist/daemon/main.js). */
 export const LOCAL_SERVER_ENTRY = fileURLToPath(new URL("../daemon/main.js", import.meta.url));
@@ -78,9 +81,9 @@ interface PidFile {
 export function daemonPaths(target: DaemonTarget): { pidPath: string; logPath: string; lockPath: string } {
   const name = target.name ?? DEFAULT_DAEMON_NAME;
   return {
-    pidPath: join(target.stateDir, `${name}.pid`),
-    logPath: join(target.stateDir, `${name}.log`),
-    lockPath: join(target.stateDir, `${name}.lock`),
+    pidPath: join(target.stateDir, name + PID_SUFFIX),
+    logPath: join(target.stateDir, name + LOG_SUFFIX),
+    lockPath: join(target.stateDir, name + LOCK_SUFFIX),
   };
 }
 
@@ -174,7 +177,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartDae
       child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
         detached: true, // its own process group: a Ctrl-C in the CLI's terminal does not reach it
         stdio: ["ignore", logFd, logFd, options.waitReady ? "pipe" : "ignore"],
-        env: { ...process.env, ...options.env, ...(options.waitReady ? { LINKUP_READY_FD: "3" } : {}) },
+        env: { ...process.env, ...options.env, ...(options.waitReady ? { [ENV.readyFd]: "3" } : {}) },
         cwd: options.cwd,
       });
       await new Promise<void>((resolveSpawn, rejectSpawn) => {

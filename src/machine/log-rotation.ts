@@ -8,15 +8,7 @@
 //   goes through this single-threaded process, no line is lost between the copy and the cut).
 import { copyFileSync, fstatSync, ftruncateSync, renameSync, statSync, writeSync } from "node:fs";
 
-export const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** The cap from LINKUP_LOG_MAX_BYTES (at least 1 KiB), else the default. */
-export function logMaxBytes(env: Env): number {
-  const n = Number(env.LINKUP_LOG_MAX_BYTES);
-  return Number.isFinite(n) && n >= 1024 ? Math.floor(n) : DEFAULT_LOG_MAX_BYTES;
-}
+export { DEFAULT_LOG_MAX_BYTES } from "../core/defaults.js";
 
 export function previousLogPath(path: string): string {
   return `${path}.1`;

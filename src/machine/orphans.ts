@@ -11,7 +11,8 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { STATE_FILES } from "../core/defaults.js";
+import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
+import { cloudflaredFiles } from "./cloudflared-files.js";
 import { commandLine, daemonStatus, processExists } from "./daemon.js";
 
 export type HelperName = "embedded-worker" | "cloudflared";
@@ -24,14 +25,20 @@ export interface Orphan {
 
 interface HelperKind {
   name: HelperName;
-  file: string;
+  /** Its pid file in a state directory. */
+  file: (stateDir: string) => string;
   /** Whether a command line is this helper's. */
   matches: (command: string) => boolean;
 }
 
+/** `embedded-worker.pid`, written by the local server (src/daemon/main.ts). */
+export function embeddedWorkerPidFile(stateDir: string): string {
+  return join(stateDir, STATE_FILES.embeddedWorker + PID_SUFFIX);
+}
+
 const HELPERS: HelperKind[] = [
-  { name: "embedded-worker", file: STATE_FILES.embeddedWorkerPid, matches: (c) => c.includes("workerd") },
-  { name: "cloudflared", file: STATE_FILES.cloudflaredPid, matches: (c) => c.includes("cloudflared") && c.includes("tunnel") },
+  { name: "embedded-worker", file: (d) => embeddedWorkerPidFile(d), matches: (c) => c.includes("workerd") },
+  { name: "cloudflared", file: (d) => cloudflaredFiles(d).pidFile, matches: (c) => c.includes("cloudflared") && c.includes("tunnel") },
 ];
 
 interface HelperRecord {
@@ -69,7 +76,7 @@ export function findOrphans(stateDir: string): Orphan[] {
   const server = daemonStatus({ stateDir });
   const orphans: Orphan[] = [];
   for (const helper of HELPERS) {
-    const pidFile = join(stateDir, helper.file);
+    const pidFile = helper.file(stateDir);
     const record = readRecord(pidFile);
     if (record === null || !running(record.pid)) continue;
     const command = commandLine(record.pid);
@@ -117,7 +124,7 @@ export async function stopOrphans(stateDir: string): Promise<Orphan[]> {
 /** Removes helper pid files whose process is gone (left by a crash; harmless but misleading). */
 export function removeStaleHelperFiles(stateDir: string): void {
   for (const helper of HELPERS) {
-    const pidFile = join(stateDir, helper.file);
+    const pidFile = helper.file(stateDir);
     const record = readRecord(pidFile);
     if (record === null || !running(record.pid)) rmSync(pidFile, { force: true });
   }

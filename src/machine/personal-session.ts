@@ -10,9 +10,10 @@
 import { readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { generateSessionName } from "../core/session-name.js";
 
-export const PERSONAL_SESSION_FILE = "personal-session.json";
+export const PERSONAL_SESSION_FILE = STATE_FILES.personalSession;
 
 type Remembered = Record<string, string>;
 

@@ -45,13 +45,13 @@ export type PortHolder =
   | { kind: "other-program"; speaksHttp: boolean };
 
 /** The state directory of another Linkup: from its admin listener, else by trying the default one. */
-async function stateDirOf(check: LinkupCheck, env: Readonly<Record<string, string | undefined>>): Promise<string | null> {
+async function stateDirOf(check: LinkupCheck, home: string | undefined): Promise<string | null> {
   if (check.state_dir) return check.state_dir;
   if (check.admin_port) {
     const admin = await probeCheck(`http://127.0.0.1:${check.admin_port}`);
     if (admin.kind === "linkup" && admin.check.state_id === check.state_id && admin.check.state_dir) return admin.check.state_dir;
   }
-  const candidates = [env.LINKUP_HOME, join(homedir(), ".linkup")].filter((d): d is string => !!d);
+  const candidates = [home, join(homedir(), ".linkup")].filter((d): d is string => !!d);
   return candidates.find((d) => check.state_id !== null && stateDirId(d) === check.state_id) ?? null;
 }
 
@@ -59,13 +59,14 @@ export async function portHolder(
   host: string,
   port: number,
   ownStateDir: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  /** LINKUP_HOME, if set: a state directory worth trying when the holder does not say its own. */
+  home?: string,
 ): Promise<PortHolder> {
   const connectHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   const probe = await probeCheck(`http://${urlHost(connectHost)}:${port}`);
   if (probe.kind !== "linkup") return { kind: "other-program", speaksHttp: probe.kind === "other-http" };
   if (probe.check.state_id !== null && probe.check.state_id === stateDirId(ownStateDir)) return { kind: "this-linkup", check: probe.check };
-  return { kind: "other-linkup", check: probe.check, stateDir: await stateDirOf(probe.check, env) };
+  return { kind: "other-linkup", check: probe.check, stateDir: await stateDirOf(probe.check, home) };
 }
 
 const ROLE_NAMES: Record<LinkupCheck["role"], string> = {

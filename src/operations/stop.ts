@@ -3,7 +3,7 @@
 // brings them back. Helpers a crashed server left running (a workerd holding the worker port, a
 // cloudflared holding the tunnel) are ended too, after checking by command line that they are ours.
 import type { LoadedConfig } from "../config/config-file.js";
-import { removeEnvFiles, serviceDirectories, type EnvFileChange } from "../reconcile/env-files.js";
+import { removeConfigEnvFiles, type EnvFileChange } from "../reconcile/env-files.js";
 
 export interface StopResult {
   envFiles: EnvFileChange[];
@@ -16,7 +16,7 @@ export interface StopResult {
 }
 
 export async function stopLinkup(stateDir: string, loaded: LoadedConfig | undefined): Promise<StopResult> {
-  const envFiles = loaded ? removeEnvFiles(serviceDirectories(loaded.config.services, loaded.baseDir)) : [];
+  const envFiles = loaded ? removeConfigEnvFiles(loaded) : [];
   const { stopDaemon } = await import("../machine/daemon.js");
   const r = await stopDaemon({ stateDir });
   // A daemon that stopped cleanly has ended its helpers and removed their pid files already.

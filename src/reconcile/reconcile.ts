@@ -1,12 +1,17 @@
-// One reconcile pass up to the plan: read the actual state of both sides, name the personal
-// session, build the desired state and plan. diff, apply, watch and the imperative commands all
-// go through here, so they agree on what "changed" means.
+// The steps of a reconcile pass, each named so commands compose them in a few lines:
+//   computePlan  read both sides, name the personal session, build the desired state, plan;
+//   planSessions the pure part, for commands that bring their own desired and live sessions;
+//   writePlan    hand the plan to the one writer (apply.ts) and keep the tunnel run tokens.
+// diff is computePlan and stop; apply is computePlan then writePlan; route and `sessions *`
+// plan their one session and write it the same way, so all agree on what "changed" means.
 import type { SessionDeclaration } from "../core/config.js";
 import { readActual, type ActualState } from "./actual.js";
+import { applyPlan, type ApplyOutcome } from "./apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "./context.js";
 import { desiredSession, desiredSessions, personalDeclaration, type DesiredSession } from "./desired.js";
 import { resolvePersonalName } from "../machine/personal-session.js";
+import { storeRunToken } from "../machine/run-tokens.js";
 import { plan, type Action } from "./plan.js";
 
 export interface PlanResult {
@@ -16,22 +21,49 @@ export interface PlanResult {
   personalName: string | undefined;
   /** Something to tell the user about the personal session's name (its memory was lost or damaged). */
   personalNote?: string;
+  /** managed_by the writes carry (null: nobody's), and the owner a prune deletes for. */
+  identity: string | null;
+  /** Whether the plan deletes what the identity no longer declares (a 412 re-plan keeps the same rule). */
+  prune: boolean;
 }
 
 export interface ComputePlanOptions {
   prune: boolean;
-  /** Sides that may be down (counted as empty, reported in actual.unavailable). */
-  tolerate?: Placement[];
+  /**
+   * Sides that must answer; a side not listed that is down counts as empty and is reported in
+   * actual.unavailable (`diff` before the first `start`). Default: both.
+   */
+  reach?: Placement[];
   /** Replace the config's personal declaration (start --isolated, or start with a config that has none). */
   personal?: SessionDeclaration;
-  /** Plan only these sessions (imperative commands touch one session). */
-  only?: string[];
-  /** Plan only the personal session (`start`). */
-  personalOnly?: boolean;
+  /** "personal": plan only the personal session (`start`); default "config", every session it declares. */
+  scope?: "config" | "personal";
+  /** The clock (ms): expired sessions are planned as renewals (see PlanOptions.now). */
+  now?: number;
+  /** Also renew sessions with less than half their ttl left (`apply`, `start`; not `diff`). */
+  renew?: boolean;
+}
+
+const BOTH: Placement[] = ["local", "worker"];
+
+/** The pure half: actions that turn `actual` into `desired` for one owner. */
+export function planSessions(
+  desired: DesiredSession[],
+  actual: ActualState,
+  options: { prune: boolean; identity: string | null; personalName?: string; now?: number; renew?: boolean },
+): PlanResult {
+  const actions = plan(desired, actual.sessions, {
+    prune: options.prune,
+    identity: options.identity,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
+  return { desired, actual, actions, personalName: options.personalName, identity: options.identity, prune: options.prune };
 }
 
 export async function computePlan(ctx: ReconcileContext, options: ComputePlanOptions): Promise<PlanResult> {
-  const actual = await readActual([ctx.clients.local, ctx.clients.worker], options.tolerate ?? []);
+  const reach = options.reach ?? BOTH;
+  const actual = await readActual([ctx.clients.local, ctx.clients.worker], BOTH.filter((p) => !reach.includes(p)));
   const config = ctx.loaded.config;
   const decl = options.personal ?? personalDeclaration(config);
   const namedInConfig = new Set(config.sessions.flatMap((s) => (s.name === undefined ? [] : [s.name])));
@@ -46,24 +78,48 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
       })
     : undefined;
   const personalName = personal?.name;
-  let desired = desiredSessions(
-    { ...config, sessions: config.sessions.filter((s) => s.name !== undefined) },
-    undefined,
-  );
+  let desired = desiredSessions({ ...config, sessions: config.sessions.filter((s) => s.name !== undefined) }, undefined);
   if (decl && personalName) desired.push(desiredSession(config, decl, personalName));
   desired.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  let sessions = actual.sessions;
-  const onlyNames = options.personalOnly ? (personalName ? [personalName] : []) : options.only;
-  if (onlyNames) {
-    const only = new Set(onlyNames);
-    desired = desired.filter((d) => only.has(d.name));
-    sessions = sessions.filter((s) => only.has(s.name));
+  let live = actual;
+  if (options.scope === "personal") {
+    desired = desired.filter((d) => d.name === personalName);
+    live = { ...actual, sessions: actual.sessions.filter((s) => s.name === personalName) };
   }
-  const actions = plan(desired, sessions, { prune: options.prune, identity: ctx.identity });
-  return { desired, actual, actions, personalName, ...(personal?.note ? { personalNote: personal.note } : {}) };
+  const planned = planSessions(desired, live, {
+    prune: options.prune,
+    identity: ctx.identity,
+    ...(personalName ? { personalName } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
+  // Report the whole live state (diff prints what it could not read), plan against the scoped one.
+  return { ...planned, actual, ...(personal?.note ? { personalNote: personal.note } : {}) };
 }
 
-/** Which sides a set of desired sessions needs running. */
-export function neededPlacements(desired: DesiredSession[]): Set<Placement> {
-  return new Set(desired.flatMap((d) => d.placement));
+export interface WriteResult {
+  outcomes: ApplyOutcome[];
+  /** Cloudflare tunnel run tokens the worker handed out during this write (already stored, 0600). */
+  runTokens: ReadonlyMap<string, string>;
+}
+
+/** Writes the plan (the applier is the only writer); `report` sees each session's outcome as it lands. */
+export async function writePlan(ctx: ReconcileContext, planned: PlanResult, report?: (o: ApplyOutcome) => void): Promise<WriteResult> {
+  const runTokens = new Map<string, string>();
+  const outcomes = await applyPlan(
+    {
+      actions: planned.actions,
+      desired: planned.desired,
+      clients: ctx.clients,
+      identity: planned.identity,
+      prune: planned.prune,
+      tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
+      onRunToken: async (session, token) => {
+        runTokens.set(session, token);
+        await storeRunToken(ctx.stateDir, session, token);
+      },
+    },
+    report,
+  );
+  return { outcomes, runTokens };
 }

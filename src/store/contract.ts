@@ -4,12 +4,15 @@
 import { describe, expect, it } from "vitest";
 import type { SessionRecord } from "../core/session.js";
 import type { SessionStore } from "./session-store.js";
+import { updateSession } from "./update-session.js";
 
 export interface StoreContractOptions {
   /** How many records the "many records" case writes (KV lists in pages of 1,000: use more to cross one). */
   manyCount?: number;
   /** Time allowed for that case (stores reached over a socket, like Miniflare's KV, are slow per call). */
   manyTimeoutMs?: number;
+  /** The backend offers an atomic `update` (the file and memory stores; KV cannot). */
+  atomicUpdate?: boolean;
 }
 
 /** A valid record for the tests; `overrides` replace top-level fields. */
@@ -54,6 +57,18 @@ export function sessionStoreContract(name: string, makeStore: () => SessionStore
       const record = sampleRecord("round-trip", { tunnel_url: "https://t.example.com", managed_by: null });
       await store.put(record);
       expect(await store.get("round-trip")).toEqual(record);
+    });
+
+    it("keeps expires_at and the spec's ttl, an expiry already past included (the cron removes those, not the store)", async () => {
+      const store = await makeStore();
+      const base = sampleRecord("expiring");
+      const future = { ...base, spec: { ...base.spec, type: "preview" as const, ttl: "3d" }, expires_at: new Date(Date.now() + 3 * 86_400_000).toISOString() };
+      const past = { ...sampleRecord("expired"), expires_at: "2026-01-02T00:00:00.000Z" };
+      await store.put(future);
+      await store.put(past);
+      expect(await store.get("expiring")).toEqual(future);
+      expect(await store.get("expired")).toEqual(past);
+      expect((await store.list()).map((r) => r.name)).toEqual(["expired", "expiring"]);
     });
 
     it("keeps unicode and large values intact", async () => {
@@ -101,6 +116,31 @@ export function sessionStoreContract(name: string, makeStore: () => SessionStore
       (await store.list())[0]!.managed_by = "someone";
       expect(await store.get("copy")).toEqual(sampleRecord("copy"));
     });
+
+    it("updateSession writes, deletes or leaves one record as the callback decides", async () => {
+      const store = await makeStore();
+      const seen = await updateSession(store, "upd", (current) => ({ next: sampleRecord("upd"), result: current }));
+      expect(seen).toBeUndefined();
+      expect(await store.get("upd")).toEqual(sampleRecord("upd"));
+      const version = await updateSession(store, "upd", (current) => ({ next: undefined, result: current?.version }));
+      expect(version).toBe(1);
+      expect(await store.get("upd")).toEqual(sampleRecord("upd"));
+      await updateSession(store, "upd", (current) => ({ next: sampleRecord("upd", { version: current!.version + 1 }), result: undefined }));
+      expect((await store.get("upd"))!.version).toBe(2);
+      await updateSession(store, "upd", () => ({ next: null, result: undefined }));
+      await updateSession(store, "never-there", () => ({ next: null, result: undefined }));
+      expect(await store.list()).toEqual([]);
+    });
+
+    if (options.atomicUpdate)
+      it("update is atomic: concurrent read-increment-writes lose nothing", async () => {
+        const store = await makeStore();
+        expect(store.update).toBeTypeOf("function");
+        const bump = () =>
+          store.update!("counter", (current) => ({ next: sampleRecord("counter", { version: (current?.version ?? 0) + 1 }), result: undefined }));
+        await Promise.all(Array.from({ length: 12 }, bump));
+        expect((await store.get("counter"))!.version).toBe(12);
+      });
 
     it(`lists many records (${manyCount})`, async () => {
       const store = await makeStore();

@@ -10,6 +10,7 @@ import { describeFailure, type RoutingFailure } from "../core/outcome.js";
 import { resolveSession } from "../core/resolve-session.js";
 import { selectTarget, type CompiledSession } from "../core/route.js";
 import type { Env } from "./env.js";
+import { expiredTombstone } from "./expired-sessions.js";
 import { applyResponseRules, requestViewOf, responseContextOf, upstreamRequestHeaders } from "./forward-headers.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
@@ -34,7 +35,11 @@ export function upstreamFailureDetail(err: unknown, url: string): string {
 export async function proxyRequest(request: Request, env: Env, cache: SessionCache): Promise<Response> {
   const view = requestViewOf(request);
   const store = sessionStoreOf(env);
-  const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)));
+  const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)), {
+    now: Date.now(),
+    expiresAt: (s) => s.expiresAt,
+    tombstone: (name) => expiredTombstone(env.LINKUP_SESSIONS, name),
+  });
   if (resolution.kind !== "found") return failureResponse(resolution);
   const session = resolution.session;
   const target = selectTarget(session, view);

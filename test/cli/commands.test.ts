@@ -119,7 +119,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(iso).toMatchObject({ name: "iso-1", type: "isolated", result: "created", urls: ["https://iso-1.example.com"] });
     expect((await cli(["sessions", "create-isolated", "iso-1"])).code).toBe(2);
     const unnamed = await json(["sessions", "create-preview", "web=https://web-x.example.com", "--json"]);
-    expect(unnamed.name).toMatch(/^[a-z]+-[a-z]+/);
+    expect(unnamed.name).toMatch(/^preview-[0-9a-f]{10}$/);
 
     const list = await json(["sessions", "list", "--json"]);
     expect(list.unavailable).toEqual([]);
@@ -144,8 +144,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.cli.api_version).toBe("1.0.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
-    expect(h.local_server).toMatchObject({ reachable: true });
-    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true });
+    // Versions come from an authenticated /check, so a running server reports its own.
+    expect(h.local_server).toMatchObject({ reachable: true, version: "1.0.0" });
+    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: "1.0.0" });
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);

@@ -34,9 +34,21 @@ describe("localServerConfig", () => {
       adminPort: 8791,
       httpsPort: null,
       dnsPort: null,
+      dnsUpstreams: [],
       embeddedWorkerPort: null,
       debug: false,
+      logMaxBytes: 5 * 1024 * 1024,
     });
+  });
+
+  it("reads the DNS upstreams from --dns-upstream or LINKUP_DNS_UPSTREAM, refusing what is not an address", () => {
+    const dir = tempDir();
+    expect(localServerConfig(["--dns-upstream", "10.0.0.1,[::1]:5300"], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "9.9.9.9" }).dnsUpstreams).toEqual([
+      { host: "10.0.0.1", port: 53 },
+      { host: "::1", port: 5300 },
+    ]);
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "127.0.0.1:5353" }).dnsUpstreams).toEqual([{ host: "127.0.0.1", port: 5353 }]);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "dns.google" })).toThrow(/LINKUP_DNS_UPSTREAM: "dns.google"/);
   });
 
   it("turns HTTPS and DNS on when the install record exists, with the DNS port it installed", () => {
@@ -47,12 +59,30 @@ describe("localServerConfig", () => {
     expect(localServerConfig(["--no-local-dns"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: null, dnsPort: null });
   });
 
+  it("listens where install pointed ports 80 and 443 (the record's HTTP and HTTPS ports)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "local-dns.json"), JSON.stringify({ version: 1, dnsPort: 5353, httpPort: 8080, httpsPort: 9443 }));
+    expect(localServerConfig([], { LINKUP_HOME: dir })).toMatchObject({ port: 8080, httpsPort: 9443, dnsPort: 5353 });
+    expect(localServerConfig(["--https-port", "7443"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: 7443 });
+  });
+
   it("takes flags over environment and refuses bad ports", () => {
     const dir = tempDir();
     const env = { LINKUP_HOME: dir, LINKUP_PROXY_PORT: "9000", LINKUP_ADMIN_PORT: "9001", LINKUP_EMBEDDED_WORKER: "1" };
     expect(localServerConfig(["--port", "9100"], env)).toMatchObject({ port: 9100, adminPort: 9001, embeddedWorkerPort: 8787 });
-    expect(() => localServerConfig(["--port", "http"], env)).toThrow(/port number/);
+    expect(() => localServerConfig(["--port", "http"], env)).toThrow('--port must be a port number (0-65535), not "http"');
     expect(() => localServerConfig(["--nope"], env)).toThrow(/usage/);
+  });
+
+  it("reads the environment with the CLI's parser: a bad value names the variable", () => {
+    const dir = tempDir();
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_ADMIN_PORT: "80a" })).toThrow(
+      'LINKUP_ADMIN_PORT must be a port number (0-65535), not "80a"',
+    );
+    // Strict even for a variable whose listener is off: the value is wrong wherever it is read.
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_HTTPS_PORT: "x" })).toThrow(/^LINKUP_HTTPS_PORT must be/);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_LOCAL_DNS: "on" })).toThrow('LINKUP_LOCAL_DNS must be 1 or 0, not "on"');
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_PORT: "5300", LINKUP_LOCAL_DNS: "1" })).toMatchObject({ dnsPort: 5300, httpsPort: 8443 });
   });
 });
 

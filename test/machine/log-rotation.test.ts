@@ -5,7 +5,8 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { logMaxBytes, rotateLogFile, rotateOpenLog } from "../../src/machine/log-rotation.js";
+import { rotateLogFile, rotateOpenLog } from "../../src/machine/log-rotation.js";
+import { parseSettings } from "../../src/core/settings.js";
 import { startDaemon, stopDaemon } from "../../src/machine/daemon.js";
 import { readAdminToken } from "../../src/machine/admin-token.js";
 
@@ -16,10 +17,10 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("log rotation", () => {
-  it("reads the cap from LINKUP_LOG_MAX_BYTES, 5 MiB by default", () => {
-    expect(logMaxBytes({})).toBe(5 * 1024 * 1024);
-    expect(logMaxBytes({ LINKUP_LOG_MAX_BYTES: "4096" })).toBe(4096);
-    expect(logMaxBytes({ LINKUP_LOG_MAX_BYTES: "12" })).toBe(5 * 1024 * 1024);
+  it("reads the cap from LINKUP_LOG_MAX_BYTES, 5 MiB by default, refusing a value below 1 KiB", () => {
+    expect(parseSettings({}).logMaxBytes).toBe(5 * 1024 * 1024);
+    expect(parseSettings({ LINKUP_LOG_MAX_BYTES: "4096" }).logMaxBytes).toBe(4096);
+    expect(() => parseSettings({ LINKUP_LOG_MAX_BYTES: "12" })).toThrow(/LINKUP_LOG_MAX_BYTES must be a number of bytes, at least 1024/);
   });
 
   it("renames an oversized log before a start and leaves a small one alone", () => {

@@ -1,16 +1,19 @@
 // `linkup infra deploy`: deploy (or update) the worker and its Cloudflare resources.
-import type { CommandDef } from "../command.js";
+import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { deployResultLines, infraEventLines } from "../output/infra-report.js";
 import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 
-export const infraDeployCommand: CommandDef = {
+export const infraDeployCommand = defineCommand({
   name: "infra deploy",
   description: "deploy the Linkup worker and its Cloudflare resources (idempotent)",
   options: INFRA_OPTIONS,
-  async run(_args, opts, io) {
+  async handler(args, cx) {
     const { infraDeploy } = await import("../../infra/deploy.js");
-    // infraDeploy prints the plan, the worker URL and (once, when it creates it) the worker token.
-    const r = await infraDeploy(infraOptions(opts, io));
-    return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
+    // The plan and each applied action as they happen; then the worker URL and (once, when this
+    // deploy created it) the worker token.
+    const r = await infraDeploy({ ...infraOptions(args, cx), onEvent: (e) => infraEventLines(e).forEach((l) => cx.io.out(l)) });
+    for (const line of deployResultLines(r)) cx.io.out(line);
+    return r.applied || args.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
-};
+});

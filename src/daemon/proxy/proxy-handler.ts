@@ -56,6 +56,8 @@ export interface ProxyHandlerOptions {
   log?: (line: string) => void;
   /** The body of GET /linkup/check, answered on every host (core/check.ts). */
   check?: () => LinkupCheck;
+  /** Clock for session expiry (ms since epoch); injectable for tests. */
+  now?: () => number;
 }
 
 /** GET /linkup/check: 200 with the check body; other methods 405 (the path is reserved). */
@@ -83,6 +85,7 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug } = options;
+  const now = options.now ?? Date.now;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
   const forwarder = createHttpForwarder({ connections: options.maxSockets ?? UPSTREAM_LIMITS.connectionsPerOrigin, debug, log: options.log });
   const proxy = createProxyServer({
@@ -112,7 +115,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
   function route(req: IncomingMessage): RouteState | RoutingFailure {
     const view = new NodeRequestView(req);
-    const resolution = resolveSessionSync(view, lookup);
+    const resolution = resolveSessionSync(view, lookup, {
+      now: now(),
+      expiresAt: (s) => s.expiresAt,
+      tombstone: (name) => registry.expiredAt(name),
+    });
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;

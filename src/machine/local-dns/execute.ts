@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
 import type { LocalDnsRecord, LocalDnsStep } from "./install.js";
 
@@ -29,8 +30,6 @@ export interface ExecuteResult {
   applied: LocalDnsStep[];
   warnings: string[];
 }
-
-export const LOCAL_DNS_RECORD_FILE = "local-dns.json";
 
 export const defaultRunner: CommandRunner = async (command) => {
   // stdio inherited: sudo may need to ask for a password, and the user should see what runs.
@@ -61,14 +60,14 @@ export function describeSteps(steps: readonly LocalDnsStep[]): string {
         case "remove-file":
           return `would remove ${step.path}`;
         case "run":
-          return `would run: ${shellQuote(step.command)}${step.optional ? " (a failure is only a warning)" : ""}`;
+          return `would run: ${shellQuote(step.command)}${step.asUser ? " (as you, not root)" : ""}${step.optional ? " (a failure is only a warning)" : ""}`;
       }
     })
     .join("\n");
 }
 
 export function recordPath(stateDir: string): string {
-  return join(stateDir, LOCAL_DNS_RECORD_FILE);
+  return join(stateDir, STATE_FILES.localDnsRecord);
 }
 
 export function readLocalDnsRecord(stateDir: string): LocalDnsRecord | null {
@@ -102,7 +101,7 @@ async function writeRecord(stateDir: string, record: LocalDnsRecord | null): Pro
 
 async function applyStep(step: LocalDnsStep, root: string, sudo: boolean, runner: CommandRunner): Promise<void> {
   if (step.kind === "run") {
-    await runner(sudo ? ["sudo", ...step.command] : step.command);
+    await runner(sudo && !step.asUser ? ["sudo", ...step.command] : step.command);
     return;
   }
   const target = rooted(root, step.path);
