@@ -29,17 +29,6 @@ export class ConflictError extends LinkupError {
   }
 }
 
-/**
- * A credential we need is missing (e.g. the admin-token file was deleted while the local server
- * runs): the user must act, so callers that tolerate an unreachable server never swallow it.
- */
-export class CredentialsError extends LinkupError {
-  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
-    super(code, message, options);
-    this.name = "CredentialsError";
-  }
-}
-
 /** A server we talk to (worker, local server, Cloudflare) failed or refused. */
 export class RemoteError extends LinkupError {
   readonly status: number | undefined;
@@ -47,5 +36,17 @@ export class RemoteError extends LinkupError {
     super(code, message, options);
     this.name = "RemoteError";
     this.status = options?.status;
+  }
+}
+
+/**
+ * The server refused us for want of a credential we should have had (e.g. the admin-token file was
+ * deleted while the local server runs): the user must act, so callers that tolerate an unreachable
+ * server never swallow it.
+ */
+export class CredentialsError extends RemoteError {
+  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(code, message, { ...options, status: 401 });
+    this.name = "CredentialsError";
   }
 }

@@ -178,7 +178,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof LinkupError && error.hint ? `; ${error.hint}` : "";
+  const hint = error instanceof LinkupError && error.hint ? ` (${error.hint})` : "";
   log(`linkup local server failed to start: ${message}${hint}`);
   // Not disarmed: the watchdog ends whatever helper was already started.
   process.exit(1);

@@ -92,14 +92,14 @@ export function describePortHolder(what: string, host: string, port: number, hol
       return {
         message: `${what} port ${where} is held by another Linkup: its ${ROLE_NAMES[holder.check.role]} (version ${holder.check.version}, state directory ${dir ?? `with id ${holder.check.state_id ?? "unknown"}`})`,
         hint: dir
-          ? `stop it with \`LINKUP_HOME=${dir} linkup stop\`, or give this one other ports (${setting})`
-          : `stop it with \`linkup stop\` run with the LINKUP_HOME it was started with, or give this one other ports (${setting})`,
+          ? `stop it with \`LINKUP_HOME=${dir} linkup stop\`, or give this Linkup another port with ${setting}`
+          : `stop it with \`linkup stop\` run with the LINKUP_HOME it was started with, or give this Linkup another port with ${setting}`,
       };
     }
     case "other-program":
       return {
         message: `${what} port ${where} is in use by another program (${holder.speaksHttp ? "an HTTP server that is not Linkup" : "it does not answer as Linkup"})`,
-        hint: `stop that program, or choose another port (${setting})`,
+        hint: `stop that program, or choose another port with ${setting}`,
       };
   }
 }
