@@ -123,7 +123,8 @@ export function mentimeterServerCases(host: () => ParityHost, started: Server[])
   // answers 200 on both hosts. Mentimeter's worker wants its token there (401 without); ours
   // answers without one too (core/check.ts: nothing in the answer is secret), so both forms pass.
   it("can_respond_to_health_check: GET /linkup/check answers 200, with or without a token, even for a session's host", async () => {
-    for (const headers of [{}, { authorization: "Bearer token123" }, { tracestate: "linkup-session=potatosession", referer: "example.com" }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: "Bearer token123" }, { tracestate: "linkup-session=potatosession", referer: "example.com" }];
+    for (const headers of variants) {
       const res = await get(`${host().url}/linkup/check`, headers);
       expect(res.status, JSON.stringify(headers)).toBe(200);
       expect(JSON.parse(res.text)).toMatchObject({ linkup: true, role: host().name === "worker" ? "worker" : "local-proxy" });
