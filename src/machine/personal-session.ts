@@ -1,10 +1,13 @@
 // The personal session's name: generated once per config (keyed by config identity) and kept in
-// `<stateDir>/personal-session.json`, so a developer's URLs stay the same across restarts.
+// `<stateDir>/personal-session.json`, so a developer's URLs stay the same across restarts. Each
+// teammate has their own state directory, hence their own name; the record carries their owner id
+// (machine/owner.ts) so nobody else's apply or prune touches it.
 //
 // If that file is lost or damaged, a fresh name would leave the old personal session behind (still
 // routed, still holding a tunnel) and change the developer's URLs. So before minting a name, the
 // sessions this config already manages on this machine's local server are asked: a session there
-// that the config does not name is the earlier personal session, and its name is taken back. A
+// owned by this person that the config does not name is the earlier personal session, and its
+// name is taken back. A
 // damaged file is kept beside as `personal-session.json.corrupt-<time>` (it may hold other configs'
 // names), never silently overwritten.
 import { readFileSync, renameSync } from "node:fs";
@@ -16,6 +19,15 @@ import { generateSessionName } from "../core/session-name.js";
 export const PERSONAL_SESSION_FILE = STATE_FILES.personalSession;
 
 type Remembered = Record<string, string>;
+
+/**
+ * The key a personal session name is remembered under: the config identity for the person the
+ * state directory belongs to; identity@owner when --owner or LINKUP_OWNER names someone else
+ * (CI sharing a state directory), so two owners never share one name.
+ */
+export function personalKey(identity: string, owner: { id: string; source: "flag" | "env" | "state" }): string {
+  return owner.source === "state" ? identity : `${identity}@${owner.id}`;
+}
 
 type ReadResult = { kind: "ok"; names: Remembered } | { kind: "missing" } | { kind: "corrupt"; problem: string };
 
