@@ -7,6 +7,8 @@ import { compileRegex, parseReplacement, type CompiledRegex, type Replacement } 
 export interface CompiledRewrite {
   readonly regex: CompiledRegex;
   readonly replacement: Replacement;
+  /** The rule as configured (what explanations and request records show). */
+  readonly rule: Rewrite;
 }
 
 export function compileRewrites(rewrites: readonly Rewrite[]): CompiledRewrite[] {
@@ -14,7 +16,7 @@ export function compileRewrites(rewrites: readonly Rewrite[]): CompiledRewrite[]
     const compiled = compileRegex(r.source);
     // Specs are validated before they are compiled; a bad regex here is a programming error.
     if (!compiled.ok) throw new Error(`invalid rewrite regex ${JSON.stringify(r.source)}: ${compiled.message}`);
-    return { regex: compiled.regex, replacement: parseReplacement(r.target) };
+    return { regex: compiled.regex, replacement: parseReplacement(r.target), rule: r };
   });
 }
 
@@ -22,4 +24,16 @@ export function applyRewrites(path: string, rewrites: readonly CompiledRewrite[]
   let out = path;
   for (const r of rewrites) out = r.regex.replaceAll(out, r.replacement);
   return out;
+}
+
+/** Each rule that changed the path, with the path before and after it (for explanations; not on the hot path). */
+export function rewriteSteps(path: string, rewrites: readonly CompiledRewrite[]): { rule: Rewrite; before: string; after: string }[] {
+  const steps: { rule: Rewrite; before: string; after: string }[] = [];
+  let out = path;
+  for (const r of rewrites) {
+    const next = r.regex.replaceAll(out, r.replacement);
+    if (next !== out) steps.push({ rule: r.rule, before: out, after: next });
+    out = next;
+  }
+  return steps;
 }

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { LOG_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
+import { asRequestLogLine } from "../core/request-record.js";
 import { ENV } from "../core/settings.js";
 import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
 import { rotateOpenLog } from "../machine/log-rotation.js";
@@ -22,7 +23,7 @@ import { embeddedWorkerPidFile, helperRecordText } from "../machine/orphans.js";
 import { childProcesses } from "../machine/process-table.js";
 import { stateDirId } from "../machine/state-dir.js";
 import { localServerConfig, type LocalServerConfig } from "./options.js";
-import { startLocalServer } from "./server.js";
+import { startLocalServer, type LocalServer } from "./server.js";
 import { startWatchdog, type Watchdog } from "./watchdog.js";
 
 /** How often the running server looks at its log's size (it also looks each time it has logged a quarter of the cap, at most 64 KiB). */
@@ -44,10 +45,29 @@ function log(line: string): void {
   if (loggedSinceCheck > Math.min(64 * 1024, logMax / 4)) checkLog();
 }
 
+/** The embedded worker's output: its request lines join the request log, anything else the daemon's log. */
+function workerOutput(server: LocalServer): (entry: { level: string; message: string }) => void {
+  return ({ level, message }) => {
+    if (message.startsWith("{")) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        parsed = undefined;
+      }
+      const line = asRequestLogLine(parsed);
+      if (line) {
+        server.requestLog?.addLine(line);
+        return;
+      }
+    }
+    log(`worker ${level}: ${message}`);
+  };
+}
+
 async function startEmbedded(
   config: LocalServerConfig,
-  proxyUrl: string,
-  adminPort: number,
+  server: LocalServer,
   watchdog: Watchdog,
 ): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
@@ -63,10 +83,11 @@ async function startEmbedded(
     // The embedded worker reaches `local` services through this very proxy.
     vars: {
       TUNNEL_PROVIDER: "direct",
-      DIRECT_TUNNEL_URL: proxyUrl,
+      DIRECT_TUNNEL_URL: server.proxyUrl,
       LINKUP_STATE_ID: stateDirId(config.stateDir),
-      LINKUP_ADMIN_PORT: String(adminPort),
+      LINKUP_ADMIN_PORT: String(new URL(server.adminUrl).port),
     },
+    onLog: workerOutput(server),
   });
   // Miniflare does not expose workerd's pid: it is this process's workerd child.
   const pidFile = embeddedWorkerPidFile(config.stateDir);
@@ -124,7 +145,7 @@ async function main(): Promise<void> {
   });
   let worker: Awaited<ReturnType<typeof startEmbedded>> = null;
   try {
-    worker = await startEmbedded(config, server.proxyUrl, Number(new URL(server.adminUrl).port), watchdog);
+    worker = await startEmbedded(config, server, watchdog);
   } catch (error) {
     await server.close();
     throw error;

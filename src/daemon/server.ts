@@ -14,6 +14,7 @@ import type { LocalStatus } from "../core/local-api.js";
 import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
+import { createRequestLog, DEFAULT_REQUEST_LOG_SIZE, type RequestLog } from "./request-log.js";
 import { createSessionRegistry } from "./session-registry.js";
 import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
@@ -52,6 +53,8 @@ export interface LocalServerOptions {
   upstreamConnections?: number;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff" | "onChild">;
+  /** Requests the request log keeps (docs/inspector.md); 0 keeps none and records nothing. Default 500. */
+  requestLogSize?: number;
   /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
   now?: () => number;
 }
@@ -65,6 +68,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** The request log (null when off): the embedded worker's request lines join it here. */
+  requestLog: RequestLog | null;
   /** Removes expired sessions now (it also happens once a minute); returns their names. */
   expireSessions(): Promise<string[]>;
   close(): Promise<void>;
@@ -149,14 +154,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     closers.length = 0;
   };
 
+  const logSize = options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE;
+  const requestLog = logSize > 0 ? createRequestLog(logSize) : null;
   const stateId = stateDirId(stateDir);
   let adminPort = 0;
+
   try {
     const handler = createProxyHandler({
       registry,
       debug: options.debug,
       now,
       log,
+      ...(requestLog ? { requestLog } : {}),
       ...(options.upstreamConnections !== undefined ? { maxSockets: options.upstreamConnections } : {}),
       check: () => checkBody("local-proxy", { stateId, adminPort }),
     });
@@ -226,18 +235,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       started_at: startedAt,
       tunnel: await tunnel.status(),
     });
-    const adminServer = http.createServer(
-      createAdminApi({
-        store,
-        registry,
-        token,
-        port: () => adminPort,
-        status,
-        tunnel,
-        onError: (error) => log(`admin API error: ${(error as Error).message}`),
-        check: () => checkBody("local-admin", { stateId, adminPort, stateDir }),
-      }),
-    );
+    const adminApi = createAdminApi({
+      store,
+      registry,
+      token,
+      port: () => adminPort,
+      status,
+      tunnel,
+      requestLog,
+      onError: (error) => log(`admin API error: ${(error as Error).message}`),
+      check: () => checkBody("local-admin", { stateId, adminPort, stateDir }),
+    });
+    const adminServer = http.createServer(adminApi.listener);
     const admin = await listen(adminServer, {
       port: options.adminPort ?? DEFAULT_PORTS.admin,
       host: ADMIN_HOST,
@@ -247,6 +256,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     });
     adminPort = admin.port;
     closers.push(() => admin.close());
+    // Open request streams end first, so the listener's close finds no response still writing.
+    closers.push(() => adminApi.close());
 
     return {
       proxyUrl: `http://${urlHost(host)}:${proxy.port}`,
@@ -254,6 +265,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      requestLog,
       expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };

@@ -12,6 +12,8 @@ export interface Env extends TunnelEnv {
   /** Set by the embedded host only: the state directory's id and the local admin port, for /linkup/check. */
   LINKUP_STATE_ID?: string;
   LINKUP_ADMIN_PORT?: string;
+  /** `off`: no request log line per routed request (docs/inspector.md); anything else or unset: on. */
+  REQUEST_LOG?: string;
 }
 
 /** The hono type parameter for this app. */

@@ -21,6 +21,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool, type Dispatcher } from "undici";
 import { responseHeaderDelta, type HeaderDelta } from "../../core/headers.js";
+import type { RequestTrace } from "../../core/request-record.js";
+import type { RequestLog } from "../request-log.js";
+import type { RoutingFailure } from "../../core/outcome.js";
 import { sendFailure, upstreamFailure } from "./failure-response.js";
 import { publicOrigin } from "./request-view.js";
 
@@ -37,8 +40,12 @@ export interface ForwardedRoute {
   connectionWaitMs: number;
   cacheable: boolean;
   upstreamOrigin: string | null;
+  /** The `linkup-route` answer header (built once per compiled service). */
+  routeHeader: string;
   /** The core's request header rules for this request (forwarding, trace, hop-by-hop). */
   requestDelta: HeaderDelta;
+  /** The request's trace, when the request log is on: finished once the answer's status is known. */
+  trace: RequestTrace | undefined;
 }
 
 /** One upstream origin: its connection pool and the Host its dev server expects. */
@@ -74,6 +81,8 @@ export interface HttpForwarderOptions {
   debug?: (line: string) => void;
   /** Notable events: a request answered 503 because the origin's connections stayed busy. */
   log?: (line: string) => void;
+  /** Where traces are finished (status known); required when routes carry traces. */
+  requestLog?: RequestLog;
 }
 
 /**
@@ -174,6 +183,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly route: ForwardedRoute,
     private readonly debug: ((line: string) => void) | undefined,
+    private readonly log: RequestLog | undefined,
     /** Called once, when undici is done with the request. */
     private readonly onFinished: () => void,
   ) {}
@@ -202,6 +212,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       cacheable: route.cacheable,
       upstreamOrigin: route.upstreamOrigin,
       publicOrigin: rawHeader(headers, "location") !== undefined ? publicOrigin(this.req) : "",
+      route: route.routeHeader,
     });
     applyDelta(headers, delta);
     // Connection/Keep-Alive were dropped with the hop-by-hop headers: node answers them for the
@@ -209,6 +220,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     // answers 502.
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);
+    if (route.trace) {
+      this.log!.finish(route.trace, statusCode);
+      route.trace = undefined;
+    }
     return true;
   }
 
@@ -235,18 +250,22 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const route = this.route;
     if ((error as NodeJS.ErrnoException).code === "UND_ERR_HEADERS_TIMEOUT") {
       this.debug?.(`upstream ${route.service} sent no headers within ${route.headersTimeoutMs} ms`);
-      return sendFailure(this.req, this.res, {
-        kind: "upstream-timeout",
-        service: route.service,
-        origin: route.upstreamOrigin ?? route.url,
-        seconds: route.headersTimeoutMs / 1000,
-      });
+      return this.fail({ kind: "upstream-timeout", service: route.service, origin: route.upstreamOrigin ?? route.url, seconds: route.headersTimeoutMs / 1000 });
     }
     const failure = upstreamFailure(this.route.service, this.route.url, error);
     this.debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
     // Before the headers: the 502 text. After: the connection is destroyed, so the client sees a
-    // truncated response rather than a complete-looking one.
-    sendFailure(this.req, this.res, failure);
+    // truncated response rather than a complete-looking one (already logged with its status).
+    this.fail(failure);
+  }
+
+  /** Answers a failure and finishes the request's trace with it. */
+  private fail(failure: RoutingFailure): void {
+    const status = sendFailure(this.req, this.res, failure);
+    if (this.route.trace) {
+      this.log!.finish(this.route.trace, status, failure);
+      this.route.trace = undefined;
+    }
   }
 
   /** The client's connection closed: cancel the upstream request (its socket is destroyed, not pooled mid-response). */
@@ -268,13 +287,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.waiter = undefined;
     const route = this.route;
-    sendFailure(this.req, this.res, {
-      kind: "upstream-busy",
-      service: route.service,
-      origin: route.upstreamOrigin ?? route.url,
-      connections,
-      seconds: route.connectionWaitMs / 1000,
-    });
+    this.fail({ kind: "upstream-busy", service: route.service, origin: route.upstreamOrigin ?? route.url, connections, seconds: route.connectionWaitMs / 1000 });
   }
 
   resume(): void {
@@ -317,7 +330,7 @@ export function createHttpForwarder(options: HttpForwarderOptions): HttpForwarde
 
     forward(req, res, upstream, route, body) {
       const headers = requestHeaders(req.rawHeaders, route.requestDelta, upstream.host);
-      const handler = new ForwardHandler(req, res, route, debug, () => release(upstream));
+      const handler = new ForwardHandler(req, res, route, debug, options.requestLog, () => release(upstream));
       const forwarded = res as ForwardedResponse;
       forwarded[HANDLER] = handler;
       forwarded.on("close", onClientClose);
