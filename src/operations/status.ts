@@ -2,6 +2,7 @@
 // each answers (its `health` path and statuses from the config), plus the local server, the
 // worker and the tunnel, and the state of the cloudflared the local server runs. All probes run in
 // parallel with a timeout.
+import { CHECK_PATH } from "../core/check.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
@@ -68,13 +69,16 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
       headers: { tracestate: `linkup-session=${name}` },
     };
   });
-  const components: { name: ComponentStatus["name"]; url: string }[] = [
-    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
-    { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
+  // Linkup's own parts answer GET /linkup/check without a token (core/check.ts): the local server
+  // and the tunnel (which reaches the local proxy) must say 200; a worker from an older build may
+  // proxy the path instead, so any answer below 500 counts for it.
+  const components: { name: ComponentStatus["name"]; url: string; statuses?: number[] }[] = [
+    { name: "local_server", url: `${ctx.urls.admin}${CHECK_PATH}`, statuses: [200] },
+    { name: "worker", url: `${ctx.urls.worker}${CHECK_PATH}` },
   ];
-  if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
+  if (tunnelUrl) components.push({ name: "tunnel", url: `${tunnelUrl.replace(/\/+$/, "")}${CHECK_PATH}`, statuses: [200] });
   const [results, cloudflared] = await Promise.all([
-    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
+    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url, ...(c.statuses ? { statuses: c.statuses } : {}) }))], timeoutMs),
     readTunnelStatus(ctx.clients.local, timeoutMs),
   ]);
   return {
@@ -88,7 +92,7 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
       owner: first.owner,
     },
     services: services.map((s, i) => ({ ...s, ...(s.url ? results[i]! : { status: "error" as const, http_status: null, error: "no URL" }) })),
-    components: components.map((c, i) => ({ ...c, ...results[services.length + i]! })),
+    components: components.map((c, i) => ({ name: c.name, url: c.url, ...results[services.length + i]! })),
     cloudflared,
   };
 }

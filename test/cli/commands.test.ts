@@ -77,8 +77,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(web).toMatchObject({ location: "local", url: appUrl, status: "ok", http_status: 200 });
     expect(api).toMatchObject({ location: "remote", url: "https://api.example.com" });
     expect(s.components.map((c: { name: string }) => c.name)).toEqual(["local_server", "worker", "tunnel"]);
-    expect(s.components[0].status).toBe("ok");
-    expect(s.components[1].status).toBe("ok");
+    expect(s.components[0]).toMatchObject({ status: "ok", http_status: 200 });
+    expect(s.components[0].url).toMatch(/\/linkup\/check$/);
+    expect(s.components[1]).toMatchObject({ status: "ok", http_status: 200 });
     const text = await cli(["status"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/SERVICE.*LOCATION.*STATUS/);
