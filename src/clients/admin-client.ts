@@ -13,6 +13,7 @@ import { adminUrl } from "../core/settings.js";
 import { apiFetch, type ApiFetchOptions } from "./api-fetch.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
+import type { ApiTrace } from "./api-fetch.js";
 // The token file is the local server's: read it with the same code that writes it.
 import { adminTokenPath, readAdminToken } from "../machine/admin-token.js";
 
@@ -22,6 +23,10 @@ export interface AdminClientOptions {
   adminPort: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Every call, for `linkup -v`. */
+  trace?: ApiTrace;
+  /** Writes as server-side dry runs (`--dry-run=server`). */
+  dryRun?: boolean;
 }
 
 export interface LocalAdminApi extends SessionApi {
@@ -68,11 +73,12 @@ export function adminClient(options: AdminClientOptions): LocalAdminApi {
         `the local server at ${adminUrl(options.adminPort)} is running, but its admin token file ${adminTokenPath(options.stateDir)} is missing or empty, so this command cannot talk to it`,
         { hint: "run `linkup stop`, then `linkup start` (or `linkup apply`): the local server writes a new token when it starts; sessions are kept" },
       ),
+    ...(options.trace ? { trace: options.trace } : {}),
   };
   const call = apiFetch(http);
   const timeout = (o: { timeoutMs?: number }) => (o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
   return {
-    ...httpSessionApi("local", http, false),
+    ...httpSessionApi("local", http, false, { dryRun: options.dryRun ?? false }),
     placement: "local",
     async status(o = {}) {
       return (await call<LocalStatus>("GET", "/status", timeout(o))).body!;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkBody, isCheckPath, parseCheck } from "./check.js";
-import { LINKUP_VERSION } from "./version.js";
+import { LINKUP_VERSION } from "./api.js";
 
 describe("/linkup/check", () => {
   it("reserves exactly the path, with or without a query", () => {

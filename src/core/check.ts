@@ -9,8 +9,7 @@
 // Mentimeter's Linkup answers `/linkup/check` on every host too, so the path is reserved: a
 // session cannot route a request for exactly `/linkup/check` (any other path, `/linkup/checkout`
 // or `/linkup/check/x` included, is proxied as usual).
-import { API_VERSION } from "./api.js";
-import { LINKUP_VERSION } from "./version.js";
+import { API_VERSION, LINKUP_VERSION } from "./api.js";
 
 export const CHECK_PATH = "/linkup/check";
 

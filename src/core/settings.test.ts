@@ -32,6 +32,7 @@ describe("parseSettings", () => {
       tunnelTimeoutMs: 60_000,
       logMaxBytes: 5 * 1024 * 1024,
       testResolveHosts: [],
+      externalDiff: undefined,
       cloudflare: { accountId: undefined, zoneIds: [], apiToken: undefined, apiBase: undefined },
     });
     expect(DEFAULT_PORTS).toEqual({ worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: 8053 });
@@ -58,6 +59,7 @@ describe("parseSettings", () => {
       LINKUP_LOG_MAX_BYTES: "65536",
       LINKUP_READY_FD: "3",
       LINKUP_TEST_RESOLVE_HOSTS: " a.test, *.zone.test ,",
+      LINKUP_EXTERNAL_DIFF: "colordiff -N -u",
       CLOUDFLARE_ACCOUNT_ID: "acc",
       CLOUDFLARE_ZONE_IDS: "z1,z2",
       CLOUDFLARE_API_TOKEN: "tok",
@@ -78,6 +80,7 @@ describe("parseSettings", () => {
       logMaxBytes: 65536,
       readyFd: 3,
       testResolveHosts: ["a.test", "*.zone.test"],
+      externalDiff: "colordiff -N -u",
       cloudflare: { accountId: "acc", zoneIds: ["z1", "z2"], apiToken: "tok", apiBase: "http://127.0.0.1:1/client/v4" },
     });
   });

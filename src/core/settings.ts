@@ -30,6 +30,7 @@ export const ENV = {
   logMaxBytes: "LINKUP_LOG_MAX_BYTES",
   readyFd: "LINKUP_READY_FD",
   testResolveHosts: "LINKUP_TEST_RESOLVE_HOSTS",
+  externalDiff: "LINKUP_EXTERNAL_DIFF",
   cloudflareAccountId: "CLOUDFLARE_ACCOUNT_ID",
   cloudflareZoneIds: "CLOUDFLARE_ZONE_IDS",
   cloudflareApiToken: "CLOUDFLARE_API_TOKEN",
@@ -73,6 +74,11 @@ export interface LinkupSettings {
   readyFd: number | undefined;
   /** LINKUP_TEST_RESOLVE_HOSTS (tests only): names that count as resolving; `*.zone` matches subdomains. */
   testResolveHosts: string[];
+  /**
+   * LINKUP_EXTERNAL_DIFF: a diff program (with arguments, split on spaces) that `linkup diff` hands
+   * the live and desired YAML trees to, as KUBECTL_EXTERNAL_DIFF; undefined: the built-in diff.
+   */
+  externalDiff: string | undefined;
   /** CLOUDFLARE_*: `linkup infra`'s credentials when no flag gives them. Never print apiToken. */
   cloudflare: { accountId: string | undefined; zoneIds: string[]; apiToken: string | undefined; apiBase: string | undefined };
 }
@@ -171,6 +177,7 @@ export function parseSettings(env: Env): LinkupSettings {
     logMaxBytes: read(ENV.logMaxBytes, logSizeValue, DEFAULT_LOG_MAX_BYTES),
     readyFd: read(ENV.readyFd, descriptorValue),
     testResolveHosts: read(ENV.testResolveHosts, listValue, []),
+    externalDiff: read(ENV.externalDiff, textValue),
     cloudflare: {
       accountId: read(ENV.cloudflareAccountId, textValue),
       zoneIds: read(ENV.cloudflareZoneIds, listValue, []),

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
 import { stateDirId } from "../../src/machine/state-dir.js";
+import { API_VERSION } from "../../src/core/api.js";
 import { DOMAIN, TEST_TOKEN, putSession, spec, startUpstream, viaProxy, request, type Upstream } from "./proxy-fixtures.js";
 
 let dir: string;
@@ -186,7 +187,7 @@ describe("GET /linkup/check: liveness without a token on every local listener", 
         linkup: true,
         role: "local-proxy",
         version: expect.any(String),
-        api_version: "1.0.0",
+        api_version: API_VERSION,
         state_id: stateDirId(dir),
         admin_port: Number(new URL(server.adminUrl).port),
       });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
+import { API_VERSION, LINKUP_VERSION } from "../../src/core/api.js";
 import { specOf, startUpstream, type Upstream } from "./upstream.js";
 
 let w: WorkerHarness;
@@ -259,7 +260,7 @@ describe("GET /linkup/check: liveness without a token, on every host", () => {
       expect(res.status, host).toBe(200);
       expect(res.headers["content-type"]).toMatch(/^application\/json/);
       const body = JSON.parse(res.text);
-      expect(body).toMatchObject({ linkup: true, role: "worker", version: expect.any(String), api_version: "1.0.0", state_id: null });
+      expect(body).toMatchObject({ linkup: true, role: "worker", version: LINKUP_VERSION, api_version: API_VERSION, state_id: null });
       // Nothing secret: no token, no session data.
       expect(res.text).not.toContain(w.token);
       expect(Object.keys(body).sort()).toEqual(["api_version", "linkup", "role", "state_id", "version"]);
