@@ -9,7 +9,11 @@ import type { TargetResult } from "./route.js";
 export type RoutingFailure =
   | Exclude<SessionResolution<unknown>, { kind: "found" }>
   | Exclude<TargetResult, { kind: "routed" }>
-  | { kind: "upstream-failed"; service: string; origin: string; detail: string };
+  | { kind: "upstream-failed"; service: string; origin: string; detail: string }
+  /** No response headers within the service's headers timeout. */
+  | { kind: "upstream-timeout"; service: string; origin: string; seconds: number }
+  /** Every connection to the origin stayed busy for longer than the service's connection wait. */
+  | { kind: "upstream-busy"; service: string; origin: string; connections: number; seconds: number };
 
 export interface FailureResponse {
   status: number;
@@ -46,6 +50,10 @@ export function sessionUrlPattern(origin: string, tried: Candidate[]): string | 
   return `${scheme}://<session>.${rest}${port}/`;
 }
 
+function formatSeconds(seconds: number): string {
+  return `${Number(seconds.toFixed(3))} s`;
+}
+
 export function describeFailure(f: RoutingFailure, host: "worker" | "local server", origin?: string): FailureResponse {
   const by = ` - Linkup ${host}`;
   switch (f.kind) {
@@ -75,6 +83,16 @@ export function describeFailure(f: RoutingFailure, host: "worker" | "local serve
       return {
         status: 502,
         message: `Linkup could not reach service "${f.service}" at ${f.origin}: ${f.detail}. Is it running?${by}`,
+      };
+    case "upstream-timeout":
+      return {
+        status: 504,
+        message: `Service "${f.service}" at ${f.origin} sent no response headers within ${formatSeconds(f.seconds)} (its headers timeout; set services[].timeouts.headers in linkup.yaml to wait longer).${by}`,
+      };
+    case "upstream-busy":
+      return {
+        status: 503,
+        message: `Service "${f.service}" at ${f.origin} is busy: all ${f.connections} connections Linkup keeps to it were in use for ${formatSeconds(f.seconds)} (long polls or streams may be holding them); try again, or raise services[].timeouts.connection_wait in linkup.yaml.${by}`,
       };
   }
 }

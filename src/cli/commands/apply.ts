@@ -35,7 +35,7 @@ async function applyOnce(
   const inPlace = new Set(written.outcomes.filter((o) => o.result !== "failed" && o.result !== "pruned").map((o) => o.name));
   const addresses = await addressesOf(ctx, planned.desired.filter((d, i, all) => inPlace.has(d.name) && all.findIndex((x) => x.name === d.name) === i));
   const urls = addresses.map((a) => ({ name: a.name, urls: printable(a.addresses) }));
-  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, addresses, envFiles, tunnel };
+  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, addresses, envFiles, tunnel, personalNote: planned.personalNote };
 }
 
 /** `--dry-run=server`: the plan's writes sent as dry runs; nothing is started, stored or connected. */
@@ -123,6 +123,7 @@ export const applyCommand = defineCommand({
       const { describeChanges } = await import("../output/watch-report.js");
       // Nothing is started for a dry run: a side that is not up counts as empty.
       const planned = await computePlan(ctx, { prune: args.prune, reach: [], now: Date.now(), renew: true });
+      if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
       const diff = diffJson(planned.actions);
       await printResult(io, format, {
         data: { dry_run: true, ...diff },
@@ -153,6 +154,7 @@ export const applyCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (r.personalNote) io.err(io.color.yellow(`warning: ${r.personalNote}`));
     const result = r;
     const failures = result.outcomes.filter((o) => o.result === "failed");
     await printResult(io, format, {

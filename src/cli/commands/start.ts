@@ -47,6 +47,7 @@ export const startCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
     const outcome = written.outcomes[0];
     const name = planned.personalName!;
     const addresses = addressesJson(await addressesHere(ctx, name, personal.type));
