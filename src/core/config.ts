@@ -1,6 +1,7 @@
 // The config model: TypeScript types derived from the schema constant, plus the normalised
 // form every other module uses (nulls folded to empty lists, defaults filled in).
 import type { FromSchema } from "json-schema-to-ts";
+import type { AccessMode } from "./access.js";
 import type { configSchema } from "./config-schema.js";
 
 /** linkup.yaml exactly as written (after interpolation), typed from the schema. */
@@ -42,6 +43,14 @@ export interface SessionDeclaration {
   name?: string;
   type: SessionType;
   routes: Record<string, RouteTarget>;
+  /** As written; the spec defaults it to `team` when the config has an access block. */
+  access?: AccessMode;
+}
+
+/** Cloudflare Access in front of the deployed worker (docs/security.md). */
+export interface AccessConfig {
+  team_domain: string;
+  audience: string;
 }
 
 export interface LinkupConfig {
@@ -51,6 +60,7 @@ export interface LinkupConfig {
     cache_routes: string[];
     config_id?: string;
   };
+  access?: AccessConfig;
   services: ServiceConfig[];
   domains: DomainConfig[];
   sessions: SessionDeclaration[];
@@ -66,6 +76,7 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       cache_routes: [...(l.cache_routes ?? [])],
       ...(l.config_id ? { config_id: l.config_id } : {}),
     },
+    ...(raw.access ? { access: { team_domain: raw.access.team_domain, audience: raw.access.audience } } : {}),
     services: raw.services.map((s) => ({
       name: s.name,
       ...(s.local !== undefined ? { local: s.local } : {}),
@@ -90,6 +101,7 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       ...(s.name !== undefined ? { name: s.name } : {}),
       type: (s.type ?? "tunneled") as SessionType,
       routes: { ...(s.routes ?? {}) },
+      ...(s.access ? { access: s.access as AccessMode } : {}),
     })),
   };
 }

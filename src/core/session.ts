@@ -1,6 +1,7 @@
 // Sessions: the spec a config declares for one session, the record the worker and the local
 // server store, conversion from config, validation of API input, and the spec hash used for
 // drift detection.
+import { ACCESS_MODES, type AccessMode } from "./access.js";
 import type { DomainConfig, LinkupConfig, Rewrite, SessionDeclaration, SessionType } from "./config.js";
 import { SESSION_TYPES } from "./config.js";
 import { compileRegex } from "./regex.js";
@@ -21,6 +22,11 @@ export interface SessionSpec {
   services: SessionServiceSpec[];
   domains: DomainConfig[];
   cache_routes: string[];
+  /**
+   * Cloudflare Access at the worker: `team` needs a valid assertion, `public` does not. Absent
+   * when the config has no access block (a worker with Access configured then treats it as `team`).
+   */
+  access?: AccessMode;
 }
 
 export interface SessionRecord {
@@ -67,7 +73,14 @@ export function specFromConfig(config: LinkupConfig, decl: SessionDeclaration): 
       routes: d.routes.map((r) => ({ path: r.path, service: r.service })),
     })),
     cache_routes: [...config.linkup.cache_routes],
+    ...accessOf(config, decl),
   };
+}
+
+/** `team` by default once the config has an access block; absent otherwise, so such specs (and their hashes) stay as they were. */
+function accessOf(config: LinkupConfig, decl: SessionDeclaration): { access?: AccessMode } {
+  if (decl.access) return { access: decl.access };
+  return config.access ? { access: "team" } : {};
 }
 
 /** Problems with a spec received over an API (shape, names, URLs, regexes, references). */
@@ -116,6 +129,7 @@ export function validateSpec(input: unknown): Problem[] {
         if (!names.has(r.service)) add(["domains", i, "routes", j, "service"], `unknown service "${r.service}"`);
       });
     });
+  if (input.access !== undefined && !ACCESS_MODES.includes(input.access as AccessMode)) add(["access"], "access must be team or public");
   if (input.cache_routes !== undefined && !Array.isArray(input.cache_routes)) add(["cache_routes"], "cache_routes must be a list");
   (Array.isArray(input.cache_routes) ? input.cache_routes : []).forEach((p: unknown, i: number) => {
     const c = typeof p === "string" ? compileRegex(p) : { ok: false as const, message: "not a string" };
@@ -146,6 +160,7 @@ export function parsePutBody(
         services: spec.services.map((s) => ({ ...s, rewrites: s.rewrites ?? [] })),
         domains: spec.domains.map((d) => ({ ...d, routes: d.routes ?? [] })),
         cache_routes: spec.cache_routes ?? [],
+        ...(spec.access !== undefined ? { access: spec.access } : {}),
       },
       managed_by: (input.managed_by as string | null | undefined) ?? null,
     },

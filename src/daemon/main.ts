@@ -12,7 +12,7 @@ function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startEmbedded(config: LocalServerConfig, tunnelUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
   let token: string;
   try {
@@ -28,8 +28,9 @@ async function startEmbedded(config: LocalServerConfig, proxyUrl: string): Promi
     port: config.embeddedWorkerPort,
     stateDir: config.stateDir,
     token,
-    // The embedded worker reaches `local` services through this very proxy.
-    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
+    // The embedded worker reaches `local` services through this process's tunnel listener (signed
+    // like any tunnel), and it listens on loopback only, where no Cloudflare Access can sit in front.
+    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: tunnelUrl, LINKUP_LOOPBACK_ONLY: "1" },
   });
 }
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     adminPort: config.adminPort,
+    tunnelPort: config.tunnelPort,
     stateDir: config.stateDir,
     ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
     ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   });
   let worker: Awaited<ReturnType<typeof startEmbedded>> = null;
   try {
-    worker = await startEmbedded(config, server.proxyUrl);
+    worker = await startEmbedded(config, server.tunnelUrl);
   } catch (error) {
     await server.close();
     throw error;
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     [
       `linkup local server started: pid=${process.pid}`,
       `proxy=${server.proxyUrl}`,
+      `tunnel=${server.tunnelUrl}`,
       `admin=${server.adminUrl}`,
       `https=${server.httpsUrl ?? "off"}`,
       `dns=${server.dnsPort === null ? "off" : `${config.host}:${server.dnsPort}`}`,

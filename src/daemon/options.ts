@@ -22,6 +22,8 @@ export interface LocalServerConfig {
   host: string;
   port: number;
   adminPort: number;
+  /** The tunnel listener; 0 (a free port) when this process hosts the embedded worker, which is told the port. */
+  tunnelPort: number;
   /** null: HTTPS off. */
   httpsPort: number | null;
   /** null: DNS off. */
@@ -34,8 +36,8 @@ export interface LocalServerConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PROXY_PORT}] [--admin-port ${DEFAULT_ADMIN_PORT}]
-  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_HTTPS_PORT}] [--dns-port ${DEFAULT_DNS_PORT}] [--state-dir DIR]
-env: LINKUP_HOME, LINKUP_PROXY_PORT, LINKUP_ADMIN_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT, LINKUP_LOCAL_DNS=1|0,
+  [--tunnel-port ${DEFAULT_PORTS.tunnel}] [--local-dns | --no-local-dns] [--https-port ${DEFAULT_HTTPS_PORT}] [--dns-port ${DEFAULT_DNS_PORT}] [--state-dir DIR]
+env: LINKUP_HOME, LINKUP_PROXY_PORT, LINKUP_ADMIN_PORT, LINKUP_TUNNEL_PORT, LINKUP_HTTPS_PORT, LINKUP_DNS_PORT, LINKUP_LOCAL_DNS=1|0,
   LINKUP_EMBEDDED_WORKER=1 with LINKUP_WORKER_PORT, LINKUP_DEBUG=1`;
 
 function port(value: string | undefined, fallback: number, what: string): number {
@@ -66,6 +68,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
         host: { type: "string" },
         port: { type: "string" },
         "admin-port": { type: "string" },
+        "tunnel-port": { type: "string" },
         "https-port": { type: "string" },
         "dns-port": { type: "string" },
         "state-dir": { type: "string" },
@@ -82,15 +85,18 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
   const flag = parsed["local-dns"] ? true : parsed["no-local-dns"] ? false : undefined;
   const envFlag = env.LINKUP_LOCAL_DNS === "1" ? true : env.LINKUP_LOCAL_DNS === "0" ? false : undefined;
   const localDns = flag ?? envFlag ?? installed !== null;
+  const embedded = env.LINKUP_EMBEDDED_WORKER === "1";
   return {
     stateDir: dir,
     host: parsed.host ?? env.LINKUP_PROXY_HOST ?? "127.0.0.1",
     port: port(parsed.port ?? env.LINKUP_PROXY_PORT, DEFAULT_PROXY_PORT, "--port"),
     adminPort: port(parsed["admin-port"] ?? env.LINKUP_ADMIN_PORT, DEFAULT_ADMIN_PORT, "--admin-port"),
+    // cloudflared's ingress (set by the worker) names a fixed port; the embedded worker is told whichever port this is.
+    tunnelPort: port(parsed["tunnel-port"] ?? env.LINKUP_TUNNEL_PORT, embedded ? 0 : DEFAULT_PORTS.tunnel, "--tunnel-port"),
     httpsPort: localDns ? port(parsed["https-port"] ?? env.LINKUP_HTTPS_PORT, DEFAULT_HTTPS_PORT, "--https-port") : null,
     dnsPort: localDns ? port(parsed["dns-port"] ?? env.LINKUP_DNS_PORT, installed ?? DEFAULT_DNS_PORT, "--dns-port") : null,
     embeddedWorkerPort:
-      env.LINKUP_EMBEDDED_WORKER === "1" ? port(env.LINKUP_WORKER_PORT, DEFAULT_EMBEDDED_WORKER_PORT, "LINKUP_WORKER_PORT") : null,
+      embedded ? port(env.LINKUP_WORKER_PORT, DEFAULT_EMBEDDED_WORKER_PORT, "LINKUP_WORKER_PORT") : null,
     debug: env.LINKUP_DEBUG === "1",
   };
 }

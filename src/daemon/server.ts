@@ -1,6 +1,7 @@
 // The local server: the proxy listener (HTTP, and HTTPS with on-the-fly certificates when local
-// DNS is set up), the admin API on its own loopback listener, and optionally the DNS server, all
-// sharing one registry of compiled sessions loaded from the state directory's file store.
+// DNS is set up), the tunnel listener (traffic from the worker, signed; tunnel/), the admin API on
+// its own loopback listener, and optionally the DNS server, all sharing one registry of compiled
+// sessions loaded from the state directory's file store.
 // Sessions survive restarts because the file store is the source of truth; the registry follows
 // it (admin writes apply at once, other processes' writes through a directory watch).
 import http from "node:http";
@@ -16,6 +17,8 @@ import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
+import { tunnelKeyRing } from "./tunnel/key-ring.js";
+import { createTunnelGate } from "./tunnel/tunnel-gate.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
 export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
@@ -30,6 +33,13 @@ export interface LocalServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   adminPort?: number;
+  /**
+   * The tunnel listener (where cloudflared's ingress and the direct provider deliver). Default: a
+   * free port (tunnelUrl says which); the daemon passes 8792 unless it hosts the embedded worker.
+   */
+  tunnelPort?: number;
+  /** Clock for the tunnel listener's replay window (tests). */
+  now?: () => number;
   stateDir: string;
   /** Defaults to `<stateDir>/admin-token`, created on first start. */
   adminToken?: string;
@@ -49,6 +59,8 @@ export interface LocalServerOptions {
 
 export interface LocalServer {
   proxyUrl: string;
+  /** The tunnel listener: only requests signed by the worker get through. */
+  tunnelUrl: string;
   adminUrl: string;
   /** Set when HTTPS is served. */
   httpsUrl: string | null;
@@ -148,6 +160,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
+    // Traffic from the worker (cloudflared or the embedded worker) arrives here, not on the proxy
+    // port: only requests carrying the worker's signature reach the proxy handler.
+    const gate = createTunnelGate({ keys: tunnelKeyRing(stateDir), proxy: handler, log, ...(options.now ? { now: options.now } : {}) });
+    const tunnelServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, gate.web);
+    tunnelServer.on("upgrade", gate.upgrade);
+    const tunnelListener = await listen(tunnelServer, options.tunnelPort ?? 0, host, "the Linkup tunnel listener");
+    listeners.push(tunnelListener);
+    closers.push(() => tunnelListener.close());
+
     let httpsPort: number | null = null;
     if (options.httpsPort !== undefined) {
       // Loaded only when asked for: node-forge is heavy and most runs serve plain HTTP.
@@ -204,6 +225,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     return {
       proxyUrl: `http://${urlHost(host)}:${proxy.port}`,
+      tunnelUrl: `http://${urlHost(host)}:${tunnelListener.port}`,
       adminUrl: `http://${ADMIN_HOST}:${admin.port}`,
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,

@@ -24,7 +24,7 @@ export function rememberedPersonalName(stateDir: string, identity: string): stri
 }
 
 /**
- * The remembered name, or a fresh adjective-animal name (checked against `exists`, the live
+ * The remembered name, or a fresh generated name (adjective-animal-suffix) (checked against `exists`, the live
  * sessions) that is then remembered.
  */
 export async function resolvePersonalName(

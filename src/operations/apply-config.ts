@@ -9,7 +9,8 @@ import type { ReconcileContext } from "../reconcile/context.js";
 import { personalDeclaration, placementFor } from "../reconcile/desired.js";
 import { injectEnvFiles, serviceDirectories, type EnvFileChange } from "../reconcile/env-files.js";
 import { computePlan, type PlanResult } from "../reconcile/reconcile.js";
-import { storeRunToken } from "../machine/run-tokens.js";
+import { readTunnelSecret } from "../machine/tunnel-secrets.js";
+import { keepTunnelStart } from "./tunnel-connect.js";
 import { ensureRuntime } from "./runtime.js";
 import { connectTunnel, type TunnelConnection } from "./tunnel-connect.js";
 
@@ -76,10 +77,13 @@ export async function applyConfig(ctx: ReconcileContext, options: ApplyConfigOpt
       identity: ctx.identity,
       prune: options.prune,
       tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
-      onRunToken: async (session, token) => {
-        fresh.set(session, token);
-        await storeRunToken(ctx.stateDir, session, token);
+      onTunnelStart: async (session, started) => {
+        if (started.run_token) fresh.set(session, started.run_token);
+        await keepTunnelStart(ctx.stateDir, session, started);
       },
+      // `start` asks again (refreshes the tunnel; a re-provisioned one brings a new secret), as
+      // does any apply on a machine that has no secret for a tunnel it is about to use.
+      needsTunnel: async (session) => Boolean(options.refreshTunnel) || (await readTunnelSecret(ctx.stateDir, session)) === undefined,
     },
     options.report,
   );

@@ -7,7 +7,7 @@
 // out none, and then nothing here runs. One cloudflared per machine: with several tunneled
 // sessions the personal one wins, else the first; the others are reported as not connected.
 import { setTimeout as sleep } from "node:timers/promises";
-import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
+import { API_PREFIX, type ApiErrorBody, type TunnelStart } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
 import type { ApplyOutcome } from "../reconcile/apply.js";
@@ -16,6 +16,7 @@ import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { hostResolver } from "./resolve-hostname.js";
 import { readRunToken, storeRunToken } from "../machine/run-tokens.js";
+import { storeTunnelSecret } from "../machine/tunnel-secrets.js";
 import { adminPort } from "../core/settings.js";
 
 export const DEFAULT_TUNNEL_TIMEOUT_MS = 60_000;
@@ -74,6 +75,19 @@ export async function readTunnelStatus(stateDir: string, env: Readonly<Record<st
   }
 }
 
+/**
+ * Keeps what the worker handed out with a tunnel: the signing secret (for the local server's
+ * tunnel listener) and, for Cloudflare tunnels, cloudflared's run token. Both 0600, never printed.
+ */
+export async function keepTunnelStart(stateDir: string, session: string, started: TunnelStart): Promise<void> {
+  if (!started.tunnel_secret)
+    throw new LinkupError("worker-too-old", `the worker handed out the tunnel of session ${session} without a signing secret, so the local server would refuse its requests`, {
+      hint: "redeploy the worker with this Linkup version (`linkup infra deploy`)",
+    });
+  await storeTunnelSecret(stateDir, session, started.tunnel_secret);
+  if (started.run_token) await storeRunToken(stateDir, session, started.run_token);
+}
+
 async function runTokenFor(ctx: ReconcileContext, session: string, options: ConnectTunnelOptions): Promise<string | undefined> {
   const fresh = options.fresh.get(session);
   if (fresh) return fresh;
@@ -81,9 +95,9 @@ async function runTokenFor(ctx: ReconcileContext, session: string, options: Conn
   if (stored) return stored;
   // Idempotent on the worker: hands out the existing tunnel's token and refreshes last_started.
   const started = await ctx.clients.worker.startTunnel?.(session);
-  if (!started?.run_token) return undefined;
-  await storeRunToken(ctx.stateDir, session, started.run_token);
-  return started.run_token;
+  if (!started) return undefined;
+  await keepTunnelStart(ctx.stateDir, session, started);
+  return started.run_token ?? undefined;
 }
 
 export async function connectTunnel(ctx: ReconcileContext, options: ConnectTunnelOptions): Promise<TunnelConnection | null> {

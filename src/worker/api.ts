@@ -13,6 +13,7 @@ import { requireAuth } from "./auth.js";
 import type { AppEnv } from "./env.js";
 import { limitedBodyProblem, readLimitedBody } from "./limited-body.js";
 import type { SessionCache } from "./session-cache.js";
+import type { TunnelKeys } from "./tunnel-keys.js";
 import { sessionStoreOf } from "./sessions.js";
 import { tunnelProviderFromEnv } from "./tunnels/from-env.js";
 import { startTunnel } from "./tunnels/tunnel-store.js";
@@ -41,7 +42,7 @@ function recordResponse(record: SessionRecord, status: number): Response {
   return json(record, status, { etag: etagOf(record.version) });
 }
 
-export function sessionApi(cache: SessionCache): Hono<AppEnv> {
+export function sessionApi(cache: SessionCache, tunnelKeys: TunnelKeys): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
   api.use("*", requireAuth());
 
@@ -124,7 +125,13 @@ export function sessionApi(cache: SessionCache): Hono<AppEnv> {
       await store.put(updated);
       cache.invalidate(name);
     }
-    const answer: TunnelStart = { tunnel_url: started.record.tunnel_url, hostname: started.record.hostname, run_token: started.run_token };
+    tunnelKeys.invalidate(name);
+    const answer: TunnelStart = {
+      tunnel_url: started.record.tunnel_url,
+      hostname: started.record.hostname,
+      run_token: started.run_token,
+      tunnel_secret: started.record.signing_secret,
+    };
     return json(answer);
   });
 

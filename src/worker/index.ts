@@ -8,12 +8,15 @@ import { apiError } from "./api-error.js";
 import type { AppEnv } from "./env.js";
 import { proxyRequest } from "./proxy.js";
 import { scheduledHandler } from "./scheduled.js";
+import { isolateNameProbes } from "./name-probes.js";
 import { isolateSessionCache } from "./session-cache.js";
+import { isolateTunnelKeys } from "./tunnel-keys.js";
 
 const app = new Hono<AppEnv>();
 
-app.route(API_PREFIX, sessionApi(isolateSessionCache));
-app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));
+app.route(API_PREFIX, sessionApi(isolateSessionCache, isolateTunnelKeys));
+const proxyState = { sessions: isolateSessionCache, tunnels: isolateTunnelKeys, probes: isolateNameProbes };
+app.all("*", (c) => proxyRequest(c.req.raw, c.env, proxyState));
 
 app.onError((err, c) => {
   // Message only (no stack, no headers): nothing request-supplied such as the token is echoed.

@@ -59,7 +59,7 @@ describe("imperative commands and JSON outputs", () => {
   it("start applies the personal session, injects env files, and keeps the name", async () => {
     const s = await json(["start", "--json"]);
     expect(s).toMatchObject({ type: "tunneled", result: "created" });
-    expect(s.session).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
+    expect(s.session).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}(-\d+)?$/);
     expect(s.urls).toEqual([`https://${s.session}.example.com`]);
     expect(s.env_files).toEqual([{ file: join(p.dir, "web", ".env.development"), action: "injected" }]);
     expect(readFileSync(join(p.dir, "web", ".env.development"), "utf8")).toMatch(/^KEEP=1\n# >>> linkup: begin.*\nAPI_URL=https:\/\/api.example.com\n# <<< linkup: end <<<\n$/);

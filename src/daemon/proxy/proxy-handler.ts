@@ -12,8 +12,8 @@ import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
-import { resolveSessionSync } from "../../core/resolve-session.js";
-import { selectTarget, type CompiledService } from "../../core/route.js";
+import { resolveSessionSync, type SessionResolution } from "../../core/resolve-session.js";
+import { selectTarget, type CompiledService, type CompiledSession } from "../../core/route.js";
 import { sendFailure, upstreamFailure, writeSocketFailure } from "./failure-response.js";
 import { createHttpForwarder, hasRequestBody, type ForwardedRoute, type Upstream } from "./http-forwarder.js";
 import { pooledRandomHex } from "./random-hex.js";
@@ -36,8 +36,9 @@ interface ServiceUpstream {
 }
 
 export interface ProxyHandler {
-  web(req: IncomingMessage, res: ServerResponse): void;
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `session`: route to exactly this session instead of resolving one (the tunnel listener, after checking the worker's signature). */
+  web(req: IncomingMessage, res: ServerResponse, session?: string): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, session?: string): void;
   /** Closes pooled upstream connections. */
   close(): Promise<void>;
 }
@@ -87,10 +88,15 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return u;
   }
 
+  function named(name: string): SessionResolution<CompiledSession> {
+    const session = lookup(name);
+    return session ? { kind: "found", session, name, source: "tracestate" } : { kind: "unknown-session", name, tried: [] };
+  }
+
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
-  function route(req: IncomingMessage): RouteState | RoutingFailure {
+  function route(req: IncomingMessage, session: string | undefined): RouteState | RoutingFailure {
     const view = new NodeRequestView(req);
-    const resolution = resolveSessionSync(view, lookup);
+    const resolution = session === undefined ? resolveSessionSync(view, lookup) : named(session);
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;
@@ -136,14 +142,14 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   proxy.on("econnreset", () => {});
 
   return {
-    web(req, res) {
-      const routed = route(req);
+    web(req, res, session) {
+      const routed = route(req, session);
       if ("kind" in routed) return sendFailure(req, res, routed);
       forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
     },
-    upgrade(req: RoutedRequest, socket, head) {
+    upgrade(req: RoutedRequest, socket, head, session) {
       socket.on("error", () => socket.destroy());
-      const routed = route(req);
+      const routed = route(req, session);
       if ("kind" in routed) return writeSocketFailure(socket, routed);
       applyUpgradeDelta(req.headers, routed.requestDelta);
       req[ROUTE] = routed;

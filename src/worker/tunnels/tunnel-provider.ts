@@ -12,6 +12,13 @@ export interface TunnelRecord {
   dns_record_id: string | null;
   created: number;
   last_started: number;
+  /**
+   * Key of the signatures on every request the worker forwards into this tunnel
+   * (core/tunnel-signature.ts). Made with the tunnel (a re-provisioned tunnel gets a new one),
+   * handed only to the machine that starts the tunnel, never logged. Set by tunnel-store, not by
+   * the providers; absent only in records written before signatures existed (filled in on start).
+   */
+  signing_secret?: string;
 }
 
 export interface TunnelProvider {

@@ -51,7 +51,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       }>;
     };
     const { startLocalServer } = (await import(server)) as {
-      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; close(): Promise<void> }>;
+      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; tunnelUrl: string; close(): Promise<void> }>;
     };
     const adminPort = await freePort();
     const local = await startLocalServer({ host: "127.0.0.1", port: await freePort(), adminPort, stateDir: home });
@@ -64,7 +64,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       stateDir: workerState,
       token,
       // As the daemon does for the embedded default: `local` services go through this local server.
-      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.proxyUrl },
+      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.tunnelUrl },
     });
     closers.push(() => worker.close());
     return { workerUrl: worker.url.replace(/\/+$/, ""), adminPort, closers };
