@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
-import { startEmbeddedWorker, type EmbeddedWorker } from "../../src/daemon/embedded-worker/worker-host.js";
+import { startEmbeddedWorker, type EmbeddedWorker, type EmbeddedWorkerOptions } from "../../src/daemon/embedded-worker/worker-host.js";
 
 export interface ApiAnswer {
   status: number;
@@ -37,6 +37,8 @@ export interface RawRequest {
 export interface WorkerHarness extends EmbeddedWorker {
   token: string;
   stateDir: string;
+  /** Everything the worker wrote to its console so far. */
+  output(): string;
   /** A session API call with the right token and version header (override either through `headers`; null removes). */
   api(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string | null> }): Promise<ApiAnswer>;
   /** A request over a real socket to the worker with the given Host header. */
@@ -55,14 +57,27 @@ export interface KvLike {
 export interface WorkerHarnessOptions {
   token?: string;
   vars?: Record<string, string>;
+  /** Workers rate-limiting bindings (Miniflare's implementation of the deployed binding). */
+  ratelimits?: EmbeddedWorkerOptions["ratelimits"];
 }
 
 export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Promise<WorkerHarness> {
   const token = options.token ?? "test-worker-token-" + Math.random().toString(36).slice(2);
   const stateDir = await mkdtemp(join(tmpdir(), "linkup-worker-test-"));
   let worker: EmbeddedWorker;
+  let output = "";
   try {
-    worker = await startEmbeddedWorker({ port: 0, stateDir, token, ...(options.vars ? { vars: options.vars } : {}) });
+    worker = await startEmbeddedWorker({
+      port: 0,
+      stateDir,
+      token,
+      ...(options.vars ? { vars: options.vars } : {}),
+      ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.on("data", (c: Buffer) => (output += c.toString()));
+        stderr.on("data", (c: Buffer) => (output += c.toString()));
+      },
+    });
   } catch (err) {
     await rm(stateDir, { recursive: true, force: true });
     throw err;
@@ -120,6 +135,7 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
     ...worker,
     token,
     stateDir,
+    output: () => output,
     api,
     send,
     kv: async (binding) => (await worker.miniflare.getKVNamespace(binding)) as unknown as KvLike,

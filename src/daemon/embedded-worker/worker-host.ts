@@ -29,6 +29,10 @@ export interface EmbeddedWorkerOptions {
   vars?: Record<string, string>;
   /** Miniflare log (default: none). */
   log?: MiniflareOptions["log"];
+  /** The worker's console output (tests read what it logs). */
+  handleRuntimeStdio?: MiniflareOptions["handleRuntimeStdio"];
+  /** Workers rate-limiting bindings, as deployed (tests; the embedded default counts in memory). */
+  ratelimits?: MiniflareOptions["ratelimits"];
 }
 
 export interface EmbeddedWorker {
@@ -59,6 +63,8 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     host,
     port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.handleRuntimeStdio ? { handleRuntimeStdio: options.handleRuntimeStdio } : {}),
+    ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
   });
   let ready: URL;
   try {
