@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
+import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
 import { startEmbeddedWorker, type EmbeddedWorker, type EmbeddedWorkerOptions } from "../../src/daemon/embedded-worker/worker-host.js";
@@ -73,7 +74,7 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
       token,
       ...(options.vars ? { vars: options.vars } : {}),
       ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
-      handleRuntimeStdio(stdout, stderr) {
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
         stdout.on("data", (c: Buffer) => (output += c.toString()));
         stderr.on("data", (c: Buffer) => (output += c.toString()));
       },
