@@ -124,6 +124,39 @@ describe("loading linkup.yaml", () => {
   });
 });
 
+describe("the access block", () => {
+  const withAccess = (access: string, sessions: string) => `${access}services:
+  - name: web
+    remote: https://web.example.com
+domains:
+  - domain: example.com
+    default_service: web
+sessions:
+${sessions}`;
+  const block = "access:\n  team_domain: myteam\n  audience: 4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2\n";
+
+  it("loads team domain, audience and per-session access", () => {
+    const c = loadConfigText("l.yaml", withAccess(block, "  - name: shared\n    type: preview\n    access: public\n  - name: team-only\n    type: preview\n"), {});
+    expect(c.access).toEqual({ team_domain: "myteam", audience: "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2" });
+    expect(c.sessions.map((s) => s.access)).toEqual(["public", undefined]);
+  });
+
+  it("reports access: team without the block at the session's line, and bad block values at theirs", () => {
+    const d = diagnostics(withAccess("", "  - name: a\n    type: preview\n    access: team\n"));
+    expect(d).toEqual([expect.objectContaining({ line: 10, path: "sessions[0].access", message: expect.stringContaining("needs the top-level access block") })]);
+    const bad = diagnostics(withAccess("access:\n  team_domain: not a domain\n  audience: x y\n  extra: 1\n", "  - name: a\n    type: preview\n"));
+    const byPath = Object.fromEntries(bad.map((x) => [x.path, x]));
+    expect(byPath["access.extra"]).toMatchObject({ line: 4, message: 'unknown key "extra"' });
+    const semantic = diagnostics(withAccess("access:\n  team_domain: not a domain\n  audience: x y\n", "  - name: a\n    type: preview\n"));
+    expect(semantic.map((x) => [x.path, x.line])).toEqual([
+      ["access.team_domain", 2],
+      ["access.audience", 3],
+    ]);
+    const mode = diagnostics(withAccess(block, "  - name: a\n    type: preview\n    access: everyone\n"));
+    expect(mode[0]).toMatchObject({ path: "sessions[0].access", message: 'must be one of "team", "public"' });
+  });
+});
+
 describe("config files on disk", () => {
   it("merges linkup.local.yaml on top: services and sessions by name", () => {
     const dir = mkdtempSync(join(tmpdir(), "linkup-cfg-"));

@@ -7,6 +7,7 @@ import { cloudflareInfraClient } from "./cloudflare-client.js";
 import { applyInfra } from "./apply.js";
 import { actualResources, checkInfraOptions, desiredResources, DEFAULT_API_BASE, loadInfraContext, workersDevHost, type InfraOptions } from "./infra-model.js";
 import { formatPlan, planInfra, type InfraAction } from "./plan.js";
+import { accessSetupLines } from "./access-setup.js";
 import { bundleWithWrangler, type WorkerBundle } from "./worker-bundle.js";
 
 export interface InfraDeployOptions extends InfraOptions {
@@ -36,6 +37,15 @@ export async function infraDeploy(opts: InfraDeployOptions): Promise<InfraDeploy
 
   say(`Linkup deployment ${ctx.names.script} on account ${ctx.accountId}; zones: ${ctx.zones.map((z, i) => (i === 0 ? `${z.name} (tunnel zone)` : z.name)).join(", ")}`);
   for (const line of formatPlan(actions)) say(line);
+  if (ctx.access)
+    for (const line of accessSetupLines({
+      access: ctx.access,
+      sessionDomains: opts.sessionDomains ?? [],
+      publicSessions: opts.publicSessions ?? [],
+      tunnelZone: ctx.zones[0]!.name,
+      workerHost: workersDevHost(ctx),
+    }))
+      say(line);
   const pending = actions.filter((a) => a.op !== "unchanged");
   if (opts.dryRun) {
     say("Dry run: nothing was changed.");
