@@ -117,7 +117,7 @@ describe("infra deploy/destroy", () => {
       ]),
     );
     // Without an access block, the worker gets no Access settings.
-    expect(script.metadata.bindings.map((b: { name: string }) => b.name)).not.toContain("ACCESS_AUD");
+    expect(script.metadata.bindings.map((b) => b.name)).not.toContain("ACCESS_AUD");
     expect(script.modules["index.js"]).toContain("hello from linkup");
     expect(script.secrets.get("WORKER_TOKEN")).toBe(r1.workerToken);
     const workerApiToken = [...cf.state.tokens.values()][0]!;
@@ -163,7 +163,7 @@ describe("infra deploy/destroy", () => {
       ]),
     );
     // Never a test-only certs URL on a deployed worker.
-    expect(bindings.map((b: { name: string }) => b.name)).not.toContain("ACCESS_CERTS_URL");
+    expect(bindings.map((b) => b.name)).not.toContain("ACCESS_CERTS_URL");
     expect(o.text()).toContain("Cloudflare Access (team myteam.cloudflareaccess.com)");
     expect(o.text()).toContain("*.example.com");
     expect(o.text()).toContain("shared.example.com");
