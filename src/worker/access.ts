@@ -23,8 +23,13 @@ function keySet(certsUrl: string): KeySet {
   return set;
 }
 
+let lastSettings: { key: string; result: AccessSettingsResult } | undefined;
+
+/** The worker's Access settings; worked out once per distinct set of vars (they are the same for every request of a deployment). */
 export function accessSettingsFromEnv(env: Env): AccessSettingsResult {
-  return accessSettingsOf(env.ACCESS_TEAM_DOMAIN, env.ACCESS_AUD, env.ACCESS_CERTS_URL);
+  const key = `${env.ACCESS_TEAM_DOMAIN ?? ""}\n${env.ACCESS_AUD ?? ""}\n${env.ACCESS_CERTS_URL ?? ""}`;
+  if (lastSettings?.key !== key) lastSettings = { key, result: accessSettingsOf(env.ACCESS_TEAM_DOMAIN, env.ACCESS_AUD, env.ACCESS_CERTS_URL) };
+  return lastSettings.result;
 }
 
 /** What a failed verification means to the person (never the token itself). */
