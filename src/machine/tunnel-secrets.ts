@@ -3,7 +3,7 @@
 // CLI with the tunnel (POST /sessions/:name/tunnel); the CLI stores it here, and the local
 // server's tunnel listener reads it to check the worker's signature on every tunneled request.
 // Never printed or logged.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { isDnsLabel } from "../core/session-name.js";
@@ -36,8 +36,4 @@ export async function readTunnelSecret(stateDir: string, session: string): Promi
   } catch {
     return undefined;
   }
-}
-
-export async function removeTunnelSecret(stateDir: string, session: string): Promise<void> {
-  await rm(secretFile(stateDir, session), { force: true });
 }
