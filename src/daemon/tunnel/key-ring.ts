@@ -1,8 +1,8 @@
 // The tunnel listener's keys: one signer per session whose tunnel secret the CLI stored in the
-// state directory (src/machine/tunnel-secrets.ts). Read at start and again whenever a request
-// names a session without a key or fails to verify and the directory changed since the last read
-// (the CLI writes by rename, which changes the directory): one stat per such request, so forged
-// requests cannot make the listener reread files over and over.
+// state directory (src/machine/tunnel-secrets.ts). refresh() costs one stat of the directory and
+// rereads the files only when the directory changed (the CLI writes by rename, which changes it),
+// so the listener can call it on every request: new, rotated and removed secrets count at once,
+// and forged requests cannot make it reread files over and over.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isDnsLabel } from "../../core/session-name.js";
@@ -13,6 +13,11 @@ export interface TunnelKeyRing {
   signer(session: string): TunnelSigner | undefined;
   /** Rereads the directory if it changed; true when it did. */
   refresh(): boolean;
+  /**
+   * Rereads the files even though the directory looks unchanged (a filesystem with coarse
+   * timestamps can hide a second write within the same tick), at most once a second.
+   */
+  reload(): boolean;
   readonly size: number;
 }
 
@@ -55,12 +60,21 @@ export function tunnelKeyRing(stateDir: string): TunnelKeyRing {
 
   stamp = dirStamp();
   load();
+  let lastForced = -Infinity;
   return {
     signer: (session) => keys.get(session)?.signer,
     refresh() {
       const now = dirStamp();
       if (now === stamp) return false;
       stamp = now;
+      load();
+      return true;
+    },
+    reload() {
+      const t = Date.now();
+      if (t - lastForced < 1_000) return false;
+      lastForced = t;
+      stamp = dirStamp();
       load();
       return true;
     },

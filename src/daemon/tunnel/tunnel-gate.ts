@@ -71,17 +71,18 @@ export function createTunnelGate(options: TunnelGateOptions): TunnelGate {
       session,
       destination: header(req, DESTINATION_HEADER) ?? "",
     };
+    // One stat per request: a secret the CLI just stored (new tunnel, rotation) or removed counts at once.
+    keys.refresh();
     let signer = keys.signer(session);
-    if (!signer && keys.refresh()) signer = keys.signer(session);
+    if (!signer && keys.reload()) signer = keys.signer(session);
     if (!signer) {
       noteRefusal(req, "no-key");
       return undefined;
     }
     let result = await signer.verify(signed, signature, now());
-    // The tunnel may have been re-provisioned (new secret) since the keys were read.
-    if (!result.ok && result.reason === "bad-signature" && keys.refresh()) {
+    if (!result.ok && result.reason === "bad-signature" && keys.reload()) {
       const fresh = keys.signer(session);
-      if (fresh) result = await fresh.verify(signed, signature, now());
+      if (fresh && fresh !== signer) result = await fresh.verify(signed, signature, now());
     }
     if (result.ok) return session;
     noteRefusal(req, result.reason, result.reason === "stale" ? result.skewMs : undefined);
