@@ -1,29 +1,110 @@
-// Commands are data: each file under commands/ exports one CommandDef. main.ts turns the list
-// into a commander program. Handlers import their heavy modules lazily so `--help` stays fast.
+// Commands are data: each file under commands/ exports one `defineCommand({...})`. Its option and
+// positional definitions give the handler's argument type (as wrangler's CommandDefinition<Args>
+// does), so a renamed or mistyped flag fails to compile. main.ts turns the list into a commander
+// program, runs `validate` before the handler and reports every error in one place. Handlers
+// import their heavy modules lazily so `linkup --help` stays fast.
+import type { LinkupSettings } from "../core/settings.js";
+import type { ContextSource } from "../reconcile/context.js";
 import type { CliIo } from "./io.js";
 
-export interface OptionDef {
-  flags: string;
+export interface OptionSpec {
+  /** "string": `--name <value>`; "boolean": `--name`; "array": `--name <values...>` (one or more). */
+  type: "string" | "boolean" | "array";
   description: string;
-  default?: string | boolean | string[];
-  /** Allowed values, shown in help and checked by commander. */
-  choices?: string[];
+  /** One-letter short form: `alias: "f"` -> `-f`. */
+  alias?: string;
+  /** Shown in help as `--name <valueName>`; default: the option's name. */
+  valueName?: string;
+  /** Allowed values (strings only), shown in help and checked before the handler runs. */
+  choices?: readonly string[];
+  /** For "string" options; without one the value may be undefined. */
+  default?: string;
 }
 
-export interface CommandDef {
+export interface PositionalSpec {
+  name: string;
+  description?: string;
+  /** `<name>` rather than `[name]`. */
+  required?: boolean;
+  /** Takes every remaining argument: `[name...]`; the handler gets a (possibly empty) list. */
+  variadic?: boolean;
+  choices?: readonly string[];
+}
+
+type OptionSpecs = Record<string, OptionSpec>;
+type PositionalSpecs = readonly PositionalSpec[];
+
+/** "dry-run" -> "dryRun", as commander names option values. */
+export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+type Choice<O> = O extends { choices: readonly (infer C extends string)[] } ? C : string;
+
+export type OptionValue<O extends OptionSpec> = O["type"] extends "boolean"
+  ? boolean
+  : O["type"] extends "array"
+    ? Choice<O>[]
+    : Choice<O> | (O extends { default: string } ? never : undefined);
+
+export type PositionalValue<P extends PositionalSpec> = P extends { variadic: true }
+  ? Choice<P>[]
+  : Choice<P> | (P extends { required: true } ? never : undefined);
+
+/** What a handler receives: every option (camel-cased) and every positional, typed from their specs. */
+export type ArgsOf<O extends OptionSpecs, P extends PositionalSpecs> = {
+  -readonly [K in keyof O & string as CamelCase<K>]: OptionValue<O[K]>;
+} & {
+  -readonly [E in P[number] as CamelCase<E["name"]>]: PositionalValue<E>;
+};
+
+/** What a handler may use besides its arguments. */
+export interface CommandContext {
+  io: CliIo;
+  /** The environment, parsed once by core/settings.ts (bad values end the command before the handler runs). */
+  settings: LinkupSettings;
+}
+
+export interface CommandDefinition<O extends OptionSpecs = OptionSpecs, P extends PositionalSpecs = PositionalSpecs> {
   /** Space-separated for subcommands: "sessions list". */
   name: string;
-  aliases?: string[];
+  aliases?: readonly string[];
   description: string;
-  /** commander argument syntax: "<service>", "[name]", "[pairs...]". */
-  args?: string[];
-  options?: OptionDef[];
-  /** Returns the exit code. */
-  run(args: unknown[], opts: Record<string, any>, io: CliIo): Promise<number>;
+  positionals?: P;
+  options?: O;
+  /**
+   * Argument checks that need no I/O, run before the handler: a message for the user, or
+   * undefined when the arguments are fine. main.ts reports it like any error, exit code 2.
+   */
+  validate?(args: ArgsOf<O, P>): string | undefined;
+  /** Does the work (one call, usually) and prints; returns the exit code (cli/exit-codes.ts). */
+  handler(args: ArgsOf<O, P>, ctx: CommandContext): Promise<number>;
 }
 
-/** Options shared by every command that reads the config. */
-export const CONFIG_OPTIONS: OptionDef[] = [
-  { flags: "-f, --file <file>", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
-  { flags: "--config <file>", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
-];
+/** A definition of any argument shape, for lists (commands/index.ts) and for main.ts. */
+export type AnyCommand = CommandDefinition<any, any>;
+
+/** Identity at runtime; at compile time it infers the handler's argument type from the specs. */
+export function defineCommand<const O extends OptionSpecs = {}, const P extends PositionalSpecs = []>(
+  definition: CommandDefinition<O, P>,
+): CommandDefinition<O, P> {
+  return definition;
+}
+
+/** Options of every command that reads the config. */
+export const CONFIG_OPTIONS = {
+  file: { type: "string", alias: "f", valueName: "file", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
+  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+} as const satisfies OptionSpecs;
+
+export const JSON_OPTION = { json: { type: "boolean", description: "print the result as JSON" } } as const satisfies OptionSpecs;
+
+/** Where the config comes from: -f, else --config, else LINKUP_CONFIG, else ./linkup.yaml. */
+export function configSource(args: { file: string | undefined; config: string | undefined }, { io, settings }: CommandContext): ContextSource {
+  return {
+    ...(args.file !== undefined ? { file: args.file } : {}),
+    ...(args.config !== undefined ? { config: args.config } : {}),
+    ...(settings.configFile !== undefined ? { envFile: settings.configFile } : {}),
+    env: io.env,
+    cwd: io.cwd,
+    settings,
+  };
+}

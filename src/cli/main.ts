@@ -1,16 +1,49 @@
-// The `linkup` entry point: builds the commander program from the command definitions and turns
-// every error into one line and an exit code, in this one place.
-import { Command, CommanderError, Option } from "commander";
-import { LinkupError } from "../core/errors.js";
-import type { CommandDef } from "./command.js";
+// The `linkup` entry point: builds the commander program from the command definitions, runs each
+// command's argument checks, parses the settings (core/settings.ts) and turns every error into
+// one line and an exit code, in this one place.
+import { Argument, Command, CommanderError, Option } from "commander";
+import { ConfigError, LinkupError } from "../core/errors.js";
+import { parseSettings } from "../core/settings.js";
+import type { AnyCommand, OptionSpec, PositionalSpec } from "./command.js";
 import { commands, groupDescriptions } from "./commands/index.js";
 import { EXIT } from "./exit-codes.js";
 import { processIo, type CliIo } from "./io.js";
 import { CLI_VERSION } from "./version.js";
 
+function commanderOption(name: string, spec: OptionSpec): Option {
+  const short = spec.alias ? `-${spec.alias}, ` : "";
+  const value = spec.type === "boolean" ? "" : spec.type === "array" ? ` <${spec.valueName ?? name}...>` : ` <${spec.valueName ?? name}>`;
+  const option = new Option(`${short}--${name}${value}`, spec.description);
+  if (spec.default !== undefined) option.default(spec.default);
+  if (spec.choices) option.choices(spec.choices);
+  return option;
+}
+
+function commanderArgument(spec: PositionalSpec): Argument {
+  const inner = `${spec.name}${spec.variadic ? "..." : ""}`;
+  const argument = new Argument(spec.required ? `<${inner}>` : `[${inner}]`, spec.description);
+  if (spec.choices) argument.choices(spec.choices);
+  return argument;
+}
+
+const camelCase = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** The handler's arguments: positionals by name, options camel-cased, booleans and lists never undefined. */
+function argsFor(def: AnyCommand, positionals: unknown[], opts: Record<string, unknown>): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, OptionSpec>)) {
+    const key = camelCase(name);
+    const v = opts[key];
+    args[key] = spec.type === "boolean" ? Boolean(v) : spec.type === "array" ? ((v as string[] | undefined) ?? []) : v;
+  }
+  ((def.positionals ?? []) as readonly PositionalSpec[]).forEach((spec, i) => {
+    args[camelCase(spec.name)] = spec.variadic ? ((positionals[i] as string[] | undefined) ?? []) : positionals[i];
+  });
+  return args;
+}
 
 export function buildProgram(
-  defs: CommandDef[],
+  defs: readonly AnyCommand[],
   io: CliIo,
   setExit: (code: number) => void,
   groups: Record<string, string> = groupDescriptions,
@@ -34,24 +67,29 @@ export function buildProgram(
     }
     const cmd = parent.command(words[words.length - 1]!).description(def.description).exitOverride();
     for (const a of def.aliases ?? []) cmd.alias(a);
-    for (const a of def.args ?? []) cmd.argument(a);
-    for (const o of def.options ?? []) {
-      const opt = new Option(o.flags, o.description);
-      if (o.default !== undefined) opt.default(o.default);
-      if (o.choices) opt.choices(o.choices);
-      cmd.addOption(opt);
-    }
+    for (const p of (def.positionals ?? []) as readonly PositionalSpec[]) cmd.addArgument(commanderArgument(p));
+    for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, OptionSpec>)) cmd.addOption(commanderOption(name, spec));
     cmd.action(async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
-      const args = received.slice(0, -2);
-      setExit(await def.run(args, command.opts(), io));
+      // The shape ArgsOf<> promises, built from the same specs at runtime.
+      const args = argsFor(def, received.slice(0, -2), command.opts()) as Parameters<AnyCommand["handler"]>[0];
+      const problem = def.validate?.(args);
+      if (problem !== undefined) throw new ConfigError("invalid-arguments", problem, { hint: `see \`linkup ${def.name} --help\`` });
+      // After the arguments, before any work: a bad LINKUP_* value stops every command the same way.
+      const settings = parseSettings(io.env);
+      setExit(await def.handler(args, { io, settings }));
     });
   }
   return program;
 }
 
 export function reportError(e: unknown, io: CliIo): number {
-  const debug = io.env.LINKUP_DEBUG === "1";
+  let debug = false;
+  try {
+    debug = parseSettings(io.env).debug;
+  } catch {
+    // The error being reported may be that very setting; report it without a stack.
+  }
   if (e instanceof LinkupError) {
     io.err(`${io.color.red("error:")} ${e.message}${e.hint ? `\n${io.color.dim("hint:")} ${e.hint}` : ""}`);
   } else {

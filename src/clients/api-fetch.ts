@@ -20,21 +20,22 @@ export interface ApiResponse<T> {
   etag: string | null;
 }
 
-export type ApiFetch = <T>(
-  method: string,
-  path: string,
-  init?: { body?: unknown; headers?: Record<string, string>; okStatuses?: number[] },
-) => Promise<ApiResponse<T>>;
+export interface ApiCallInit {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses answered with their body instead of an error (404 for "not there"). */
+  okStatuses?: number[];
+  /** This call's timeout, instead of the client's. */
+  timeoutMs?: number;
+}
+
+export type ApiFetch = <T>(method: string, path: string, init?: ApiCallInit) => Promise<ApiResponse<T>>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function apiFetch(options: ApiFetchOptions): ApiFetch {
   const doFetch = options.fetch ?? fetch;
-  return async function call<T>(
-    method: string,
-    path: string,
-    init: { body?: unknown; headers?: Record<string, string>; okStatuses?: number[] } = {},
-  ): Promise<ApiResponse<T>> {
+  return async function call<T>(method: string, path: string, init: ApiCallInit = {}): Promise<ApiResponse<T>> {
     const url = `${options.baseUrl}${path}`;
     const headers: Record<string, string> = { [VERSION_HEADER]: API_VERSION, accept: "application/json", ...init.headers };
     const token = options.token();
@@ -46,7 +47,7 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        signal: AbortSignal.timeout(init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (e) {
       const reason = (e as Error)?.name === "TimeoutError" ? "timed out" : ((e as { cause?: Error })?.cause?.message ?? (e as Error).message);

@@ -3,8 +3,12 @@
 // codes and messages, never the token). fetch only, so the worker and the Node infra client share it.
 import { RemoteError } from "../core/errors.js";
 
+/** Cloudflare's API v4; CLOUDFLARE_API_BASE replaces it (tests point it at a local stand-in). */
+export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
+
 export interface CloudflareApiOptions {
-  apiBase: string;
+  /** Default CLOUDFLARE_API_BASE. */
+  apiBase?: string;
   apiToken: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -41,7 +45,7 @@ export function isCloudflareNotFound(err: unknown): boolean {
 
 export function cloudflareApi(options: CloudflareApiOptions): CloudflareApi {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const base = options.apiBase.replace(/\/+$/, "");
+  const base = (options.apiBase ?? CLOUDFLARE_API_BASE).replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function raw(method: string, path: string, call: CloudflareCall): Promise<Envelope> {

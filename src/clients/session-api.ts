@@ -18,7 +18,8 @@ export interface SessionApi {
   readonly baseUrl: string;
   /** Writes (PUT, DELETE, tunnel POST) this client has sent; the servers count too. */
   writes(): number;
-  check(): Promise<{ ok: boolean; version?: string }>;
+  /** GET /check with the token: the server's API version. */
+  check(options?: { timeoutMs?: number }): Promise<{ ok: boolean; version?: string }>;
   list(): Promise<SessionRecord[]>;
   /** undefined when the session does not exist. */
   get(name: string): Promise<SessionRecord | undefined>;

@@ -13,8 +13,8 @@ export function httpSessionApi(placement: Placement, options: ApiFetchOptions, w
     placement,
     baseUrl: options.baseUrl,
     writes: () => writes,
-    async check() {
-      const r = await call<{ ok: boolean; version?: string }>("GET", "/check");
+    async check(o = {}) {
+      const r = await call<{ ok: boolean; version?: string }>("GET", "/check", o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
       return r.body ?? { ok: false };
     },
     async list() {

@@ -190,9 +190,11 @@ describe("config files on disk", () => {
   });
 
   it("takes the file from -f, then --config, then LINKUP_CONFIG, then ./linkup.yaml", () => {
-    expect(configPath({ file: "a.yaml", config: "b.yaml", env: { LINKUP_CONFIG: "c.yaml" }, cwd: "/x" })).toBe("/x/a.yaml");
-    expect(configPath({ config: "b.yaml", env: { LINKUP_CONFIG: "c.yaml" }, cwd: "/x" })).toBe("/x/b.yaml");
-    expect(configPath({ env: { LINKUP_CONFIG: "/abs/c.yaml" }, cwd: "/x" })).toBe("/abs/c.yaml");
+    expect(configPath({ file: "a.yaml", config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/a.yaml");
+    expect(configPath({ config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/b.yaml");
+    expect(configPath({ envFile: "/abs/c.yaml", cwd: "/x" })).toBe("/abs/c.yaml");
+    // The environment reaches here only through settings (LINKUP_CONFIG -> envFile).
+    expect(configPath({ env: { LINKUP_CONFIG: "/abs/c.yaml" }, cwd: "/x" })).toBe("/x/linkup.yaml");
     expect(configPath({ env: {}, cwd: "/x" })).toBe("/x/linkup.yaml");
     expect(configPath({ file: "-", env: {} })).toBe("-");
   });

@@ -51,6 +51,9 @@ export interface ConfigSource {
   file?: string;
   /** `--config`. */
   config?: string;
+  /** LINKUP_CONFIG, as parsed into settings.configFile (core/settings.ts). */
+  envFile?: string;
+  /** For `${VAR}` interpolation in the config. */
   env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   /** Contents of stdin, when file is `-`. */
@@ -59,8 +62,7 @@ export interface ConfigSource {
 
 /** `-f`, else `--config`, else LINKUP_CONFIG, else ./linkup.yaml. */
 export function configPath(src: ConfigSource): string {
-  const env = src.env ?? process.env;
-  const chosen = src.file ?? src.config ?? env.LINKUP_CONFIG ?? "linkup.yaml";
+  const chosen = src.file ?? src.config ?? src.envFile ?? "linkup.yaml";
   return chosen === "-" ? "-" : resolve(src.cwd ?? process.cwd(), chosen);
 }
 

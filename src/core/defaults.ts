@@ -1,6 +1,7 @@
-// Default ports and state-file names, shared by the CLI, the local server and the worker so the
-// halves that must meet (the CLI finding the admin API, the embedded worker finding the proxy)
-// read one definition.
+// Default ports and every file name in the state directory, shared by the CLI, the local server
+// and the worker so the halves that must meet (the CLI finding the admin API, `linkup stop`
+// finding cloudflared's pid file, the local server finding the local-DNS record) read one
+// definition. The environment variables that override the ports are parsed in settings.ts.
 
 export const DEFAULT_PORTS = {
   /** The embedded worker (Miniflare), like `wrangler dev`. */
@@ -17,10 +18,38 @@ export const DEFAULT_PORTS = {
   dns: 8053,
 } as const;
 
-/** Files in the state directory (~/.linkup or $LINKUP_HOME). */
+/** How long `apply`/`start` wait for cloudflared to connect and the tunnel hostname to resolve. */
+export const DEFAULT_TUNNEL_TIMEOUT_MS = 60_000;
+
+/** Files and directories in the state directory (~/.linkup or $LINKUP_HOME). */
 export const STATE_FILES = {
-  /** Token of the local admin API (mode 0600). */
+  /** Token of the local admin API (mode 0600), created by the local server. */
   adminToken: "admin-token",
-  /** Token of the embedded worker's API (mode 0600). */
+  /** Token of the embedded worker's API (mode 0600), created by the CLI. */
   workerToken: "worker-token",
+  /** The local server's sessions (the file store). */
+  sessions: "sessions.json",
+  /** The personal session's name per config identity. */
+  personalSession: "personal-session.json",
+  /** What `linkup local-dns install` did; its presence turns the local server's HTTPS and DNS on. */
+  localDnsRecord: "local-dns.json",
+  /** Directory: one Cloudflare tunnel run token per session (mode 0600). */
+  tunnelTokens: "tunnel-tokens",
+  /** Directory: one tunnel signing secret per session (mode 0600), read by the tunnel listener. */
+  tunnelSecrets: "tunnel-secrets",
+  /** Directory: the local CA (certificate and key). */
+  ca: "ca",
+  /** Directory: the embedded worker's KV data (Miniflare persistence). */
+  workerKv: "worker-kv",
+  /** The local-server daemon's file stem: `local-server.pid`, `.log`, `.lock`. */
+  localServer: "local-server",
+  /** The supervised cloudflared's file stem: `cloudflared.pid`. */
+  cloudflared: "cloudflared",
+  /** cloudflared's stderr, appended across restarts. */
+  cloudflaredLog: "cloudflared-stderr",
 } as const;
+
+/** Background processes keep `<stem>.pid` (`linkup health` lists every such file). */
+export const PID_SUFFIX = ".pid";
+export const LOG_SUFFIX = ".log";
+export const LOCK_SUFFIX = ".lock";

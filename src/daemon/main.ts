@@ -2,10 +2,10 @@
 // stdout and stderr going to `<stateDir>/local-server.log`. Starts the proxy and admin API (and
 // HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
 // logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { LinkupError } from "../core/errors.js";
-import { localServerConfig, WORKER_TOKEN_FILE, type LocalServerConfig } from "./options.js";
+import { ENV } from "../core/settings.js";
+import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
+import { localServerConfig, type LocalServerConfig } from "./options.js";
 import { startLocalServer } from "./server.js";
 
 function log(line: string): void {
@@ -14,14 +14,9 @@ function log(line: string): void {
 
 async function startEmbedded(config: LocalServerConfig, tunnelUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
-  let token: string;
-  try {
-    token = readFileSync(join(config.stateDir, WORKER_TOKEN_FILE), "utf8").trim();
-  } catch {
-    token = "";
-  }
+  const token = readWorkerToken(config.stateDir);
   if (!token)
-    throw new LinkupError("worker-token-missing", `LINKUP_EMBEDDED_WORKER=1 but ${join(config.stateDir, WORKER_TOKEN_FILE)} is missing or empty`);
+    throw new LinkupError("worker-token-missing", `${ENV.embeddedWorker}=1 but ${workerTokenPath(config.stateDir)} is missing or empty`);
   // Miniflare is large: loaded only when this process hosts the embedded worker.
   const { startEmbeddedWorker } = await import("./embedded-worker/worker-host.js");
   return startEmbeddedWorker({

@@ -11,7 +11,8 @@ import { mkdirSync } from "node:fs";
 import { API_VERSION } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { fileStore } from "../store/file-store.js";
-import { createAdminApi, type LocalStatus } from "./admin/admin-api.js";
+import type { LocalStatus } from "../core/local-api.js";
+import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
@@ -21,9 +22,6 @@ import { tunnelKeyRing } from "./tunnel/key-ring.js";
 import { createTunnelGate } from "./tunnel/tunnel-gate.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 
-export const DEFAULT_PROXY_PORT = DEFAULT_PORTS.proxy;
-export const DEFAULT_ADMIN_PORT = DEFAULT_PORTS.admin;
-export const DEFAULT_HTTPS_PORT = DEFAULT_PORTS.https;
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
 
@@ -156,7 +154,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PROXY_PORT, host, "the Linkup proxy");
+    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PORTS.proxy, host, "the Linkup proxy");
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -219,7 +217,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         onError: (error) => log(`admin API error: ${(error as Error).message}`),
       }),
     );
-    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_ADMIN_PORT, ADMIN_HOST, "the Linkup admin API");
+    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_PORTS.admin, ADMIN_HOST, "the Linkup admin API");
     adminPort = admin.port;
     closers.push(() => admin.close());
 

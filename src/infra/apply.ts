@@ -2,7 +2,8 @@
 // carrying what later steps need (new KV ids, the new worker API token's value).
 import { randomBytes } from "node:crypto";
 import type { CfBinding, CloudflareInfraClient } from "./cloudflare-client.js";
-import { COMPATIBILITY_DATE, tokenPolicies, versionTag, workerBindings, type InfraContext } from "./infra-model.js";
+import { WORKER_COMPATIBILITY_DATE } from "../core/deployment.js";
+import { tokenPolicies, versionTag, workerBindings, type InfraContext } from "./infra-model.js";
 import type { InfraAction, InfraResource } from "./plan.js";
 import type { WorkerBundle } from "./worker-bundle.js";
 
@@ -53,7 +54,7 @@ export async function applyInfra(
         else if (!write) await client.deleteKv(r.id!, r.key);
         break;
       case "worker-script":
-        if (write) await client.uploadScript(n.script, bundle!, { compatibility_date: COMPATIBILITY_DATE, bindings: scriptBindings() });
+        if (write) await client.uploadScript(n.script, bundle!, { compatibility_date: WORKER_COMPATIBILITY_DATE, bindings: scriptBindings() });
         else await client.deleteScript(r.key);
         break;
       case "worker-secret": {

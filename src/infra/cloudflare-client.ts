@@ -18,7 +18,7 @@ export interface CfRule { id?: string; action: string; expression: string; descr
 export interface CfTunnel { id: string; name: string }
 
 export interface CloudflareInfraClientOptions {
-  apiBase: string;
+  apiBase?: string;
   apiToken: string;
   accountId: string;
   fetch?: typeof fetch;

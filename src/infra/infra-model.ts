@@ -6,17 +6,14 @@ import { normaliseTeamDomain } from "../core/access.js";
 import type { AccessConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
 import type { CfBinding, CfPermissionGroup, CfPolicy, CfZone, CloudflareInfraClient } from "./cloudflare-client.js";
+import type { InfraEventHandler, InfraTarget } from "./events.js";
 import type { InfraResource } from "./plan.js";
 import type { WorkerBundle } from "./worker-bundle.js";
+import { TUNNEL_NAME_PREFIX, WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../core/deployment.js";
+import { CLOUDFLARE_API_BASE } from "../clients/cloudflare-api.js";
 
-import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../worker/deployment.js";
-
-export const COMPATIBILITY_DATE = WORKER_COMPATIBILITY_DATE;
-/** The worker's scheduled handler removes tunnels idle for 7 days. */
-export const CLEANUP_CRON = WORKER_CRON;
-export const TUNNEL_PREFIX = "linkup-tunnel-";
-export const CACHE_BYPASS_EXPRESSION = `starts_with(http.host, "${TUNNEL_PREFIX}")`;
-export const DEFAULT_API_BASE = "https://api.cloudflare.com/client/v4";
+/** Tunnel hostnames bypass the cache: they serve a developer's live local services. */
+export const CACHE_BYPASS_EXPRESSION = `starts_with(http.host, "${TUNNEL_NAME_PREFIX}")`;
 
 export interface InfraNames {
   script: string;
@@ -86,7 +83,7 @@ export function workerBindings(ctx: InfraContext): CfBinding[] {
     CLOUDFLARE_TUNNEL_ZONE_ID: tunnelZone.id,
     CLOUDFLARE_TUNNEL_ZONE_NAME: tunnelZone.name,
     LINKUP_ZONES: ctx.zones.map((z) => z.name).join(","),
-    ...(ctx.apiBase !== DEFAULT_API_BASE ? { CLOUDFLARE_API_BASE: ctx.apiBase } : {}),
+    ...(ctx.apiBase !== CLOUDFLARE_API_BASE ? { CLOUDFLARE_API_BASE: ctx.apiBase } : {}),
     ...(ctx.access ? { ACCESS_TEAM_DOMAIN: normaliseTeamDomain(ctx.access.team_domain) ?? ctx.access.team_domain, ACCESS_AUD: ctx.access.audience } : {}),
   };
   return [
@@ -101,7 +98,7 @@ export function workerBindings(ctx: InfraContext): CfBinding[] {
 /** Content hash of everything uploaded with the script; a redeploy uploads only when it changes. */
 export function versionTag(bundle: WorkerBundle, bindings: CfBinding[]): string {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ main: bundle.mainModule, compat: COMPATIBILITY_DATE, bindings }));
+  h.update(JSON.stringify({ main: bundle.mainModule, compat: WORKER_COMPATIBILITY_DATE, bindings }));
   for (const m of bundle.modules) h.update(`\0${m.name}\0${m.content}`);
   return h.digest("hex");
 }
@@ -118,7 +115,7 @@ export function desiredResources(ctx: InfraContext, bundle: WorkerBundle): Infra
     { kind: "worker-script", key: n.script, spec: { version_tag: versionTag(bundle, workerBindings(ctx)) }, dependsOn: kvRefs },
     { kind: "worker-secret", key: `${n.script}/WORKER_TOKEN`, spec: {} },
     { kind: "worker-secret", key: `${n.script}/CLOUDFLARE_API_TOKEN`, spec: {}, dependsOn: [`api-token ${n.token}`] },
-    { kind: "worker-cron", key: n.script, spec: { crons: [CLEANUP_CRON] } },
+    { kind: "worker-cron", key: n.script, spec: { crons: [WORKER_CRON] } },
     { kind: "workers-dev", key: n.script, spec: { enabled: true } },
   ];
   for (const z of ctx.zones) {
@@ -171,7 +168,7 @@ export async function actualResources(client: CloudflareInfraClient, ctx: InfraC
     if (forDestroy && z.id === ctx.zones[0]!.id) {
       const tunnelIds = new Set<string>();
       for (const r of records) {
-        if (r.type === "CNAME" && r.name.startsWith(TUNNEL_PREFIX) && r.content.endsWith(".cfargotunnel.com")) {
+        if (r.type === "CNAME" && r.name.startsWith(TUNNEL_NAME_PREFIX) && r.content.endsWith(".cfargotunnel.com")) {
           out.push({ kind: "tunnel-dns-record", key: r.name, zoneId: z.id, id: r.id, spec: {} });
           tunnelIds.add(r.content.slice(0, -".cfargotunnel.com".length));
         }
@@ -200,11 +197,12 @@ export interface InfraOptions {
   sessionDomains?: string[];
   publicSessions?: string[];
   /**
-   * Asked after the plan is printed, when something would change (not for --dry-run). Answering
+   * Asked after the "plan" event, when something would change (not for --dry-run). Answering
    * false changes nothing. Absent: apply without asking (the caller already has consent).
    */
   confirm?: () => Promise<boolean>;
-  out: { write(chunk: string): unknown };
+  /** The plan, then each applied action (the CLI prints them). */
+  onEvent?: InfraEventHandler;
   fetch?: typeof fetch;
 }
 
@@ -217,12 +215,16 @@ export function checkInfraOptions(opts: InfraOptions): void {
   if (missing.length) throw new ConfigError("infra-options-missing", `linkup infra needs ${missing.join(", ")}`);
 }
 
+export function infraTarget(ctx: InfraContext): InfraTarget {
+  return { script: ctx.names.script, accountId: ctx.accountId, zones: ctx.zones.map((z) => z.name) };
+}
+
 export async function loadInfraContext(client: CloudflareInfraClient, opts: InfraOptions): Promise<InfraContext> {
   const zones = await Promise.all(opts.zoneIds.map((id) => client.zone(id)));
   return {
     accountId: opts.accountId,
     zones: zones.map((z) => ({ id: z.id, name: z.name })),
-    apiBase: opts.apiBase ?? DEFAULT_API_BASE,
+    apiBase: opts.apiBase ?? CLOUDFLARE_API_BASE,
     workersSubdomain: await client.workersSubdomain(),
     permissionGroups: await client.permissionGroups(),
     names: infraNames(zones),

@@ -92,16 +92,3 @@ export function planInfra(desired: InfraResource[], actual: InfraResource[]): In
   for (const a of removals) actions.push({ op: "delete", kind: a.kind, key: a.key, actual: a, changed: [] });
   return actions;
 }
-
-const SIGN: Record<InfraOp, string> = { create: "+", update: "~", delete: "-", unchanged: "=" };
-
-/** The plan as text lines, one per action, then a summary line. */
-export function formatPlan(actions: InfraAction[]): string[] {
-  const lines = actions.map((a) => {
-    const extra = a.op === "update" ? ` (${a.changed.join(", ")})` : "";
-    return `  ${SIGN[a.op]} ${a.op.padEnd(9)} ${a.kind} ${a.key}${extra}`;
-  });
-  const count = (op: InfraOp) => actions.filter((a) => a.op === op).length;
-  lines.push(`${count("create")} to create, ${count("update")} to update, ${count("delete")} to delete, ${count("unchanged")} unchanged.`);
-  return lines;
-}

@@ -7,10 +7,8 @@ import { join } from "node:path";
 import { LinkupError } from "../core/errors.js";
 import { STATE_FILES } from "../core/defaults.js";
 
-export const ADMIN_TOKEN_FILE = STATE_FILES.adminToken;
-
 export function adminTokenPath(stateDir: string): string {
-  return join(stateDir, ADMIN_TOKEN_FILE);
+  return join(stateDir, STATE_FILES.adminToken);
 }
 
 /** The token, or undefined when the local server has never started in this state directory. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import forge from "node-forge";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
 
 export const CA_COMMON_NAME = "Linkup Local CA";
@@ -26,7 +27,7 @@ export interface LocalCa {
 
 /** Where the CA lives for a state directory (the files may not exist yet). */
 export function caPaths(stateDir: string): { dir: string; certPath: string; keyPath: string } {
-  const dir = join(stateDir, "ca");
+  const dir = join(stateDir, STATE_FILES.ca);
   return { dir, certPath: join(dir, "linkup-ca.cert.pem"), keyPath: join(dir, "linkup-ca.key.pem") };
 }
 

@@ -4,8 +4,8 @@
 // runner (a pid may have been reused by an unrelated process since), and remove the pid file.
 import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cloudflaredFiles } from "./cloudflared-files.js";
 import { commandLine, processExists } from "./daemon.js";
-import { cloudflaredFiles } from "../daemon/cloudflared/cloudflared.js";
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -31,6 +31,7 @@ async function gone(pid: number, timeoutMs: number): Promise<boolean> {
 
 /** The pid of the orphaned cloudflared that was ended, or null when there was none. */
 export async function stopOrphanCloudflared(stateDir: string): Promise<number | null> {
+  // Written by the local server's cloudflared supervisor (src/daemon/cloudflared).
   const { pidFile } = cloudflaredFiles(stateDir);
   let pid: number;
   try {

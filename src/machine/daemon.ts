@@ -13,9 +13,10 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
+import { LOCK_SUFFIX, LOG_SUFFIX, PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
 
-export const DEFAULT_DAEMON_NAME = "local-server";
+export const DEFAULT_DAEMON_NAME = STATE_FILES.localServer;
 
 /** The local server's entry point in the built package (dist/daemon/main.js). */
 export const LOCAL_SERVER_ENTRY = fileURLToPath(new URL("../daemon/main.js", import.meta.url));
@@ -67,9 +68,9 @@ interface PidFile {
 export function daemonPaths(target: DaemonTarget): { pidPath: string; logPath: string; lockPath: string } {
   const name = target.name ?? DEFAULT_DAEMON_NAME;
   return {
-    pidPath: join(target.stateDir, `${name}.pid`),
-    logPath: join(target.stateDir, `${name}.log`),
-    lockPath: join(target.stateDir, `${name}.lock`),
+    pidPath: join(target.stateDir, name + PID_SUFFIX),
+    logPath: join(target.stateDir, name + LOG_SUFFIX),
+    lockPath: join(target.stateDir, name + LOCK_SUFFIX),
   };
 }
 

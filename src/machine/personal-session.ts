@@ -3,15 +3,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { generateSessionName } from "../core/session-name.js";
 
-export const PERSONAL_SESSION_FILE = "personal-session.json";
 
 type Remembered = Record<string, string>;
 
 function read(stateDir: string): Remembered {
   try {
-    const v = JSON.parse(readFileSync(join(stateDir, PERSONAL_SESSION_FILE), "utf8")) as unknown;
+    const v = JSON.parse(readFileSync(join(stateDir, STATE_FILES.personalSession), "utf8")) as unknown;
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Remembered) : {};
   } catch {
     return {};
@@ -36,7 +36,7 @@ export async function resolvePersonalName(
   const name = known[identity];
   if (name) return name;
   const fresh = await generateSessionName(exists);
-  await writeFileAtomic(join(stateDir, PERSONAL_SESSION_FILE), JSON.stringify({ ...known, [identity]: fresh }, null, 2) + "\n", {
+  await writeFileAtomic(join(stateDir, STATE_FILES.personalSession), JSON.stringify({ ...known, [identity]: fresh }, null, 2) + "\n", {
     mode: 0o600,
   });
   return fresh;

@@ -4,14 +4,15 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 
 function tokenFile(stateDir: string, session: string): string {
-  return join(stateDir, "tunnel-tokens", session);
+  return join(stateDir, STATE_FILES.tunnelTokens, session);
 }
 
 /** Stores a Cloudflare tunnel's connector token (0600) for the local daemon to run cloudflared with. */
 export async function storeRunToken(stateDir: string, session: string, token: string): Promise<void> {
-  await mkdir(join(stateDir, "tunnel-tokens"), { recursive: true, mode: 0o700 });
+  await mkdir(join(stateDir, STATE_FILES.tunnelTokens), { recursive: true, mode: 0o700 });
   await writeFileAtomic(tokenFile(stateDir, session), token + "\n", { mode: 0o600 });
 }
 

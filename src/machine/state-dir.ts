@@ -1,21 +1,22 @@
 // Where the local side keeps its state: sessions, admin token, pid and log files, the local CA.
 // `$LINKUP_HOME` wins (tests and multiple installs), else `~/.linkup`. The directory holds secrets
-// (the admin token, the CA key), so it is created private to the user.
+// (the admin token, the CA key), so it is created private to the user. Every file name in it is
+// in core/defaults.ts STATE_FILES.
 
 import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import type { LinkupSettings } from "../core/settings.js";
 
 /** The state directory path, without touching the disk. */
-export function stateDirPath(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.LINKUP_HOME;
+export function stateDirPath(settings: Pick<LinkupSettings, "home">): string {
   // A relative LINKUP_HOME would silently change meaning with the working directory; pin it now.
-  return fromEnv !== undefined && fromEnv !== "" ? resolve(fromEnv) : join(homedir(), ".linkup");
+  return settings.home !== undefined && settings.home !== "" ? resolve(settings.home) : join(homedir(), ".linkup");
 }
 
 /** The state directory, created (mode 0700) if missing. An existing directory's mode is left alone. */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = stateDirPath(env);
+export function stateDir(settings: Pick<LinkupSettings, "home">): string {
+  const dir = stateDirPath(settings);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }

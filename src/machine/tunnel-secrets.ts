@@ -6,13 +6,15 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import type { TunnelStart } from "../core/api.js";
+import { STATE_FILES } from "../core/defaults.js";
+import { LinkupError } from "../core/errors.js";
 import { isDnsLabel } from "../core/session-name.js";
 import { isTunnelSecret } from "../core/tunnel-signature.js";
-
-export const TUNNEL_SECRETS_DIR = "tunnel-secrets";
+import { storeRunToken } from "./run-tokens.js";
 
 export function tunnelSecretsDir(stateDir: string): string {
-  return join(stateDir, TUNNEL_SECRETS_DIR);
+  return join(stateDir, STATE_FILES.tunnelSecrets);
 }
 
 function secretFile(stateDir: string, session: string): string {
@@ -36,4 +38,17 @@ export async function readTunnelSecret(stateDir: string, session: string): Promi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Keeps what the worker handed out with a tunnel: the signing secret (for the local server's
+ * tunnel listener) and, for Cloudflare tunnels, cloudflared's run token. Both 0600, never printed.
+ */
+export async function keepTunnelStart(stateDir: string, session: string, started: TunnelStart): Promise<void> {
+  if (!started.tunnel_secret)
+    throw new LinkupError("worker-too-old", `the worker handed out the tunnel of session ${session} without a signing secret, so the local server would refuse its requests`, {
+      hint: "redeploy the worker with this Linkup version (`linkup infra deploy`)",
+    });
+  await storeTunnelSecret(stateDir, session, started.tunnel_secret);
+  if (started.run_token) await storeRunToken(stateDir, session, started.run_token);
 }

@@ -5,17 +5,24 @@ import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { STATE_FILES } from "../core/defaults.js";
 
-export const WORKER_TOKEN_FILE = STATE_FILES.workerToken;
+export function workerTokenPath(stateDir: string): string {
+  return join(stateDir, STATE_FILES.workerToken);
+}
+
+/** The token the CLI wrote, or undefined (the local server reads it to host the embedded worker). */
+export function readWorkerToken(stateDir: string): string | undefined {
+  try {
+    return readFileSync(workerTokenPath(stateDir), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The embedded worker's token: generated once, kept in `<stateDir>/worker-token` (0600). */
 export function embeddedWorkerToken(stateDir: string): string {
-  const file = join(stateDir, WORKER_TOKEN_FILE);
-  try {
-    const existing = readFileSync(file, "utf8").trim();
-    if (existing) return existing;
-  } catch {
-    // not created yet
-  }
+  const file = workerTokenPath(stateDir);
+  const existing = readWorkerToken(stateDir);
+  if (existing) return existing;
   const token = randomBytes(32).toString("base64url");
   writeFileAtomic.sync(file, token + "\n", { mode: 0o600 });
   return token;

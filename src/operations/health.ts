@@ -5,12 +5,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_VERSION } from "../core/api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import { isUp } from "./runtime.js";
-import { adminPort, workerUrl } from "../core/settings.js";
-import { adminBaseUrl } from "../clients/admin-client.js";
+import { adminUrl, embeddedWorkerUrl, type LinkupSettings } from "../core/settings.js";
+import { adminClient } from "../clients/admin-client.js";
+import { isReachable } from "../clients/reachable.js";
+import type { SessionApi } from "../clients/session-api.js";
+import { workerClient } from "../clients/worker-client.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
-import { DEFAULT_PORTS } from "../core/defaults.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
+import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
 
 export interface ProcessInfo {
@@ -40,7 +42,7 @@ export interface HealthReport {
 function pidFiles(dir: string): ProcessInfo[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith(".pid")).sort();
+    names = readdirSync(dir).filter((f) => f.endsWith(PID_SUFFIX)).sort();
   } catch {
     return [];
   }
@@ -52,15 +54,14 @@ function pidFiles(dir: string): ProcessInfo[] {
     } catch {
       pid = null;
     }
-    return { name: f.slice(0, -4), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
+    return { name: f.slice(0, -PID_SUFFIX.length), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
   });
 }
 
-async function checkVersion(url: string, headers: Record<string, string>): Promise<string | null> {
+/** The server's API version from an authenticated /check; null when it does not answer or refuses. */
+async function versionOf(client: SessionApi): Promise<string | null> {
   try {
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json().catch(() => null)) as { version?: string } | null;
-    return body?.version ?? null;
+    return (await client.check({ timeoutMs: 2_000 })).version ?? null;
   } catch {
     return null;
   }
@@ -68,19 +69,26 @@ async function checkVersion(url: string, headers: Record<string, string>): Promi
 
 export async function healthReport(input: {
   stateDir: string;
-  env: Readonly<Record<string, string | undefined>>;
+  settings: LinkupSettings;
   cliVersion: string;
   ctx?: ReconcileContext;
 }): Promise<HealthReport> {
-  const admin = adminBaseUrl(adminPort(input.env));
-  const worker = input.ctx ? workerUrl(input.ctx.loaded.config, input.env) : { url: `http://127.0.0.1:${input.env.LINKUP_WORKER_PORT ?? DEFAULT_PORTS.worker}`, embedded: true };
-  const headers = { "x-linkup-version": API_VERSION };
+  const admin = adminUrl(input.settings.ports.admin);
+  // Without a config: the embedded worker, where `start` would run it.
+  const worker = input.ctx
+    ? { url: input.ctx.urls.worker, embedded: input.ctx.embeddedWorker }
+    : { url: embeddedWorkerUrl(input.settings.ports.worker), embedded: true };
+  // Without a config there is no worker token to send: the worker's version then reads as unknown.
+  const clients = input.ctx?.clients ?? {
+    local: adminClient({ stateDir: input.stateDir, adminPort: input.settings.ports.admin }),
+    worker: workerClient({ workerUrl: worker.url, token: undefined }),
+  };
   const [adminUp, workerUp, adminVersion, workerVersion, tunnel] = await Promise.all([
-    isUp(admin, 2_000),
-    isUp(worker.url, 2_000),
-    checkVersion(`${admin}/linkup/v1/check`, headers),
-    checkVersion(`${worker.url}/linkup/v1/check`, headers),
-    readTunnelStatus(input.stateDir, input.env),
+    isReachable(admin, 2_000),
+    isReachable(worker.url, 2_000),
+    versionOf(clients.local),
+    versionOf(clients.worker),
+    readTunnelStatus(clients.local),
   ]);
   let localDns: HealthReport["local_dns"] = null;
   try {
@@ -91,7 +99,7 @@ export async function healthReport(input: {
     localDns = null;
   }
   const processes = pidFiles(input.stateDir);
-  const server = processes.find((p) => p.name === "local-server");
+  const server = processes.find((p) => p.name === STATE_FILES.localServer);
   let files: string[] = [];
   try {
     files = readdirSync(input.stateDir).sort();
@@ -108,7 +116,7 @@ export async function healthReport(input: {
     tunnel,
     processes,
     // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
-    orphans: processes.filter((p) => p.alive && (p.name === "local-server" || p.name === "cloudflared") && !adminUp),
+    orphans: processes.filter((p) => p.alive && (p.name === STATE_FILES.localServer || p.name === STATE_FILES.cloudflared) && !adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
     config: input.ctx ? { file: input.ctx.loaded.file, identity: input.ctx.identity } : null,
   };

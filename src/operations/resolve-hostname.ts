@@ -4,15 +4,11 @@
 // as resolving. Tests need it because a stand-in Cloudflare's tunnel zone is not in real DNS.
 import { lookup } from "node:dns/promises";
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 export type HostResolver = (hostname: string) => Promise<boolean>;
 
-export function hostResolver(env: Env): HostResolver {
-  const listed = (env.LINKUP_TEST_RESOLVE_HOSTS ?? "")
-    .split(",")
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
+/** `listed`: settings.testResolveHosts. */
+export function hostResolver(testResolveHosts: readonly string[]): HostResolver {
+  const listed = testResolveHosts.map((h) => h.toLowerCase());
   return async (hostname) => {
     const h = hostname.toLowerCase();
     if (listed.some((l) => l === h || (l.startsWith("*.") && h.endsWith(l.slice(1))))) return true;

@@ -1,13 +1,12 @@
 // `linkup route local|remote <service...>|--all [--session S]`: an imperative change to a live
-// session's spec, written through the planner and applier (If-Match), so the next `linkup diff`
-// shows it as drift from the config.
+// session's spec, planned here and written by the one writer (reconcile's writePlan, If-Match), so
+// the next `linkup diff` shows it as drift from the config.
 import { ConfigError, LinkupError } from "../core/errors.js";
 import type { SessionSpec } from "../core/session.js";
 import { readActual } from "../reconcile/actual.js";
-import { applyPlan } from "../reconcile/apply.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import type { DesiredSession } from "../reconcile/desired.js";
-import { plan } from "../reconcile/plan.js";
+import { planSessions, type PlanResult, type WriteResult } from "../reconcile/reconcile.js";
 import { rememberedPersonalName } from "../machine/personal-session.js";
 
 export interface RouteResult {
@@ -37,12 +36,13 @@ export function rerouted(spec: SessionSpec, to: "local" | "remote", services: st
   };
 }
 
-export async function routeServices(
+/** The route step's plan: the live session's spec with the services' routes set, its owner kept. */
+export async function planRoute(
   ctx: ReconcileContext,
   to: "local" | "remote",
   services: string[] | "all",
   session: string | undefined,
-): Promise<RouteResult> {
+): Promise<PlanResult> {
   const name = targetSession(ctx, session);
   const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
   const copies = live.sessions.filter((s) => s.name === name);
@@ -51,13 +51,18 @@ export async function routeServices(
   const spec = rerouted(first.spec, to, services);
   // Keep the owner as it is: an imperative change is drift, not a change of ownership.
   const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false };
-  const actions = plan([desired], copies, { prune: false, identity: first.managed_by });
-  const [outcome] = await applyPlan({ actions, desired: [desired], clients: ctx.clients, identity: first.managed_by, prune: false });
-  if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${name}`);
+  return planSessions([desired], { ...live, sessions: copies }, { prune: false, identity: first.managed_by });
+}
+
+/** What `route` reports once the plan is written; a failed write is an error. */
+export function routeResult(planned: PlanResult, written: WriteResult): RouteResult {
+  const desired = planned.desired[0]!;
+  const outcome = written.outcomes[0];
+  if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${desired.name}`);
   return {
-    session: name,
+    session: desired.name,
     changed: outcome.result !== "unchanged",
-    services: spec.services.map((s) => ({
+    services: desired.spec.services.map((s) => ({
       name: s.name,
       route: s.route,
       url: s.route === "local" ? (s.local ?? null) : s.route === "remote" ? (s.remote ?? null) : s.route,

@@ -1,82 +1,60 @@
-// "Is the runtime up?": the local server (admin API) and, when the config names no worker_url, the
+// The "ensure runtime" step: make sure the sides a command needs are running. The local side is
+// the local server (admin API); the worker side, when the config names no worker_url, is the
 // embedded worker. Both run in one background process, the local-server daemon, which hosts the
-// embedded worker when started with LINKUP_EMBEDDED_WORKER=1 (the daemon side lives in
+// embedded worker when started with LINKUP_EMBEDDED_WORKER=1 (process control lives in
 // src/machine/daemon.ts). This module only probes, starts that daemon and waits.
 import { fileURLToPath } from "node:url";
-import { API_PREFIX } from "../core/api.js";
-import { adminPort, embeddedWorkerPort, workerUrl } from "../core/settings.js";
-import { embeddedWorkerToken } from "../machine/worker-token.js";
-import type { LinkupConfig } from "../core/config.js";
 import { LinkupError } from "../core/errors.js";
-import { adminBaseUrl, DEFAULT_ADMIN_PORT } from "../clients/admin-client.js";
+import { localServerEnv } from "../core/settings.js";
+import { isReachable } from "../clients/reachable.js";
+import type { Placement } from "../clients/session-api.js";
+import type { ReconcileContext } from "../reconcile/context.js";
+import { embeddedWorkerToken } from "../machine/worker-token.js";
 
 /** dist/operations/runtime.js -> the package root (holds dist/worker/index.js). */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** True when something answers HTTP at `<base>/linkup/v1/check` (any status: a 401 still means "up"). */
-export async function isUp(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
-  try {
-    const res = await fetch(`${baseUrl}${API_PREFIX}/check`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface EnsureRuntimeOptions {
-  stateDir: string;
-  config: LinkupConfig;
-  env: Env;
-  needLocal: boolean;
-  needWorker: boolean;
+export interface RuntimeHooks {
   /** Called once before starting the daemon, so the CLI can show a spinner. */
   onStart?: (what: string) => void | Promise<void>;
   timeoutMs?: number;
 }
 
 export interface RuntimeState {
-  adminUrl: string;
-  workerUrl: string;
-  embeddedWorker: boolean;
   /** The daemon had to be started by this call. */
   started: boolean;
 }
 
-export async function ensureRuntime(options: EnsureRuntimeOptions): Promise<RuntimeState> {
-  const admin = adminBaseUrl(adminPort(options.env));
-  const worker = workerUrl(options.config, options.env);
-  const wantEmbedded = options.needWorker && worker.embedded;
-  const [localUp, workerUp] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
-  const state: RuntimeState = { adminUrl: admin, workerUrl: worker.url, embeddedWorker: worker.embedded, started: false };
-  if ((!options.needLocal || localUp) && workerUp) return state;
+/**
+ * Starts the local-server daemon when a side in `sides` is not answering: "local" needs the local
+ * server, "worker" the embedded worker (a remote worker_url is never started, only used).
+ */
+export async function ensureRuntime(ctx: ReconcileContext, sides: readonly Placement[], hooks: RuntimeHooks = {}): Promise<RuntimeState> {
+  const needLocal = sides.includes("local");
+  const wantEmbedded = sides.includes("worker") && ctx.embeddedWorker;
+  if (!needLocal && !wantEmbedded) return { started: false };
+  const check = () => Promise.all([isReachable(ctx.urls.admin), wantEmbedded ? isReachable(ctx.urls.worker) : Promise.resolve(true)]);
+  const [localUp, workerUp] = await check();
+  if ((!needLocal || localUp) && workerUp) return { started: false };
   if (localUp && !workerUp)
-    throw new LinkupError("embedded-worker-down", `the local server is running but the embedded worker at ${worker.url} does not answer`, {
+    throw new LinkupError("embedded-worker-down", `the local server is running but the embedded worker at ${ctx.urls.worker} does not answer`, {
       hint: "run `linkup stop`, then try again so both start together",
     });
 
   // Loaded only here: most commands never start anything.
   const daemon = await import("../machine/daemon.js");
-  const env: Record<string, string> = { LINKUP_HOME: options.stateDir, LINKUP_ADMIN_PORT: String(adminPort(options.env)) };
-  if (wantEmbedded) {
-    embeddedWorkerToken(options.stateDir);
-    env.LINKUP_EMBEDDED_WORKER = "1";
-    env.LINKUP_WORKER_PORT = String(embeddedWorkerPort(options.env));
-  }
-  await options.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
+  if (wantEmbedded) embeddedWorkerToken(ctx.stateDir);
+  await hooks.onStart?.(wantEmbedded ? "starting the local server and the embedded worker" : "starting the local server");
   // The daemon outlives this command: keep it out of the user's working directory.
-  await daemon.startDaemon({ stateDir: options.stateDir, env, cwd: PACKAGE_ROOT });
-  state.started = true;
+  await daemon.startDaemon({ stateDir: ctx.stateDir, env: localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded), cwd: PACKAGE_ROOT });
 
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (hooks.timeoutMs ?? 20_000);
   for (;;) {
-    const [l, w] = await Promise.all([isUp(admin), wantEmbedded ? isUp(worker.url) : Promise.resolve(true)]);
-    if (l && w) return state;
+    const [l, w] = await check();
+    if (l && w) return { started: true };
     if (Date.now() > deadline)
       throw new LinkupError("runtime-start-timeout", `the local server${wantEmbedded ? " or the embedded worker" : ""} did not come up in time`, {
-        hint: `see the logs in ${options.stateDir}`,
+        hint: `see the logs in ${ctx.stateDir}`,
       });
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,16 +1,16 @@
 // Sessions made by hand (`sessions create-preview|create-isolated|delete`), through the same
-// planner and applier as `apply`. They carry no managed_by, so `apply --prune` never removes them.
+// planner and writer as `apply`. They carry no managed_by, so `apply --prune` never removes them.
+// Starting what they need (ensureRuntime) is the command's step, before these.
 import type { SessionDeclaration } from "../core/config.js";
 import { ConfigError, LinkupError } from "../core/errors.js";
 import { generateSessionName, isDnsLabel } from "../core/session-name.js";
 import { parsePutBody, type PutSessionBody } from "../core/session.js";
 import { readActual } from "../reconcile/actual.js";
-import { applyPlan, type ApplyOutcome } from "../reconcile/apply.js";
+import type { ApplyOutcome } from "../reconcile/apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { desiredSession, implicitPersonalDeclaration } from "../reconcile/desired.js";
-import { plan } from "../reconcile/plan.js";
-import { ensureRuntime } from "./runtime.js";
+import { planSessions, writePlan } from "../reconcile/reconcile.js";
 
 /** `svc=url` pairs -> routes; every service not named stays remote. */
 export function parseRoutePairs(ctx: ReconcileContext, pairs: string[]): Record<string, string> {
@@ -67,21 +67,20 @@ async function createOne(ctx: ReconcileContext, name: string, decl: SessionDecla
   const live = await readActual(d.placement.map((p) => ctx.clients[p]));
   const mine = live.sessions.filter((s) => s.name === name);
   if (mine.length > 0) throw new LinkupError("session-exists", `session ${name} already exists`, { hint: `pick another name, or \`linkup sessions delete ${name}\`` });
-  const actions = plan([d], mine, { prune: false, identity: null });
-  const [outcome] = await applyPlan({ actions, desired: [d], clients: ctx.clients, identity: null, prune: false });
+  const { outcomes } = await writePlan(ctx, planSessions([d], { ...live, sessions: mine }, { prune: false, identity: null }));
+  const [outcome] = outcomes;
   if (!outcome || outcome.result === "failed") throw new LinkupError("create-failed", outcome?.error ?? `could not create session ${name}`);
   return outcome;
 }
 
+/** A preview session on the worker (the worker side must be up: ensureRuntime(ctx, ["worker"])). */
 export async function createPreview(ctx: ReconcileContext, name: string | undefined, pairs: string[]): Promise<ApplyOutcome> {
   const req = await previewRequest(ctx, name, pairs);
-  if (ctx.embeddedWorker)
-    await ensureRuntime({ stateDir: ctx.stateDir, config: ctx.loaded.config, env: ctx.env, needLocal: false, needWorker: true });
   return createOne(ctx, req.name, { type: "preview", routes: parseRoutePairs(ctx, pairs) });
 }
 
+/** An isolated session on the local server (which must be up: ensureRuntime(ctx, ["local"])). */
 export async function createIsolated(ctx: ReconcileContext, name: string | undefined): Promise<ApplyOutcome> {
-  await ensureRuntime({ stateDir: ctx.stateDir, config: ctx.loaded.config, env: ctx.env, needLocal: true, needWorker: false });
   const finalName = await nameOrGenerate(ctx, name, ["local"]);
   return createOne(ctx, finalName, implicitPersonalDeclaration(ctx.loaded.config, "isolated"));
 }
@@ -94,8 +93,9 @@ export async function deleteSession(ctx: ReconcileContext, name: string): Promis
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
-  const actions = plan([], mine.map((s) => ({ ...s, managed_by: "imperative" })), { prune: true, identity: "imperative" });
-  const [outcome] = await applyPlan({ actions, desired: [], clients: ctx.clients, identity: "imperative", prune: true });
+  const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative" })) };
+  const { outcomes } = await writePlan(ctx, planSessions([], owned, { prune: true, identity: "imperative" }));
+  const [outcome] = outcomes;
   if (!outcome || outcome.result === "failed") throw new LinkupError("delete-failed", outcome?.error ?? `could not delete session ${name}`);
   return mine.map((s) => s.placement);
 }

@@ -2,18 +2,15 @@
 // each answers (its `health` path and statuses from the config), plus the local server, the
 // worker and the tunnel, and the state of the cloudflared the local server runs. All probes run in
 // parallel with a timeout.
-import { API_PREFIX } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { probeAll, type ProbeResult, type ProbeTarget } from "./probe.js";
 import { targetSession } from "./route.js";
-import { adminPort } from "../core/settings.js";
-import { adminBaseUrl } from "../clients/admin-client.js";
 import { sessionUrls } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
 
 export interface ServiceStatus extends ProbeResult {
   name: string;
@@ -70,13 +67,13 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
     };
   });
   const components: { name: ComponentStatus["name"]; url: string }[] = [
-    { name: "local_server", url: `${adminBaseUrl(adminPort(ctx.env))}${API_PREFIX}/check` },
+    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
     { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
   ];
   if (tunnelUrl) components.push({ name: "tunnel", url: tunnelUrl });
   const [results, cloudflared] = await Promise.all([
     probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
-    readTunnelStatus(ctx.stateDir, ctx.env, timeoutMs),
+    readTunnelStatus(ctx.clients.local, timeoutMs),
   ]);
   return {
     session: {

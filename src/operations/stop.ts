@@ -2,7 +2,7 @@
 // embedded worker and cloudflared). Sessions are kept: the servers persist them, and `start`
 // brings them back.
 import type { LoadedConfig } from "../config/config-file.js";
-import { removeEnvFiles, serviceDirectories, type EnvFileChange } from "../reconcile/env-files.js";
+import { removeConfigEnvFiles, type EnvFileChange } from "../reconcile/env-files.js";
 
 export interface StopResult {
   envFiles: EnvFileChange[];
@@ -13,7 +13,7 @@ export interface StopResult {
 }
 
 export async function stopLinkup(stateDir: string, loaded: LoadedConfig | undefined): Promise<StopResult> {
-  const envFiles = loaded ? removeEnvFiles(serviceDirectories(loaded.config.services, loaded.baseDir)) : [];
+  const envFiles = loaded ? removeConfigEnvFiles(loaded) : [];
   const { stopDaemon } = await import("../machine/daemon.js");
   const r = await stopDaemon({ stateDir });
   // A daemon that stopped cleanly has ended cloudflared and removed its pid file already.

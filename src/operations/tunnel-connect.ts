@@ -7,19 +7,15 @@
 // out none, and then nothing here runs. One cloudflared per machine: with several tunneled
 // sessions the personal one wins, else the first; the others are reported as not connected.
 import { setTimeout as sleep } from "node:timers/promises";
-import { API_PREFIX, type ApiErrorBody, type TunnelStart } from "../core/api.js";
 import { LinkupError } from "../core/errors.js";
-import type { TunnelConnectorStatus } from "../daemon/cloudflared/tunnel-connector.js";
-import type { ApplyOutcome } from "../reconcile/apply.js";
-import { apiFetch } from "../clients/api-fetch.js";
-import { adminBaseUrl, readAdminToken } from "../clients/admin-client.js";
+import type { TunnelConnectorStatus } from "../core/local-api.js";
+import type { LocalAdminApi } from "../clients/admin-client.js";
 import type { ReconcileContext } from "../reconcile/context.js";
+import type { WriteResult } from "../reconcile/reconcile.js";
 import { hostResolver } from "./resolve-hostname.js";
-import { readRunToken, storeRunToken } from "../machine/run-tokens.js";
-import { storeTunnelSecret } from "../machine/tunnel-secrets.js";
-import { adminPort } from "../core/settings.js";
+import { readRunToken } from "../machine/run-tokens.js";
+import { keepTunnelStart } from "../machine/tunnel-secrets.js";
 
-export const DEFAULT_TUNNEL_TIMEOUT_MS = 60_000;
 
 export interface TunnelConnection extends TunnelConnectorStatus {
   session: string;
@@ -29,21 +25,12 @@ export interface TunnelConnection extends TunnelConnectorStatus {
 }
 
 export interface ConnectTunnelOptions {
-  outcomes: ApplyOutcome[];
   /** The personal session, connected in preference to the others. */
-  prefer?: string;
-  /** Run tokens the worker handed out during this pass (already stored). */
-  fresh: ReadonlyMap<string, string>;
+  prefer?: string | undefined;
   /** Ask the worker for the tunnel even when a token is stored (`start`: refreshes last_started). */
   refresh?: boolean;
   /** Called once before waiting, so the CLI can show a spinner. */
   onWait?: (text: string) => void | Promise<void>;
-}
-
-/** LINKUP_TUNNEL_TIMEOUT_MS, else 60 s. */
-export function tunnelTimeoutMs(env: Readonly<Record<string, string | undefined>>): number {
-  const n = Number(env.LINKUP_TUNNEL_TIMEOUT_MS);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_TUNNEL_TIMEOUT_MS;
 }
 
 /** A Cloudflare tunnel's URL is https on the tunnel zone; the direct provider's is the local server's plain-HTTP address. */
@@ -57,39 +44,17 @@ function cloudflareHostname(tunnelUrl: string | undefined): string | undefined {
   }
 }
 
-function adminApi(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs?: number) {
-  return apiFetch({
-    baseUrl: `${adminBaseUrl(adminPort(env))}${API_PREFIX}`,
-    token: () => readAdminToken(stateDir),
-    label: "local server",
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-  });
-}
-
 /** The local server's cloudflared, for `status` and `health`; null when the local server does not answer. */
-export async function readTunnelStatus(stateDir: string, env: Readonly<Record<string, string | undefined>>, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
+export async function readTunnelStatus(local: LocalAdminApi, timeoutMs = 2_000): Promise<TunnelConnectorStatus | null> {
   try {
-    return (await adminApi(stateDir, env, timeoutMs)<TunnelConnectorStatus>("GET", "/tunnel")).body ?? null;
+    return await local.tunnelStatus({ timeoutMs });
   } catch {
     return null;
   }
 }
 
-/**
- * Keeps what the worker handed out with a tunnel: the signing secret (for the local server's
- * tunnel listener) and, for Cloudflare tunnels, cloudflared's run token. Both 0600, never printed.
- */
-export async function keepTunnelStart(stateDir: string, session: string, started: TunnelStart): Promise<void> {
-  if (!started.tunnel_secret)
-    throw new LinkupError("worker-too-old", `the worker handed out the tunnel of session ${session} without a signing secret, so the local server would refuse its requests`, {
-      hint: "redeploy the worker with this Linkup version (`linkup infra deploy`)",
-    });
-  await storeTunnelSecret(stateDir, session, started.tunnel_secret);
-  if (started.run_token) await storeRunToken(stateDir, session, started.run_token);
-}
-
-async function runTokenFor(ctx: ReconcileContext, session: string, options: ConnectTunnelOptions): Promise<string | undefined> {
-  const fresh = options.fresh.get(session);
+async function runTokenFor(ctx: ReconcileContext, session: string, written: WriteResult, options: ConnectTunnelOptions): Promise<string | undefined> {
+  const fresh = written.runTokens.get(session);
   if (fresh) return fresh;
   const stored = options.refresh ? undefined : await readRunToken(ctx.stateDir, session);
   if (stored) return stored;
@@ -100,41 +65,34 @@ async function runTokenFor(ctx: ReconcileContext, session: string, options: Conn
   return started.run_token ?? undefined;
 }
 
-export async function connectTunnel(ctx: ReconcileContext, options: ConnectTunnelOptions): Promise<TunnelConnection | null> {
+/** The tunnel step of `apply` and `start`: after a write, connect this machine to a tunneled session's Cloudflare tunnel. */
+export async function connectTunnel(ctx: ReconcileContext, written: WriteResult, options: ConnectTunnelOptions = {}): Promise<TunnelConnection | null> {
   if (ctx.embeddedWorker) return null;
-  const candidates = options.outcomes
+  const candidates = written.outcomes
     .filter((o) => o.result !== "failed" && cloudflareHostname(o.tunnel_url) !== undefined)
     .sort((a, b) => Number(b.name === options.prefer) - Number(a.name === options.prefer));
   const chosen = candidates[0];
   if (!chosen) return null;
   const session = chosen.name;
   const hostname = cloudflareHostname(chosen.tunnel_url)!;
-  const runToken = await runTokenFor(ctx, session, options);
+  const runToken = await runTokenFor(ctx, session, written, options);
   if (!runToken) return null;
 
-  const call = adminApi(ctx.stateDir, ctx.env);
-  const put = await call<TunnelConnectorStatus | ApiErrorBody>("PUT", "/tunnel", {
-    body: { run_token: runToken, hostname, session },
-    okStatuses: [422],
-  });
-  if (put.status === 422) {
-    const err = (put.body as ApiErrorBody).error;
-    // The daemon's message is already the one-line install instruction.
-    throw new LinkupError(err.code, err.message);
-  }
+  const local = ctx.clients.local;
+  // A machine without cloudflared throws "cloudflared-missing" here, with the install instruction.
+  let status = await local.connectTunnel({ run_token: runToken, hostname, session });
 
   await options.onWait?.(`waiting for cloudflared to connect ${hostname}`);
-  const timeoutMs = tunnelTimeoutMs(ctx.env);
+  const timeoutMs = ctx.settings.tunnelTimeoutMs;
   const deadline = AbortSignal.timeout(timeoutMs);
-  const resolves = hostResolver(ctx.env);
-  let status = put.body as TunnelConnectorStatus;
+  const resolves = hostResolver(ctx.settings.testResolveHosts);
   for (;;) {
     const mine = status.hostname === hostname;
     if (mine && status.state === "connected" && (await resolves(hostname)))
       return { ...status, session, hostname, not_connected: candidates.slice(1).map((c) => c.name) };
     if (deadline.aborted) throw notReady(status, mine, hostname, timeoutMs);
     await sleep(250);
-    status = (await call<TunnelConnectorStatus>("GET", "/tunnel")).body!;
+    status = await local.tunnelStatus();
   }
 }
 

@@ -1,43 +1,50 @@
-// The reconcile context every command works from: the loaded config, its identity, the state
-// directory and the two session API clients (worker and local admin), built in one place so all
-// commands agree on URLs, ports and tokens.
+// The reconcile context every command works from: the loaded config, its identity, the settings,
+// the state directory, the URLs of both sides and the two session API clients (worker and local
+// admin), built in one place so all commands agree on URLs, ports and tokens.
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
-import { adminClient } from "../clients/admin-client.js";
-import type { Placement, SessionApi } from "../clients/session-api.js";
+import { adminClient, type LocalAdminApi } from "../clients/admin-client.js";
+import type { SessionApi } from "../clients/session-api.js";
 import { workerClient } from "../clients/worker-client.js";
 import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
-import { adminPort, workerUrl } from "../core/settings.js";
+import { adminUrl, workerUrl, type LinkupSettings } from "../core/settings.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ReconcileContext {
   loaded: LoadedConfig;
   identity: string;
+  settings: LinkupSettings;
   stateDir: string;
-  env: Env;
-  clients: Record<Placement, SessionApi>;
+  /** The local admin API and the worker (without the /linkup/v1 prefix). */
+  urls: { admin: string; worker: string };
+  /** One client per placement; the local one also reaches the local server's /status and /tunnel. */
+  clients: { local: LocalAdminApi; worker: SessionApi };
   /** No worker_url: the worker runs on this machine inside the local-server daemon. */
   embeddedWorker: boolean;
 }
 
-export function contextFor(loaded: LoadedConfig, env: Env): ReconcileContext {
-  const stateDir = ensureStateDir(env as NodeJS.ProcessEnv);
-  const worker = workerUrl(loaded.config, env);
+/** Where a command reads its config from, and the settings it runs with. */
+export interface ContextSource extends ConfigSource {
+  settings: LinkupSettings;
+}
+
+export function contextFor(loaded: LoadedConfig, settings: LinkupSettings): ReconcileContext {
+  const stateDir = ensureStateDir(settings);
+  const worker = workerUrl(loaded.config, settings);
   const token = worker.embedded ? embeddedWorkerToken(stateDir) : loaded.config.linkup.worker_token;
   return {
     loaded,
     identity: configIdentity(loaded),
+    settings,
     stateDir,
-    env,
+    urls: { admin: adminUrl(settings.ports.admin), worker: worker.url },
     embeddedWorker: worker.embedded,
     clients: {
-      local: adminClient({ stateDir, adminPort: adminPort(env) }),
+      local: adminClient({ stateDir, adminPort: settings.ports.admin }),
       worker: workerClient({ workerUrl: worker.url, token }),
     },
   };
 }
 
-export function openContext(src: ConfigSource & { env: Env }): ReconcileContext {
-  return contextFor(loadConfig(src), src.env);
+export function openContext(src: ContextSource): ReconcileContext {
+  return contextFor(loadConfig(src), src.settings);
 }

@@ -25,6 +25,12 @@ export function placementFor(type: SessionType): Placement[] {
   }
 }
 
+/** Sides the config's sessions live on: what `apply` needs running. */
+export function configPlacements(config: LinkupConfig): Placement[] {
+  const sides = new Set(config.sessions.flatMap((d) => placementFor(d.type)));
+  return (["local", "worker"] as const).filter((p) => sides.has(p));
+}
+
 /** The personal session declaration: the config's unnamed session, if any. */
 export function personalDeclaration(config: LinkupConfig): SessionDeclaration | undefined {
   return config.sessions.find((s) => s.name === undefined);
@@ -39,6 +45,12 @@ export function implicitPersonalDeclaration(config: LinkupConfig, type: SessionT
   const routes: Record<string, string> = {};
   for (const s of config.services) if (s.remote === undefined && s.local !== undefined) routes[s.name] = "local";
   return { type, routes };
+}
+
+/** What `start` brings up: the config's personal session, else the implicit one; `isolated` keeps it on this machine. */
+export function startDeclaration(config: LinkupConfig, isolated: boolean): SessionDeclaration {
+  const declared = personalDeclaration(config) ?? implicitPersonalDeclaration(config);
+  return isolated ? { ...declared, type: "isolated" } : declared;
 }
 
 export function desiredSession(config: LinkupConfig, decl: SessionDeclaration, name: string): DesiredSession {

@@ -4,6 +4,7 @@
 // re-injecting refreshes the block when the .linkup file changed.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { LoadedConfig } from "../config/config-file.js";
 
 export const BEGIN_MARKER = "# >>> linkup: begin (generated from {source}; edit that file, not this block) >>>";
 export const END_MARKER = "# <<< linkup: end <<<";
@@ -95,4 +96,14 @@ export function removeEnvFiles(dirs: string[]): EnvFileChange[] {
 /** Absolute directories of the services that declare one. */
 export function serviceDirectories(services: { directory?: string }[], baseDir: string): string[] {
   return services.filter((s) => s.directory).map((s) => resolve(baseDir, s.directory!));
+}
+
+/** The env-file step of `start` and `apply`: inject the blocks of every service directory the config names. */
+export function injectConfigEnvFiles(loaded: Pick<LoadedConfig, "config" | "baseDir">): EnvFileChange[] {
+  return injectEnvFiles(serviceDirectories(loaded.config.services, loaded.baseDir));
+}
+
+/** `stop`: remove those blocks again. */
+export function removeConfigEnvFiles(loaded: Pick<LoadedConfig, "config" | "baseDir">): EnvFileChange[] {
+  return removeEnvFiles(serviceDirectories(loaded.config.services, loaded.baseDir));
 }

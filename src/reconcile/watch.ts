@@ -4,8 +4,8 @@
 // the last good state; Ctrl-C (SIGINT/SIGTERM) stops watching and leaves the sessions as applied.
 import { basename, dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
-import { ConfigDiagnosticsError, configPath, loadConfig, localOverridePath, type ConfigSource, type Diagnostic } from "../config/config-file.js";
-import { contextFor, type ReconcileContext } from "./context.js";
+import { ConfigDiagnosticsError, configPath, localOverridePath, type Diagnostic } from "../config/config-file.js";
+import { openContext, type ContextSource, type ReconcileContext } from "./context.js";
 
 export type WatchEvent =
   | { type: "watching"; files: string[] }
@@ -14,7 +14,7 @@ export type WatchEvent =
   | { type: "invalid"; diagnostics: Diagnostic[] }
   | { type: "error"; message: string };
 
-/** One apply pass over a freshly loaded config (the CLI composes it from the apply steps). */
+/** One apply pass over a freshly loaded config (the CLI composes it from the apply steps; reconcile never imports operations). */
 export type ApplyPass = (ctx: ReconcileContext) => Promise<{ outcomes: ApplyOutcome[] }>;
 
 export interface WatchOptions {
@@ -63,7 +63,7 @@ function signalled(): Promise<void> {
   });
 }
 
-export async function watchConfig(src: ConfigSource & { env: Readonly<Record<string, string | undefined>> }, options: WatchOptions): Promise<void> {
+export async function watchConfig(src: ContextSource, options: WatchOptions): Promise<void> {
   const file = configPath(src);
   const files = [file, localOverridePath(file)];
   const { watch } = await import("chokidar");
@@ -73,7 +73,7 @@ export async function watchConfig(src: ConfigSource & { env: Readonly<Record<str
   let again = false;
   const pass = async () => {
     try {
-      const ctx = contextFor(loadConfig(src), src.env);
+      const ctx = openContext(src);
       const r = await options.apply(ctx);
       const changed = r.outcomes.some((o) => o.result !== "unchanged");
       options.onEvent(changed || r.outcomes.length === 0 ? { type: "applied", outcomes: r.outcomes } : { type: "unchanged" });

@@ -4,12 +4,15 @@
 import { describe, expect, it } from "vitest";
 import type { SessionRecord } from "../core/session.js";
 import type { SessionStore } from "./session-store.js";
+import { updateSession } from "./update-session.js";
 
 export interface StoreContractOptions {
   /** How many records the "many records" case writes (KV lists in pages of 1,000: use more to cross one). */
   manyCount?: number;
   /** Time allowed for that case (stores reached over a socket, like Miniflare's KV, are slow per call). */
   manyTimeoutMs?: number;
+  /** The backend offers an atomic `update` (the file and memory stores; KV cannot). */
+  atomicUpdate?: boolean;
 }
 
 /** A valid record for the tests; `overrides` replace top-level fields. */
@@ -101,6 +104,31 @@ export function sessionStoreContract(name: string, makeStore: () => SessionStore
       (await store.list())[0]!.managed_by = "someone";
       expect(await store.get("copy")).toEqual(sampleRecord("copy"));
     });
+
+    it("updateSession writes, deletes or leaves one record as the callback decides", async () => {
+      const store = await makeStore();
+      const seen = await updateSession(store, "upd", (current) => ({ next: sampleRecord("upd"), result: current }));
+      expect(seen).toBeUndefined();
+      expect(await store.get("upd")).toEqual(sampleRecord("upd"));
+      const version = await updateSession(store, "upd", (current) => ({ next: undefined, result: current?.version }));
+      expect(version).toBe(1);
+      expect(await store.get("upd")).toEqual(sampleRecord("upd"));
+      await updateSession(store, "upd", (current) => ({ next: sampleRecord("upd", { version: current!.version + 1 }), result: undefined }));
+      expect((await store.get("upd"))!.version).toBe(2);
+      await updateSession(store, "upd", () => ({ next: null, result: undefined }));
+      await updateSession(store, "never-there", () => ({ next: null, result: undefined }));
+      expect(await store.list()).toEqual([]);
+    });
+
+    if (options.atomicUpdate)
+      it("update is atomic: concurrent read-increment-writes lose nothing", async () => {
+        const store = await makeStore();
+        expect(store.update).toBeTypeOf("function");
+        const bump = () =>
+          store.update!("counter", (current) => ({ next: sampleRecord("counter", { version: (current?.version ?? 0) + 1 }), result: undefined }));
+        await Promise.all(Array.from({ length: 12 }, bump));
+        expect((await store.get("counter"))!.version).toBe(12);
+      });
 
     it(`lists many records (${manyCount})`, async () => {
       const store = await makeStore();

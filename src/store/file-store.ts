@@ -10,11 +10,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
 import type { SessionRecord } from "../core/session.js";
-import type { SessionStore } from "./session-store.js";
+import type { SessionStore, UpdateStep } from "./session-store.js";
 
-export const SESSIONS_FILE = "sessions.json";
 const FORMAT_VERSION = 1;
 
 interface SessionsFile {
@@ -22,18 +22,12 @@ interface SessionsFile {
   sessions: Record<string, SessionRecord>;
 }
 
-/** What an `update` callback decides: write a record, delete the session (null), or leave it (undefined). */
-export interface UpdateStep<T> {
-  next: SessionRecord | null | undefined;
-  result: T;
-}
-
 export interface FileSessionStore extends SessionStore {
   /** Absolute path of the sessions file (watch it to see other processes' writes). */
   readonly path: string;
   /**
    * Atomic read-check-write of one session under the cross-process lock: `fn` sees the current
-   * record and decides. How the admin API applies If-Match without a window for a lost update.
+   * record and decides. How the session API applies If-Match locally without a window for a lost update.
    */
   update<T>(name: string, fn: (current: SessionRecord | undefined) => UpdateStep<T>): Promise<T>;
   /** Every session, read synchronously (startup, before any listener is open). */
@@ -76,7 +70,7 @@ function isMissing(error: unknown): boolean {
 }
 
 export function fileStore(dir: string): FileSessionStore {
-  const path = join(dir, SESSIONS_FILE);
+  const path = join(dir, STATE_FILES.sessions);
   const empty = (): SessionsFile => ({ format: FORMAT_VERSION, sessions: {} });
 
   async function read(): Promise<SessionsFile> {

@@ -18,5 +18,13 @@ export function memoryStore(initial: SessionRecord[] = []): SessionStore {
     async delete(name) {
       map.delete(name);
     },
+    // No await between the read and the write: atomic within this process.
+    async update(name, fn) {
+      const current = map.get(name);
+      const step = fn(current && structuredClone(current));
+      if (step.next === null) map.delete(name);
+      else if (step.next !== undefined) map.set(name, structuredClone(step.next));
+      return step.result;
+    },
   };
 }

@@ -1,28 +1,63 @@
-// The Linkup edge worker: the session API under /linkup/v1 (auth + JSON, api.ts) and, for every
-// other path, the session proxy (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
-// Cloudflare and, for the embedded default and the tests, under Miniflare (src/daemon/embedded-worker).
+// The Linkup edge worker: the session API under /linkup/v1 (the shared app, src/api/session-api.ts,
+// given this worker's KV store, token and tunnels) and, for every other path, the session proxy
+// (proxy.ts); plus the hourly cron (scheduled.ts). Runs on Cloudflare and, for the embedded
+// default and the tests, under Miniflare (src/daemon/embedded-worker).
 import { Hono } from "hono";
+import { sessionApi } from "../api/session-api.js";
 import { API_PREFIX } from "../core/api.js";
-import { sessionApi } from "./api.js";
-import { apiError } from "./api-error.js";
 import type { AppEnv } from "./env.js";
 import { proxyRequest } from "./proxy.js";
 import { scheduledHandler } from "./scheduled.js";
 import { isolateNameProbes } from "./name-probes.js";
 import { isolateSessionCache } from "./session-cache.js";
 import { isolateTunnelKeys } from "./tunnel-keys.js";
+import { sessionStoreOf } from "./sessions.js";
+import { tunnelProviderFromEnv } from "./tunnels/from-env.js";
+import { startTunnel } from "./tunnels/tunnel-store.js";
+
+const api = sessionApi<AppEnv>({
+  label: "worker",
+  auth: (c) => ({
+    token: c.env.WORKER_TOKEN || undefined,
+    realm: "linkup",
+    tokenHint: "<worker token>",
+    wrongToken: "The worker token is wrong. Check worker_token in your Linkup settings.",
+    unconfigured: {
+      code: "worker-token-missing",
+      message: "This worker has no WORKER_TOKEN configured, so its API is closed. Set it with `wrangler secret put WORKER_TOKEN`.",
+    },
+  }),
+  store: (c) => sessionStoreOf(c.env),
+  // This isolate's proxy sees the write at once; other isolates within the cache TTL.
+  onWrite: (_c, name) => isolateSessionCache.invalidate(name),
+  startTunnel: async (c, name, now) => {
+    const started = await startTunnel(c.env.LINKUP_TUNNELS, tunnelProviderFromEnv(c.env), name, now);
+    // A re-provisioned tunnel has a new secret: this isolate signs with it at once.
+    isolateTunnelKeys.invalidate(name);
+    return {
+      tunnel_url: started.record.tunnel_url,
+      hostname: started.record.hostname,
+      run_token: started.run_token,
+      tunnel_secret: started.record.signing_secret,
+    };
+  },
+  onError: (err, c) => logFailure(err, c.req.method, c.req.url),
+});
 
 const app = new Hono<AppEnv>();
-
-app.route(API_PREFIX, sessionApi(isolateSessionCache, isolateTunnelKeys));
+app.route(API_PREFIX, api);
 const proxyState = { sessions: isolateSessionCache, tunnels: isolateTunnelKeys, probes: isolateNameProbes };
 app.all("*", (c) => proxyRequest(c.req.raw, c.env, proxyState));
 
-app.onError((err, c) => {
-  // Message only (no stack, no headers): nothing request-supplied such as the token is echoed.
+/** Message only (no stack, no headers): nothing request-supplied such as the token is logged. */
+function logFailure(err: unknown, method: string, url: string): string {
   const message = err instanceof Error ? err.message : String(err);
-  console.error(`linkup worker: ${c.req.method} ${new URL(c.req.url).pathname}: ${message}`);
-  if (new URL(c.req.url).pathname.startsWith(API_PREFIX + "/")) return apiError(500, "internal", `the worker failed: ${message}`);
+  console.error(`linkup worker: ${method} ${new URL(url).pathname}: ${message}`);
+  return message;
+}
+
+app.onError((err, c) => {
+  const message = logFailure(err, c.req.method, c.req.url);
   return new Response(`Linkup worker failed: ${message} - Linkup worker\n`, {
     status: 500,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },

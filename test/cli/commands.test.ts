@@ -144,8 +144,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.cli.api_version).toBe("1.0.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
-    expect(h.local_server).toMatchObject({ reachable: true });
-    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true });
+    // Versions come from an authenticated /check, so a running server reports its own.
+    expect(h.local_server).toMatchObject({ reachable: true, version: "1.0.0" });
+    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: "1.0.0" });
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);

@@ -1,6 +1,6 @@
 // The CLI skeleton as a user meets it: help, version, validate's exit codes, one-line errors.
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -63,6 +63,21 @@ describe("linkup CLI skeleton", () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
     const debug = await run(["validate", "-f", "/nonexistent/linkup.yaml"], { LINKUP_DEBUG: "1" });
     expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("argument checks run before any work, as one error line with exit 2", async () => {
+    const home = mkdtempSync(join(tmpdir(), "linkup-cli-"));
+    const watch = await run(["apply", "--watch", "-f", "-"], { LINKUP_HOME: home }, good);
+    expect(watch.code).toBe(2);
+    expect(watch.stderr.split("\n")[0]).toBe("error: --watch needs a config file, not stdin");
+    const both = await run(["route", "local", "web", "--all"], { LINKUP_HOME: home });
+    expect(both.code).toBe(2);
+    expect(both.stderr.split("\n")[0]).toBe("error: give service names or --all, not both");
+    const target = await run(["route", "sideways", "web"], { LINKUP_HOME: home });
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain("Allowed choices are local, remote");
+    // Nothing was read or written: not even the state directory was touched.
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it("an unknown command or flag is an argument error (exit 2)", async () => {

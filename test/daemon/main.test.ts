@@ -55,8 +55,20 @@ describe("localServerConfig", () => {
     expect(localServerConfig(["--port", "9100"], env)).toMatchObject({ port: 9100, adminPort: 9001, tunnelPort: 0, embeddedWorkerPort: 8787 });
     expect(localServerConfig(["--tunnel-port", "9300"], { ...env, LINKUP_TUNNEL_PORT: "9200" })).toMatchObject({ tunnelPort: 9300 });
     expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_TUNNEL_PORT: "9200" })).toMatchObject({ tunnelPort: 9200 });
-    expect(() => localServerConfig(["--port", "http"], env)).toThrow(/port number/);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_TUNNEL_PORT: "x" })).toThrow('LINKUP_TUNNEL_PORT must be a port number (0-65535), not "x"');
+    expect(() => localServerConfig(["--port", "http"], env)).toThrow('--port must be a port number (0-65535), not "http"');
     expect(() => localServerConfig(["--nope"], env)).toThrow(/usage/);
+  });
+
+  it("reads the environment with the CLI's parser: a bad value names the variable", () => {
+    const dir = tempDir();
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_ADMIN_PORT: "80a" })).toThrow(
+      'LINKUP_ADMIN_PORT must be a port number (0-65535), not "80a"',
+    );
+    // Strict even for a variable whose listener is off: the value is wrong wherever it is read.
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_HTTPS_PORT: "x" })).toThrow(/^LINKUP_HTTPS_PORT must be/);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_LOCAL_DNS: "on" })).toThrow('LINKUP_LOCAL_DNS must be 1 or 0, not "on"');
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_PORT: "5300", LINKUP_LOCAL_DNS: "1" })).toMatchObject({ dnsPort: 5300, httpsPort: 8443 });
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
-import type { TunnelConnectorStatus } from "../../src/daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../../src/core/local-api.js";
 import { processExists as alive } from "../../src/machine/daemon.js";
 
 const FAKE = fileURLToPath(new URL("../support/fake-cloudflared.mjs", import.meta.url));

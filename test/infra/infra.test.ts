@@ -1,12 +1,15 @@
 // `linkup infra deploy|destroy` core against the Cloudflare API stand-in; the worker bundle is
-// produced by the real `wrangler deploy --dry-run` on a tiny project.
+// produced by the real `wrangler deploy --dry-run` on a tiny project. The infra code reports through
+// events and results; the text assertions render them with the CLI's own formatter.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCloudflareStandin, type CloudflareStandin } from "../support/cloudflare-api-standin.js";
-import { infraDeploy } from "../../src/infra/deploy.js";
-import { infraDestroy } from "../../src/infra/destroy.js";
+import { infraDeploy, type InfraDeployResult } from "../../src/infra/deploy.js";
+import { infraDestroy, type InfraDestroyResult } from "../../src/infra/destroy.js";
+import type { InfraEvent } from "../../src/infra/events.js";
+import { deployResultLines, destroyResultLines, infraEventLines } from "../../src/cli/output/infra-report.js";
 import { bundleWithWrangler, type WorkerBundle } from "../../src/infra/worker-bundle.js";
 import { cloudflareTunnelProvider } from "../../src/worker/tunnels/cloudflare.js";
 
@@ -43,17 +46,24 @@ afterEach(async () => {
   await cf.close();
 });
 
+/** Collects the events; `text` renders them and a result as the CLI prints them. */
 function capture() {
-  let text = "";
-  return { out: { write: (s: string) => (text += s) }, text: () => text };
+  const events: InfraEvent[] = [];
+  const isDeploy = (r: InfraDeployResult | InfraDestroyResult): r is InfraDeployResult => "workerUrl" in r;
+  return {
+    onEvent: (e: InfraEvent) => void events.push(e),
+    events,
+    text: (r: InfraDeployResult | InfraDestroyResult) =>
+      [...events.flatMap(infraEventLines), ...(isDeploy(r) ? deployResultLines(r) : destroyResultLines(r)), ""].join("\n"),
+  };
 }
-const opts = (out: { write(s: string): unknown }, extra: Record<string, unknown> = {}) => ({
+const opts = (onEvent: (e: InfraEvent) => void, extra: Record<string, unknown> = {}) => ({
   accountId: ACCOUNT,
   zoneIds: ZONES.map((z) => z.id),
   apiToken: TOKEN,
   apiBase: cf.url,
   dryRun: false,
-  out,
+  onEvent,
   bundle: async () => bundle,
   ...extra,
 });
@@ -65,12 +75,14 @@ describe("infra deploy/destroy", () => {
     expect(bundle.modules[0]!.content).toContain("hello from linkup");
   });
 
-  it("--dry-run prints the full plan and writes nothing", async () => {
+  it("--dry-run reports the full plan and writes nothing", async () => {
     const o = capture();
-    const result = await infraDeploy(opts(o.out, { dryRun: true }));
-    expect(result.applied).toBe(false);
+    const result = await infraDeploy(opts(o.onEvent, { dryRun: true }));
+    expect(result).toMatchObject({ outcome: "dry-run", applied: false });
     expect(cf.writes()).toEqual([]);
-    expect(o.text()).toBe(
+    expect(o.events.map((e) => e.type)).toEqual(["plan"]);
+    expect(o.events[0]).toMatchObject({ type: "plan", operation: "deploy", target: { script: SCRIPT, accountId: ACCOUNT, zones: ["a.test", "b.test"] } });
+    expect(o.text(result)).toBe(
       [
         `Linkup deployment ${SCRIPT} on account ${ACCOUNT}; zones: a.test (tunnel zone), b.test`,
         `  + create    api-token ${SCRIPT}`,
@@ -99,9 +111,15 @@ describe("infra deploy/destroy", () => {
 
   it("deploy creates everything; deploying again makes zero writes and keeps the worker token", async () => {
     const first = capture();
-    const r1 = await infraDeploy(opts(first.out));
+    const r1 = await infraDeploy(opts(first.onEvent));
+    expect(r1.outcome).toBe("applied");
     expect(r1.workerToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(first.text()).toContain(`New worker token (shown only now; put it in your linkup config as the worker token): ${r1.workerToken}`);
+    // One "applied" event per planned write, in plan order, after the plan.
+    expect(first.events.map((e) => (e.type === "applied" ? `${e.action.kind} ${e.action.key}` : e.type))).toEqual([
+      "plan",
+      ...r1.actions.filter((a) => a.op !== "unchanged").map((a) => `${a.kind} ${a.key}`),
+    ]);
+    expect(first.text(r1)).toContain(`New worker token (shown only now; put it in your linkup config as the worker token): ${r1.workerToken}`);
     expect(r1.workerUrl).toBe(`https://${SCRIPT}.team.workers.dev`);
 
     const script = cf.state.scripts.get(SCRIPT)!;
@@ -122,8 +140,9 @@ describe("infra deploy/destroy", () => {
     expect(script.secrets.get("WORKER_TOKEN")).toBe(r1.workerToken);
     const workerApiToken = [...cf.state.tokens.values()][0]!;
     expect(script.secrets.get("CLOUDFLARE_API_TOKEN")).toBe(workerApiToken.value);
-    expect(first.text()).not.toContain(workerApiToken.value);
-    expect(first.text()).not.toContain(TOKEN);
+    expect(JSON.stringify(first.events)).not.toContain(workerApiToken.value);
+    expect(first.text(r1)).not.toContain(workerApiToken.value);
+    expect(first.text(r1)).not.toContain(TOKEN);
     expect(script.schedules).toEqual([{ cron: "0 * * * *" }]);
     expect(script.subdomain_enabled).toBe(true);
     expect([...cf.state.routes.values()].map((r) => r.pattern).sort()).toEqual(["*.a.test/*", "*.b.test/*", "a.test/*", "b.test/*"]);
@@ -141,19 +160,31 @@ describe("infra deploy/destroy", () => {
 
     const writesAfterFirst = cf.writes().length;
     const second = capture();
-    const r2 = await infraDeploy(opts(second.out));
+    const r2 = await infraDeploy(opts(second.onEvent));
     expect(cf.writes().length).toBe(writesAfterFirst);
     expect(r2.actions.every((a) => a.op === "unchanged")).toBe(true);
+    expect(r2).toMatchObject({ outcome: "no-change", applied: true });
     expect(r2.workerToken).toBeUndefined();
-    expect(second.text()).toContain("0 to create, 0 to update, 0 to delete, 17 unchanged.");
-    expect(second.text()).toContain("Nothing to do");
+    expect(second.text(r2)).toContain("0 to create, 0 to update, 0 to delete, 17 unchanged.");
+    expect(second.text(r2)).toContain("Nothing to do");
+  });
+
+  it("asks after reporting the plan; a no changes nothing", async () => {
+    const o = capture();
+    let planSeenBeforeAsking = false;
+    const r = await infraDeploy(opts(o.onEvent, { confirm: async () => ((planSeenBeforeAsking = o.events.length === 1 && o.events[0]!.type === "plan"), false) }));
+    expect(planSeenBeforeAsking).toBe(true);
+    expect(r).toMatchObject({ outcome: "cancelled", applied: false });
+    expect(o.events.map((e) => e.type)).toEqual(["plan"]);
+    expect(cf.writes()).toEqual([]);
+    expect(o.text(r)).toContain("Cancelled: nothing was changed.");
   });
 
   it("with an access block the worker gets the Access settings (a script update), and the plan says what to create in Access", async () => {
-    await infraDeploy(opts(capture().out));
+    await infraDeploy(opts(capture().onEvent));
     const access = { team_domain: "https://myteam.cloudflareaccess.com/", audience: "a".repeat(64) };
     const o = capture();
-    const r = await infraDeploy(opts(o.out, { access, sessionDomains: ["example.com"], publicSessions: ["shared"] }));
+    const r = await infraDeploy(opts(o.onEvent, { access, sessionDomains: ["example.com"], publicSessions: ["shared"] }));
     expect(r.actions.filter((a) => a.op !== "unchanged").map((a) => `${a.op} ${a.kind}`)).toEqual(["update worker-script"]);
     const bindings = cf.state.scripts.get(SCRIPT)!.metadata.bindings;
     expect(bindings).toEqual(
@@ -164,26 +195,35 @@ describe("infra deploy/destroy", () => {
     );
     // Never a test-only certs URL on a deployed worker.
     expect(bindings.map((b) => b.name)).not.toContain("ACCESS_CERTS_URL");
-    expect(o.text()).toContain("Cloudflare Access (team myteam.cloudflareaccess.com)");
-    expect(o.text()).toContain("*.example.com");
-    expect(o.text()).toContain("shared.example.com");
+    // Reported with the plan, as data the CLI prints.
+    const plan = o.events.find((e) => e.type === "plan");
+    expect(plan?.type === "plan" && plan.access).toMatchObject({
+      teamDomain: "myteam.cloudflareaccess.com",
+      certsUrl: "https://myteam.cloudflareaccess.com/cdn-cgi/access/certs",
+      sessionHosts: ["*.example.com"],
+      tunnelHosts: "linkup-tunnel-<session>.a.test",
+      publicHosts: ["shared.example.com"],
+    });
+    expect(o.text(r)).toContain("Cloudflare Access (team myteam.cloudflareaccess.com)");
   });
 
   it("a changed bundle re-uploads only the script and keeps its secrets; a lost API-token secret is restored by rolling the token", async () => {
-    await infraDeploy(opts(capture().out));
+    await infraDeploy(opts(capture().onEvent));
     const workerToken = cf.state.scripts.get(SCRIPT)!.secrets.get("WORKER_TOKEN");
     const before = cf.writes().length;
     const changed: WorkerBundle = { ...bundle, modules: bundle.modules.map((m) => ({ ...m, content: m.content.replace("hello", "howdy") })) };
     const o = capture();
-    await infraDeploy(opts(o.out, { bundle: async () => changed }));
-    expect(o.text()).toContain(`~ update    worker-script ${SCRIPT} (version_tag)`);
+    const r = await infraDeploy(opts(o.onEvent, { bundle: async () => changed }));
+    expect(r.actions.filter((a) => a.op !== "unchanged").map((a) => `${a.op} ${a.kind} ${a.changed.join(",")}`)).toEqual(["update worker-script version_tag"]);
+    expect(o.text(r)).toContain(`~ update    worker-script ${SCRIPT} (version_tag)`);
     expect(cf.writes().slice(before).map((c) => `${c.method} ${c.path}`)).toEqual([`PUT accounts/${ACCOUNT}/workers/scripts/${SCRIPT}`]);
     expect(cf.state.scripts.get(SCRIPT)!.secrets.get("WORKER_TOKEN")).toBe(workerToken);
-    expect(o.text()).toContain("Worker token unchanged");
+    expect(r.workerToken).toBeUndefined();
+    expect(o.text(r)).toContain("Worker token unchanged");
 
     cf.state.scripts.get(SCRIPT)!.secrets.delete("CLOUDFLARE_API_TOKEN");
     const mark = cf.writes().length;
-    await infraDeploy(opts(capture().out, { bundle: async () => changed }));
+    await infraDeploy(opts(capture().onEvent, { bundle: async () => changed }));
     expect(cf.writes().slice(mark).map((c) => `${c.method} ${c.path.replace(/tokens\/\w+/, "tokens/:id")}`)).toEqual([
       `PUT accounts/${ACCOUNT}/tokens/:id/value`,
       `PUT accounts/${ACCOUNT}/workers/scripts/${SCRIPT}/secrets`,
@@ -192,19 +232,24 @@ describe("infra deploy/destroy", () => {
   });
 
   it("destroy removes the deployment and the session tunnels in the tunnel zone, and nothing else", async () => {
-    await infraDeploy(opts(capture().out));
+    await infraDeploy(opts(capture().onEvent));
     const provider = cloudflareTunnelProvider({ apiBase: cf.url, apiToken: TOKEN, accountId: ACCOUNT, zoneId: "zone-a", zoneName: "a.test", ingressService: "http://localhost:8790" });
     const tunnel = await provider.provision("tiny-cow", Date.now());
 
     const dry = capture();
     const before = cf.writes().length;
-    await infraDestroy(opts(dry.out, { dryRun: true }));
+    const planned = await infraDestroy(opts(dry.onEvent, { dryRun: true }));
     expect(cf.writes().length).toBe(before);
-    expect(dry.text()).toContain("  - delete    tunnel linkup-tunnel-tiny-cow");
-    expect(dry.text()).toContain("  - delete    tunnel-dns-record linkup-tunnel-tiny-cow.a.test");
-    expect(dry.text()).toContain("0 to create, 0 to update, 15 to delete, 0 unchanged.");
+    expect(planned).toMatchObject({ outcome: "dry-run", applied: false });
+    expect(planned.actions.every((a) => a.op === "delete")).toBe(true);
+    expect(planned.actions.map((a) => `${a.kind} ${a.key}`)).toEqual(expect.arrayContaining(["tunnel linkup-tunnel-tiny-cow", "tunnel-dns-record linkup-tunnel-tiny-cow.a.test"]));
+    expect(dry.text(planned)).toContain("  - delete    tunnel linkup-tunnel-tiny-cow");
+    expect(dry.text(planned)).toContain("0 to create, 0 to update, 15 to delete, 0 unchanged.");
 
-    await infraDestroy(opts(capture().out));
+    const removal = capture();
+    const removed = await infraDestroy(opts(removal.onEvent));
+    expect(removed.outcome).toBe("applied");
+    expect(removal.events.filter((e) => e.type === "applied")).toHaveLength(15);
     expect(cf.state.scripts.size).toBe(0);
     expect(cf.state.kv.size).toBe(0);
     expect(cf.state.tokens.size).toBe(0);
@@ -215,16 +260,17 @@ describe("infra deploy/destroy", () => {
 
     const again = capture();
     const mark = cf.writes().length;
-    await infraDestroy(opts(again.out));
+    const nothing = await infraDestroy(opts(again.onEvent));
     expect(cf.writes().length).toBe(mark);
-    expect(again.text()).toContain("Nothing to remove.");
+    expect(nothing).toMatchObject({ outcome: "no-change", applied: true, actions: [] });
+    expect(again.text(nothing)).toContain("Nothing to remove.");
   });
 
   it("reports Cloudflare errors and missing options clearly", async () => {
     cf.failNext("POST", /tokens$/, 403, [{ code: 9109, message: "Unauthorized to access requested resource" }]);
-    await expect(infraDeploy(opts(capture().out))).rejects.toThrow(
+    await expect(infraDeploy(opts(capture().onEvent))).rejects.toThrow(
       `Cloudflare API: could not create API token ${SCRIPT} (HTTP 403): [9109] Unauthorized to access requested resource`,
     );
-    await expect(infraDeploy(opts(capture().out, { zoneIds: [], accountId: "" }))).rejects.toThrow(/needs --account-id .*--zone-ids/);
+    await expect(infraDeploy(opts(capture().onEvent, { zoneIds: [], accountId: "" }))).rejects.toThrow(/needs --account-id .*--zone-ids/);
   });
 });

@@ -28,7 +28,7 @@ sessionStoreContract("file", () => {
   const d = mkdtempSync(join(tmpdir(), "linkup-file-contract-"));
   contractDirs.push(d);
   return fileStore(d);
-});
+}, { atomicUpdate: true });
 
 describe("fileStore", () => {
   it("starts empty when no file exists", async () => {

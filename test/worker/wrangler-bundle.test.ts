@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../src/daemon/embedded-worker/worker-host.js";
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../src/core/deployment.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = promisify(execFile);

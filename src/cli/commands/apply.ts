@@ -1,31 +1,53 @@
 // `linkup apply [-f FILE] [--dry-run] [--prune] [--watch]`: make the sessions match the config.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+// The steps, in order: start what the config's sessions need, plan, write, refresh the env
+// files, connect the Cloudflare tunnel. `--dry-run` is plan, print, stop; `--watch` runs the same
+// steps on every save.
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import type { ReconcileContext } from "../../reconcile/context.js";
+import type { ApplyOutcome } from "../../reconcile/apply.js";
 
-export const applyCommand: CommandDef = {
+/** One apply pass; `apply` prints as it goes, each `--watch` pass reports through its events. */
+async function applyOnce(
+  ctx: ReconcileContext,
+  prune: boolean,
+  show: { step?: (text: string) => Promise<void>; outcome?: (o: ApplyOutcome) => void } = {},
+) {
+  const { configPlacements } = await import("../../reconcile/desired.js");
+  const { computePlan, writePlan } = await import("../../reconcile/reconcile.js");
+  const { injectConfigEnvFiles } = await import("../../reconcile/env-files.js");
+  const { ensureRuntime } = await import("../../operations/runtime.js");
+  const { connectTunnel } = await import("../../operations/tunnel-connect.js");
+  const sides = configPlacements(ctx.loaded.config);
+  await ensureRuntime(ctx, sides, { ...(show.step ? { onStart: show.step } : {}) });
+  const planned = await computePlan(ctx, { prune, reach: sides });
+  const written = await writePlan(ctx, planned, show.outcome);
+  const envFiles = injectConfigEnvFiles(ctx.loaded);
+  const tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, ...(show.step ? { onWait: show.step } : {}) });
+  return { outcomes: written.outcomes, envFiles, tunnel };
+}
+
+export const applyCommand = defineCommand({
   name: "apply",
   description: "create, update (and with --prune delete) sessions so they match the config",
-  options: [
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--dry-run", description: "print the plan (as `linkup diff` does) and change nothing" },
-    { flags: "--prune", description: "delete sessions this config manages that it no longer declares" },
-    { flags: "-w, --watch", description: "keep running; re-apply whenever the config files change" },
-    { flags: "-o, --output <format>", description: "output format", choices: ["text", "json"], default: "text" },
-  ],
-  async run(_args, opts, io) {
-    const json = opts.output === "json";
-    const src = { file: opts.file, config: opts.config, env: io.env, cwd: io.cwd };
-    if (opts.watch) {
+    "dry-run": { type: "boolean", description: "print the plan (as `linkup diff` does) and change nothing" },
+    prune: { type: "boolean", description: "delete sessions this config manages that it no longer declares" },
+    watch: { type: "boolean", alias: "w", description: "keep running; re-apply whenever the config files change" },
+    output: { type: "string", alias: "o", valueName: "format", description: "output format", choices: ["text", "json"], default: "text" },
+  },
+  validate: (args) => (args.watch && (args.file ?? args.config) === "-" ? "--watch needs a config file, not stdin" : undefined),
+  async handler(args, cx) {
+    const { io } = cx;
+    const json = args.output === "json";
+    const src = configSource(args, cx);
+    if (args.watch) {
       const { watchConfig } = await import("../../reconcile/watch.js");
       const { printOutcome } = await import("../output/apply-report.js");
       const { formatDiagnostic } = await import("../../config/config-file.js");
-      if ((src.file ?? src.config) === "-") {
-        const { ConfigError } = await import("../../core/errors.js");
-        throw new ConfigError("watch-stdin", "--watch needs a config file, not stdin");
-      }
-      const { applyConfig } = await import("../../operations/apply-config.js");
       await watchConfig(src, {
-        apply: (ctx) => applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: false }),
+        apply: (ctx) => applyOnce(ctx, args.prune),
         onEvent(ev) {
           if (json) return io.out(JSON.stringify(ev));
           switch (ev.type) {
@@ -48,58 +70,44 @@ export const applyCommand: CommandDef = {
       return EXIT.OK;
     }
     const { openContext } = await import("../../reconcile/context.js");
-    const { applyConfig } = await import("../../operations/apply-config.js");
     const ctx = openContext(src);
-    if (opts.dryRun) {
+    if (args.dryRun) {
+      const { computePlan } = await import("../../reconcile/reconcile.js");
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
-      const r = await applyConfig(ctx, { prune: Boolean(opts.prune), dryRun: true });
-      if (json) io.out(JSON.stringify({ dry_run: true, ...diffJson(r.plan.actions) }, null, 2));
+      // Nothing is started for a dry run: a side that is not up counts as empty.
+      const planned = await computePlan(ctx, { prune: args.prune, reach: [] });
+      if (json) io.out(JSON.stringify({ dry_run: true, ...diffJson(planned.actions) }, null, 2));
       else {
-        for (const u of r.plan.actual.unavailable) io.err(io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));
-        io.out(renderDiff(r.plan.actions, io.color));
+        for (const u of planned.actual.unavailable) io.err(io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));
+        io.out(renderDiff(planned.actions, io.color));
         io.out(io.color.dim("(dry run: nothing was changed)"));
       }
       return EXIT.OK;
     }
     const { printOutcome, printTunnel } = await import("../output/apply-report.js");
-    const { startSpinner } = await import("../output/spinner.js");
-    let spinner: Awaited<ReturnType<typeof startSpinner>> | undefined;
+    const { spinnerSlot } = await import("../output/spinner.js");
+    const spinner = spinnerSlot(io);
+    let r;
     try {
-      const r = await applyConfig(ctx, {
-        prune: Boolean(opts.prune),
-        dryRun: false,
-        onStart: async (what) => {
-          spinner = await startSpinner(io, what);
-        },
-        report: (o) => {
-          spinner?.stop();
+      r = await applyOnce(ctx, args.prune, {
+        step: spinner.show,
+        outcome: (o) => {
+          spinner.stop();
           if (!json) printOutcome(o, io);
         },
-        onTunnelWait: async (what) => {
-          spinner?.stop();
-          spinner = await startSpinner(io, what);
-        },
       });
-      spinner?.stop();
-      if (!json) for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
-      if (!json && r.tunnel) printTunnel(r.tunnel, io);
-      const failures = r.outcomes.filter((o) => o.result === "failed");
-      if (json)
-        io.out(
-          JSON.stringify(
-            { sessions: r.outcomes, env_files: r.envFiles, tunnel: r.tunnel, failed: failures.map((f) => f.name) },
-            null,
-            2,
-          ),
-        );
-      else if (r.outcomes.length === 0) io.out("no sessions declared");
-      if (failures.length > 0) {
-        if (!json) io.err(`${failures.length} session${failures.length === 1 ? "" : "s"} failed: ${failures.map((f) => f.name).join(", ")}`);
-        return EXIT.PARTIAL_FAILURE;
-      }
-      return EXIT.OK;
     } finally {
-      spinner?.stop();
+      spinner.stop();
     }
+    const failures = r.outcomes.filter((o) => o.result === "failed");
+    if (json) {
+      io.out(JSON.stringify({ sessions: r.outcomes, env_files: r.envFiles, tunnel: r.tunnel, failed: failures.map((f) => f.name) }, null, 2));
+    } else {
+      for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
+      if (r.tunnel) printTunnel(r.tunnel, io);
+      if (r.outcomes.length === 0) io.out("no sessions declared");
+      if (failures.length > 0) io.err(`${failures.length} session${failures.length === 1 ? "" : "s"} failed: ${failures.map((f) => f.name).join(", ")}`);
+    }
+    return failures.length > 0 ? EXIT.PARTIAL_FAILURE : EXIT.OK;
   },
-};
+});

@@ -1,17 +1,17 @@
 // `linkup completion [--shell bash|zsh|fish]`: a completion script generated from the command
 // definitions themselves, so it never lags behind the CLI.
-import type { CommandDef } from "../command.js";
+import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const completionCommand: CommandDef = {
+export const completionCommand = defineCommand({
   name: "completion",
   description: "print a shell completion script (default shell: from $SHELL)",
-  options: [{ flags: "--shell <shell>", description: "shell to generate for", choices: ["bash", "zsh", "fish"] }],
-  async run(_args, opts, io) {
+  options: { shell: { type: "string", description: "shell to generate for", choices: ["bash", "zsh", "fish"] } },
+  async handler(args, { io }) {
     const { ConfigError } = await import("../../core/errors.js");
     const { commands } = await import("./index.js");
     const { completionScript } = await import("../output/completion-script.js");
-    const shell = (opts.shell as string | undefined) ?? io.env.SHELL?.split("/").pop();
+    const shell = args.shell ?? io.env.SHELL?.split("/").pop();
     if (shell !== "bash" && shell !== "zsh" && shell !== "fish")
       throw new ConfigError("unknown-shell", shell ? `no completion for shell "${shell}"` : "cannot tell your shell from $SHELL", {
         hint: "pass --shell bash, zsh or fish",
@@ -19,4 +19,4 @@ export const completionCommand: CommandDef = {
     io.out(completionScript(shell, commands));
     return EXIT.OK;
   },
-};
+});

@@ -1,26 +1,27 @@
-// `linkup diff [-f FILE] [--output json]`: what `apply` would change. Exit 0 no change, 1 changes,
-// 2 on any error (argument errors included), so it works as a CI check.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+// `linkup diff [-f FILE] [--output json]`: what `apply` would change; plan and stop. Exit 0 no
+// change, 1 changes, 2 on any error (argument errors included), so it works as a CI check.
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const diffCommand: CommandDef = {
+export const diffCommand = defineCommand({
   name: "diff",
   description: "show what apply would change, as a unified diff (exit 0: none, 1: changes, 2: error)",
-  options: [
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--prune", description: "also show the deletions `apply --prune` would make" },
-    { flags: "-o, --output <format>", description: "output format", choices: ["text", "json"], default: "text" },
-  ],
-  async run(_args, opts, io) {
+    prune: { type: "boolean", description: "also show the deletions `apply --prune` would make" },
+    output: { type: "string", alias: "o", valueName: "format", description: "output format", choices: ["text", "json"], default: "text" },
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
     const { computePlan } = await import("../../reconcile/reconcile.js");
     const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
     const { hasChanges } = await import("../../reconcile/plan.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    // Before the first `start` nothing runs locally: a side that is not up counts as empty.
-    const tolerate = ctx.embeddedWorker ? (["local", "worker"] as const) : (["local"] as const);
-    const r = await computePlan(ctx, { prune: Boolean(opts.prune), tolerate: [...tolerate] });
-    if (opts.output === "json")
+    const ctx = openContext(configSource(args, cx));
+    // Before the first `start` nothing runs locally: a side that is not up counts as empty. A
+    // worker_url that does not answer is an error (the diff would be meaningless).
+    const r = await computePlan(ctx, { prune: args.prune, reach: ctx.embeddedWorker ? [] : ["worker"] });
+    if (args.output === "json")
       io.out(JSON.stringify({ ...diffJson(r.actions), unavailable: r.actual.unavailable.map((u) => u.placement) }, null, 2));
     else {
       for (const u of r.actual.unavailable) io.err(io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));
@@ -28,4 +29,4 @@ export const diffCommand: CommandDef = {
     }
     return hasChanges(r.actions) ? EXIT.CHANGES : EXIT.OK;
   },
-};
+});

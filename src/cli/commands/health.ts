@@ -1,27 +1,27 @@
 // `linkup health [--json]`: state directory, processes and pids, versions, local DNS, orphans.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { CLI_VERSION } from "../version.js";
 
-export const healthCommand: CommandDef = {
+export const healthCommand = defineCommand({
   name: "health",
   description: "report on the state directory, processes, versions, local DNS and orphaned processes",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the report as JSON" }],
-  async run(_args, opts, io) {
+  options: { ...CONFIG_OPTIONS, json: { type: "boolean", description: "print the report as JSON" } },
+  async handler(args, cx) {
+    const { io, settings } = cx;
     const { stateDir } = await import("../../machine/state-dir.js");
-    const { loadConfig } = await import("../../config/config-file.js");
-    const { contextFor } = await import("../../reconcile/context.js");
+    const { openContext } = await import("../../reconcile/context.js");
     const { healthReport } = await import("../../operations/health.js");
     // Health is for when things are broken: a missing or invalid config is reported, not fatal.
     let ctx;
     let configError: string | null = null;
     try {
-      ctx = contextFor(loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd }), io.env);
+      ctx = openContext(configSource(args, cx));
     } catch (e) {
       configError = (e as Error).message.split("\n")[0] ?? "config error";
     }
-    const report = await healthReport({ stateDir: stateDir(io.env as NodeJS.ProcessEnv), env: io.env, cliVersion: CLI_VERSION, ...(ctx ? { ctx } : {}) });
-    if (opts.json) {
+    const report = await healthReport({ stateDir: stateDir(settings), settings, cliVersion: CLI_VERSION, ...(ctx ? { ctx } : {}) });
+    if (args.json) {
       io.out(JSON.stringify({ ...report, config_error: configError }, null, 2));
       return EXIT.OK;
     }
@@ -42,4 +42,4 @@ export const healthCommand: CommandDef = {
     for (const f of report.stale_pid_files) io.out(c.dim(`stale pid file: ${f}`));
     return EXIT.OK;
   },
-};
+});

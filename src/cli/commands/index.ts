@@ -1,6 +1,6 @@
 // Every command the CLI offers, in help order. Each entry is a small definition; the work is
-// imported lazily inside its run().
-import type { CommandDef } from "../command.js";
+// imported lazily inside its handler().
+import type { AnyCommand } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completionCommand } from "./completion.js";
 import { diffCommand } from "./diff.js";
@@ -19,7 +19,7 @@ import { statusCommand } from "./status.js";
 import { stopCommand } from "./stop.js";
 import { validateCommand } from "./validate.js";
 
-export const commands: CommandDef[] = [
+export const commands: readonly AnyCommand[] = [
   startCommand,
   stopCommand,
   statusCommand,

@@ -1,36 +1,41 @@
 // `linkup infra deploy`: deploy (or update) the worker and its Cloudflare resources. The config
-// (when there is one) contributes its access block: the worker then checks Cloudflare Access,
-// and the plan lists what to create in Access.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+// (when there is one) contributes its access block: the worker then checks Cloudflare Access, and
+// the plan says what to create in Access.
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { deployResultLines, infraEventLines } from "../output/infra-report.js";
 import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 
-export const infraDeployCommand: CommandDef = {
+export const infraDeployCommand = defineCommand({
   name: "infra deploy",
   description: "deploy the Linkup worker and its Cloudflare resources (idempotent)",
-  options: [...INFRA_OPTIONS, ...CONFIG_OPTIONS],
-  async run(_args, opts, io) {
+  options: { ...INFRA_OPTIONS, ...CONFIG_OPTIONS },
+  async handler(args, cx) {
     const { infraDeploy } = await import("../../infra/deploy.js");
     const { loadConfig } = await import("../../config/config-file.js");
     const { LinkupError } = await import("../../core/errors.js");
-    // Without -f/--config, a missing linkup.yaml just means "no access block".
+    // Without -f/--config/LINKUP_CONFIG, a missing linkup.yaml just means "no access block".
     let config;
     try {
-      config = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd }).config;
+      config = loadConfig(configSource(args, cx)).config;
     } catch (e) {
-      if (!(e instanceof LinkupError && e.code === "config-not-found" && !opts.file && !opts.config && !io.env.LINKUP_CONFIG)) throw e;
+      const implicit = args.file === undefined && args.config === undefined && cx.settings.configFile === undefined;
+      if (!(e instanceof LinkupError && e.code === "config-not-found" && implicit)) throw e;
     }
-    // infraDeploy prints the plan, the Access setup, the worker URL and (once, when it creates it) the worker token.
+    // The plan (with what to create in Access) and each applied action as they happen; then the
+    // worker URL and (once, when this deploy created it) the worker token.
     const r = await infraDeploy({
-      ...infraOptions(opts, io),
+      ...infraOptions(args, cx),
       ...(config?.access
         ? {
             access: config.access,
             sessionDomains: config.domains.map((d) => d.domain),
-            publicSessions: config.sessions.filter((s) => s.access === "public" && s.name).map((s) => s.name!),
+            publicSessions: config.sessions.flatMap((s) => (s.access === "public" && s.name ? [s.name] : [])),
           }
         : {}),
+      onEvent: (e) => infraEventLines(e).forEach((l) => cx.io.out(l)),
     });
-    return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
+    for (const line of deployResultLines(r)) cx.io.out(line);
+    return r.applied || args.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
-};
+});

@@ -1,15 +1,17 @@
 // `linkup infra destroy`: remove everything `infra deploy` created.
-import type { CommandDef } from "../command.js";
+import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { destroyResultLines, infraEventLines } from "../output/infra-report.js";
 import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 
-export const infraDestroyCommand: CommandDef = {
+export const infraDestroyCommand = defineCommand({
   name: "infra destroy",
   description: "remove the Linkup worker and the Cloudflare resources infra deploy created",
   options: INFRA_OPTIONS,
-  async run(_args, opts, io) {
+  async handler(args, cx) {
     const { infraDestroy } = await import("../../infra/destroy.js");
-    const r = await infraDestroy(infraOptions(opts, io));
-    return r.applied || opts.dryRun ? EXIT.OK : EXIT.CHANGES;
+    const r = await infraDestroy({ ...infraOptions(args, cx), onEvent: (e) => infraEventLines(e).forEach((l) => cx.io.out(l)) });
+    for (const line of destroyResultLines(r)) cx.io.out(line);
+    return r.applied || args.dryRun ? EXIT.OK : EXIT.CHANGES;
   },
-};
+});

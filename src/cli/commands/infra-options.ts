@@ -1,16 +1,15 @@
 // Flags shared by `infra deploy` and `infra destroy`, and their mapping to the infra options
-// (flags win over CLOUDFLARE_* environment variables; the token is never printed).
+// (flags win over the CLOUDFLARE_* variables in settings; the token is never printed).
 import { ConfigError } from "../../core/errors.js";
-import type { OptionDef } from "../command.js";
-import type { CliIo } from "../io.js";
+import type { ArgsOf, CommandContext } from "../command.js";
 
-export const INFRA_OPTIONS: OptionDef[] = [
-  { flags: "-a, --account-id <id>", description: "Cloudflare account id (or CLOUDFLARE_ACCOUNT_ID)" },
-  { flags: "-z, --zone-ids <ids...>", description: "zone ids, the first is the tunnel zone (or CLOUDFLARE_ZONE_IDS, comma-separated)" },
-  { flags: "--api-token <token>", description: "Cloudflare API token (prefer CLOUDFLARE_API_TOKEN: flags end up in shell history)" },
-  { flags: "--dry-run", description: "print the plan and change nothing" },
-  { flags: "-y, --yes", description: "apply the plan without asking (needed when stdin is not a terminal)" },
-];
+export const INFRA_OPTIONS = {
+  "account-id": { type: "string", alias: "a", valueName: "id", description: "Cloudflare account id (or CLOUDFLARE_ACCOUNT_ID)" },
+  "zone-ids": { type: "array", alias: "z", valueName: "ids", description: "zone ids, the first is the tunnel zone (or CLOUDFLARE_ZONE_IDS, comma-separated)" },
+  "api-token": { type: "string", valueName: "token", description: "Cloudflare API token (prefer CLOUDFLARE_API_TOKEN: flags end up in shell history)" },
+  "dry-run": { type: "boolean", description: "print the plan and change nothing" },
+  yes: { type: "boolean", alias: "y", description: "apply the plan without asking (needed when stdin is not a terminal)" },
+} as const;
 
 /** Asks before changing a Cloudflare account, as terraform does; --yes answers for the user. */
 async function confirmOnTerminal(): Promise<boolean> {
@@ -27,15 +26,15 @@ async function confirmOnTerminal(): Promise<boolean> {
   }
 }
 
-export function infraOptions(opts: Record<string, any>, io: CliIo) {
-  const zones = (opts.zoneIds as string[] | undefined) ?? io.env.CLOUDFLARE_ZONE_IDS?.split(",") ?? [];
+export function infraOptions(args: ArgsOf<typeof INFRA_OPTIONS, []>, { settings }: CommandContext) {
+  const cf = settings.cloudflare;
+  const zones = args.zoneIds.length > 0 ? args.zoneIds : cf.zoneIds;
   return {
-    accountId: (opts.accountId as string | undefined) ?? io.env.CLOUDFLARE_ACCOUNT_ID ?? "",
+    accountId: args.accountId ?? cf.accountId ?? "",
     zoneIds: zones.flatMap((z) => z.split(",")).map((z) => z.trim()).filter(Boolean),
-    apiToken: (opts.apiToken as string | undefined) ?? io.env.CLOUDFLARE_API_TOKEN ?? "",
-    dryRun: Boolean(opts.dryRun),
-    ...(opts.yes || opts.dryRun ? {} : { confirm: confirmOnTerminal }),
-    ...(io.env.CLOUDFLARE_API_BASE ? { apiBase: io.env.CLOUDFLARE_API_BASE } : {}),
-    out: { write: (chunk: string) => io.out(chunk.replace(/\n$/, "")) },
+    apiToken: args.apiToken ?? cf.apiToken ?? "",
+    dryRun: args.dryRun,
+    ...(args.yes || args.dryRun ? {} : { confirm: confirmOnTerminal }),
+    ...(cf.apiBase ? { apiBase: cf.apiBase } : {}),
   };
 }

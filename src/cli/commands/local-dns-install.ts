@@ -1,38 +1,39 @@
 // `linkup local-dns install [--dry-run]`: resolve the config's domains to this machine and trust
 // the local CA (wraps the local-dns module; sudo is asked for only where needed).
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import { printLocalDnsResult } from "../output/local-dns-report.js";
 
-export const localDnsInstallCommand: CommandDef = {
+export const localDnsInstallCommand = defineCommand({
   name: "local-dns install",
   description: "send the config's domains to this machine and trust the local CA (needs sudo)",
-  options: [
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--dry-run", description: "print what would change and stop" },
-    {
-      flags: "--platform <platform>",
+    "dry-run": { type: "boolean", description: "print what would change and stop" },
+    platform: {
+      type: "string",
       description: "with --dry-run: show the steps for another platform (linux assumes systemd-resolved)",
       choices: ["darwin", "linux"],
     },
-    { flags: "--json", description: "print the result as JSON" },
-  ],
-  async run(_args, opts, io) {
+    json: { type: "boolean", description: "print the result as JSON" },
+  },
+  validate: (args) => (args.platform && !args.dryRun ? "--platform only previews: use it together with --dry-run" : undefined),
+  async handler(args, cx) {
+    const { settings } = cx;
     const { loadConfig } = await import("../../config/config-file.js");
     const { stateDir } = await import("../../machine/state-dir.js");
     const { localDnsInstall } = await import("../../machine/local-dns/local-dns.js");
-    const { ConfigError } = await import("../../core/errors.js");
-    if (opts.platform && !opts.dryRun)
-      throw new ConfigError("platform-needs-dry-run", "--platform only previews: use it together with --dry-run");
-    const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const loaded = loadConfig(configSource(args, cx));
     const r = await localDnsInstall({
       domains: loaded.config.domains.map((d) => d.domain),
-      dryRun: Boolean(opts.dryRun),
-      stateDir: stateDir(io.env as NodeJS.ProcessEnv),
+      dryRun: args.dryRun,
+      stateDir: stateDir(settings),
+      // LINKUP_DNS_PORT, when set, is also the port the local server will answer on.
+      ...(settings.ports.dns !== undefined ? { dnsPort: settings.ports.dns } : {}),
       // A preview for another platform describes a machine that has what that platform needs.
-      ...(opts.platform ? { platform: opts.platform as string, resolvedAvailable: true } : {}),
+      ...(args.platform ? { platform: args.platform, resolvedAvailable: true } : {}),
     });
-    printLocalDnsResult(r, Boolean(opts.json), io);
+    printLocalDnsResult(r, args.json, cx.io);
     return EXIT.OK;
   },
-};
+});

@@ -1,30 +1,35 @@
 // `linkup route local|remote <service...>|--all [--session S]`: switch services of a live session.
 // The change shows as drift in the next `linkup diff`; `linkup apply` puts the config back.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const routeCommand: CommandDef = {
+export const routeCommand = defineCommand({
   name: "route",
   description: "send services of a session to their local or remote copy",
-  args: ["<target>", "[services...]"],
-  options: [
-    ...CONFIG_OPTIONS,
-    { flags: "-a, --all", description: "every service" },
-    { flags: "--session <name>", description: "session to change (default: your personal session)" },
-    { flags: "--json", description: "print the result as JSON" },
+  positionals: [
+    { name: "target", required: true, choices: ["local", "remote"], description: "where the services go" },
+    { name: "services", variadic: true, description: "services to switch (or --all)" },
   ],
-  async run(args, opts, io) {
-    const { ConfigError } = await import("../../core/errors.js");
-    const target = args[0] as string;
-    const services = (args[1] as string[] | undefined) ?? [];
-    if (target !== "local" && target !== "remote") throw new ConfigError("bad-target", `route target must be local or remote, not "${target}"`);
-    if (opts.all && services.length > 0) throw new ConfigError("bad-args", "give service names or --all, not both");
-    if (!opts.all && services.length === 0) throw new ConfigError("bad-args", "name at least one service, or pass --all");
+  options: {
+    ...CONFIG_OPTIONS,
+    all: { type: "boolean", alias: "a", description: "every service" },
+    session: { type: "string", valueName: "name", description: "session to change (default: your personal session)" },
+    json: { type: "boolean", description: "print the result as JSON" },
+  },
+  validate(args) {
+    if (args.all && args.services.length > 0) return "give service names or --all, not both";
+    if (!args.all && args.services.length === 0) return "name at least one service, or pass --all";
+    return undefined;
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
-    const { routeServices } = await import("../../operations/route.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    const r = await routeServices(ctx, target, opts.all ? "all" : services, opts.session);
-    if (opts.json) io.out(JSON.stringify(r, null, 2));
+    const { writePlan } = await import("../../reconcile/reconcile.js");
+    const { planRoute, routeResult } = await import("../../operations/route.js");
+    const ctx = openContext(configSource(args, cx));
+    const planned = await planRoute(ctx, args.target, args.all ? "all" : args.services, args.session);
+    const r = routeResult(planned, await writePlan(ctx, planned));
+    if (args.json) io.out(JSON.stringify(r, null, 2));
     else {
       io.out(`Session: ${r.session}${r.changed ? "" : io.color.dim(" (unchanged)")}`);
       const width = Math.max(...r.services.map((s) => s.name.length));
@@ -32,4 +37,4 @@ export const routeCommand: CommandDef = {
     }
     return EXIT.OK;
   },
-};
+});

@@ -1,36 +1,39 @@
 // `linkup sessions create-preview [NAME] [svc=url...] [--print-request]`: a preview session on the
 // worker, every service remote unless overridden. A first argument containing "=" is a pair, so
 // overrides do not need a name.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const sessionsCreatePreviewCommand: CommandDef = {
+export const sessionsCreatePreviewCommand = defineCommand({
   name: "sessions create-preview",
   description: "create a preview session on the worker (services remote unless SERVICE=URL)",
-  args: ["[name]", "[pairs...]"],
-  options: [
-    ...CONFIG_OPTIONS,
-    { flags: "--print-request", description: "print the request that would be sent (no token) and stop" },
-    { flags: "--json", description: "print the result as JSON" },
+  positionals: [
+    { name: "name", description: "session name (default: a generated one)" },
+    { name: "pairs", variadic: true, description: "SERVICE=URL overrides" },
   ],
-  async run(args, opts, io) {
-    let name = args[0] as string | undefined;
-    const pairs = [...((args[1] as string[] | undefined) ?? [])];
-    if (name?.includes("=")) {
-      pairs.unshift(name);
-      name = undefined;
-    }
+  options: {
+    ...CONFIG_OPTIONS,
+    "print-request": { type: "boolean", description: "print the request that would be sent (no token) and stop" },
+    ...JSON_OPTION,
+  },
+  async handler(args, cx) {
+    const { io } = cx;
+    const named = args.name !== undefined && !args.name.includes("=");
+    const name = named ? args.name : undefined;
+    const pairs = named || args.name === undefined ? args.pairs : [args.name, ...args.pairs];
     const { openContext } = await import("../../reconcile/context.js");
+    const { ensureRuntime } = await import("../../operations/runtime.js");
     const { createPreview, previewRequest } = await import("../../operations/sessions.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    if (opts.printRequest) {
+    const ctx = openContext(configSource(args, cx));
+    if (args.printRequest) {
       io.out(JSON.stringify(await previewRequest(ctx, name, pairs), null, 2));
       return EXIT.OK;
     }
+    await ensureRuntime(ctx, ["worker"]);
     const o = await createPreview(ctx, name, pairs);
     const urls = sessionUrls(o.name, ctx.loaded.config.domains);
-    if (opts.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls }, null, 2));
+    if (args.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls }, null, 2));
     else {
       const { renderTable } = await import("../output/table.js");
       io.out(`session/${o.name} ${io.color.green("created")}`);
@@ -38,4 +41,4 @@ export const sessionsCreatePreviewCommand: CommandDef = {
     }
     return EXIT.OK;
   },
-};
+});

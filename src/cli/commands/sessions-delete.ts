@@ -1,20 +1,20 @@
 // `linkup sessions delete NAME`: remove a session from every side that holds it.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const sessionsDeleteCommand: CommandDef = {
+export const sessionsDeleteCommand = defineCommand({
   name: "sessions delete",
   description: "delete a session from the worker and the local server",
-  args: ["<name>"],
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
-  async run(args, opts, io) {
+  positionals: [{ name: "name", required: true, description: "the session to delete" }],
+  options: { ...CONFIG_OPTIONS, ...JSON_OPTION },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
     const { deleteSession } = await import("../../operations/sessions.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    const name = args[0] as string;
-    const placements = await deleteSession(ctx, name);
-    if (opts.json) io.out(JSON.stringify({ name, deleted: placements }, null, 2));
-    else io.out(`session/${name} deleted (${placements.join(", ")})`);
+    const ctx = openContext(configSource(args, cx));
+    const placements = await deleteSession(ctx, args.name);
+    if (args.json) io.out(JSON.stringify({ name: args.name, deleted: placements }, null, 2));
+    else io.out(`session/${args.name} deleted (${placements.join(", ")})`);
     return EXIT.OK;
   },
-};
+});

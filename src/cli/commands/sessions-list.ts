@@ -1,19 +1,19 @@
 // `linkup sessions list|ls [--json]`: every session the worker and the local server hold.
-import type { CommandDef } from "../command.js";
-import { CONFIG_OPTIONS } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const sessionsListCommand: CommandDef = {
+export const sessionsListCommand = defineCommand({
   name: "sessions list",
   aliases: ["ls"],
   description: "list the sessions on the worker and the local server",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the sessions as JSON" }],
-  async run(_args, opts, io) {
+  options: { ...CONFIG_OPTIONS, json: { type: "boolean", description: "print the sessions as JSON" } },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
     const { listSessions } = await import("../../operations/session-list.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+    const ctx = openContext(configSource(args, cx));
     const r = await listSessions(ctx);
-    if (opts.json) {
+    if (args.json) {
       io.out(JSON.stringify(r, null, 2));
       return EXIT.OK;
     }
@@ -31,4 +31,4 @@ export const sessionsListCommand: CommandDef = {
     );
     return EXIT.OK;
   },
-};
+});

@@ -1,58 +1,55 @@
 // `linkup start [--isolated]`: bring up the local server (and the embedded worker when there is
-// no worker_url), apply this developer's personal session and inject the env files.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+// no worker_url), apply this developer's personal session, inject the env files and connect its
+// Cloudflare tunnel: the apply steps, scoped to the personal session.
+import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const startCommand: CommandDef = {
+export const startCommand = defineCommand({
   name: "start",
   description: "start the local server and your personal session (tunneled, or --isolated)",
-  options: [
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--isolated", description: "run the personal session on this machine only (no worker, no tunnel)" },
-    { flags: "--json", description: "print the result as JSON" },
-  ],
-  async run(_args, opts, io) {
+    isolated: { type: "boolean", description: "run the personal session on this machine only (no worker, no tunnel)" },
+    ...JSON_OPTION,
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
-    const { applyConfig } = await import("../../operations/apply-config.js");
-    const { implicitPersonalDeclaration, personalDeclaration } = await import("../../reconcile/desired.js");
+    const { placementFor, startDeclaration } = await import("../../reconcile/desired.js");
+    const { computePlan, writePlan } = await import("../../reconcile/reconcile.js");
+    const { injectConfigEnvFiles } = await import("../../reconcile/env-files.js");
+    const { ensureRuntime } = await import("../../operations/runtime.js");
+    const { connectTunnel } = await import("../../operations/tunnel-connect.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
-    const { startSpinner } = await import("../output/spinner.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    const declared = personalDeclaration(ctx.loaded.config) ?? implicitPersonalDeclaration(ctx.loaded.config);
-    const personal = opts.isolated ? { ...declared, type: "isolated" as const } : declared;
-    let spinner: Awaited<ReturnType<typeof startSpinner>> | undefined;
-    let r;
+    const { spinnerSlot } = await import("../output/spinner.js");
+    const ctx = openContext(configSource(args, cx));
+    const personal = startDeclaration(ctx.loaded.config, args.isolated);
+    const sides = placementFor(personal.type);
+    const spinner = spinnerSlot(io);
+    let planned, written, envFiles, tunnel;
     try {
-      r = await applyConfig(ctx, {
-        prune: false,
-        dryRun: false,
-        personal,
-        personalOnly: true,
-        refreshTunnel: true,
-        onStart: async (what) => {
-          spinner = await startSpinner(io, what);
-        },
-        onTunnelWait: async (what) => {
-          spinner?.stop();
-          spinner = await startSpinner(io, what);
-        },
-      });
+      await ensureRuntime(ctx, sides, { onStart: spinner.show });
+      planned = await computePlan(ctx, { prune: false, personal, scope: "personal", reach: sides });
+      written = await writePlan(ctx, planned);
+      envFiles = injectConfigEnvFiles(ctx.loaded);
+      // refresh: the worker records that this tunnel was started now (idle tunnels are cleaned up).
+      tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, refresh: true, onWait: spinner.show });
     } finally {
-      spinner?.stop();
+      spinner.stop();
     }
-    const outcome = r.outcomes[0];
-    const name = r.plan.personalName!;
+    const outcome = written.outcomes[0];
+    const name = planned.personalName!;
     const urls = sessionUrls(name, ctx.loaded.config.domains);
-    if (opts.json) {
-      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel: r.tunnel, env_files: r.envFiles }, null, 2));
+    if (args.json) {
+      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel, env_files: envFiles }, null, 2));
     } else {
       const { printOutcome, printTunnel } = await import("../output/apply-report.js");
       const { renderTable } = await import("../output/table.js");
       if (outcome) printOutcome(outcome, io);
-      if (r.tunnel) printTunnel(r.tunnel, io);
-      for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
+      if (tunnel) printTunnel(tunnel, io);
+      for (const f of envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
       io.out(renderTable(["SESSION", "TYPE", "URLS"], [[name, personal.type, urls.join("\n")]]));
     }
     return outcome?.result === "failed" ? EXIT.PARTIAL_FAILURE : EXIT.OK;
   },
-};
+});

@@ -1,22 +1,23 @@
 // `linkup status [--session S] [--json]`: a session's services (local or remote) with live health.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const statusCommand: CommandDef = {
+export const statusCommand = defineCommand({
   name: "status",
   description: "show where each service of a session goes and whether it answers",
-  options: [
+  options: {
     ...CONFIG_OPTIONS,
-    { flags: "--session <name>", description: "session to show (default: your personal session)" },
-    { flags: "--json", description: "print the status as JSON" },
-  ],
-  async run(_args, opts, io) {
+    session: { type: "string", valueName: "name", description: "session to show (default: your personal session)" },
+    json: { type: "boolean", description: "print the status as JSON" },
+  },
+  async handler(args, cx) {
+    const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
     const { sessionStatus } = await import("../../operations/status.js");
     const { withSpinner } = await import("../output/spinner.js");
-    const ctx = openContext({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-    const s = opts.json ? await sessionStatus(ctx, opts.session) : await withSpinner(io, "checking services", () => sessionStatus(ctx, opts.session));
-    if (opts.json) {
+    const ctx = openContext(configSource(args, cx));
+    const s = args.json ? await sessionStatus(ctx, args.session) : await withSpinner(io, "checking services", () => sessionStatus(ctx, args.session));
+    if (args.json) {
       io.out(JSON.stringify(s, null, 2));
       return EXIT.OK;
     }
@@ -40,4 +41,4 @@ export const statusCommand: CommandDef = {
       io.out(cloudflaredLine(s.cloudflared, io));
     return EXIT.OK;
   },
-};
+});

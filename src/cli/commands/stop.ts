@@ -1,14 +1,15 @@
 // `linkup stop`: end the local server (and the embedded worker and cloudflared), remove the
 // env-file blocks.
 // Sessions stay stored; `linkup start` brings them back.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const stopCommand: CommandDef = {
+export const stopCommand = defineCommand({
   name: "stop",
   description: "stop the local server and remove injected env-file blocks (sessions are kept)",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print the result as JSON" }],
-  async run(_args, opts, io) {
+  options: { ...CONFIG_OPTIONS, ...JSON_OPTION },
+  async handler(args, cx) {
+    const { io, settings } = cx;
     const { stateDir } = await import("../../machine/state-dir.js");
     const { loadConfig } = await import("../../config/config-file.js");
     const { stopLinkup } = await import("../../operations/stop.js");
@@ -16,12 +17,12 @@ export const stopCommand: CommandDef = {
     let loaded;
     let configProblem: string | undefined;
     try {
-      loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
+      loaded = loadConfig(configSource(args, cx));
     } catch (e) {
       configProblem = (e as Error).message.split("\n")[0];
     }
-    const r = await stopLinkup(stateDir(io.env as NodeJS.ProcessEnv), loaded);
-    if (opts.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, orphan_cloudflared_pid: r.orphanCloudflaredPid, env_files: r.envFiles }, null, 2));
+    const r = await stopLinkup(stateDir(settings), loaded);
+    if (args.json) io.out(JSON.stringify({ stopped: r.wasRunning, pid: r.pid, orphan_cloudflared_pid: r.orphanCloudflaredPid, env_files: r.envFiles }, null, 2));
     else {
       if (configProblem) io.err(io.color.yellow(`warning: env files left as they are (${configProblem})`));
       for (const f of r.envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
@@ -30,4 +31,4 @@ export const stopCommand: CommandDef = {
     }
     return EXIT.OK;
   },
-};
+});

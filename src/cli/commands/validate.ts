@@ -1,16 +1,17 @@
 // `linkup validate`: load and check the config, print every problem, exit 0 (valid) or 1.
-import { CONFIG_OPTIONS, type CommandDef } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
-export const validateCommand: CommandDef = {
+export const validateCommand = defineCommand({
   name: "validate",
   description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
-  options: [...CONFIG_OPTIONS, { flags: "--json", description: "print diagnostics as JSON" }],
-  async run(_args, opts, io) {
+  options: { ...CONFIG_OPTIONS, json: { type: "boolean", description: "print diagnostics as JSON" } },
+  async handler(args, cx) {
+    const { io } = cx;
     const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
     try {
-      const loaded = loadConfig({ file: opts.file, config: opts.config, env: io.env, cwd: io.cwd });
-      if (opts.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
+      const loaded = loadConfig(configSource(args, cx));
+      if (args.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
       else
         io.out(
           `${io.color.green("valid")}: ${loaded.file} (${loaded.config.services.length} services, ${loaded.config.domains.length} domains, ${loaded.config.sessions.length} sessions)`,
@@ -18,9 +19,9 @@ export const validateCommand: CommandDef = {
       return EXIT.OK;
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;
-      if (opts.json) io.out(JSON.stringify({ valid: false, diagnostics: e.diagnostics }, null, 2));
+      if (args.json) io.out(JSON.stringify({ valid: false, diagnostics: e.diagnostics }, null, 2));
       else for (const d of e.diagnostics) io.err(`${io.color.red("error")} ${formatDiagnostic(d)}`);
       return EXIT.INVALID;
     }
   },
-};
+});

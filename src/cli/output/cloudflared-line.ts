@@ -1,6 +1,6 @@
 // How the local server's cloudflared reads in `status` and `health`: one line with its state,
 // hostname, pid, restarts and last error, and where its log is when something is wrong.
-import type { TunnelConnectorStatus } from "../../daemon/cloudflared/tunnel-connector.js";
+import type { TunnelConnectorStatus } from "../../core/local-api.js";
 import type { CliIo } from "../io.js";
 
 export function cloudflaredLine(t: TunnelConnectorStatus, io: CliIo): string {

@@ -1,6 +1,6 @@
-// Shell completion scripts (bash, zsh, fish) rendered from the CommandDef list: top-level
+// Shell completion scripts (bash, zsh, fish) rendered from the command definitions: top-level
 // commands, subcommands of groups ("sessions list"), and each command's long flags.
-import type { CommandDef } from "../command.js";
+import type { AnyCommand } from "../command.js";
 
 interface Tree {
   top: string[];
@@ -8,19 +8,19 @@ interface Tree {
   flags: Map<string, string[]>;
 }
 
-function tree(defs: CommandDef[]): Tree {
+function tree(defs: readonly AnyCommand[]): Tree {
   const t: Tree = { top: [], subs: new Map(), flags: new Map() };
   for (const d of defs) {
     const words = d.name.split(" ");
     if (!t.top.includes(words[0]!)) t.top.push(words[0]!);
     if (words.length > 1) t.subs.set(words[0]!, [...(t.subs.get(words[0]!) ?? []), ...[words[1]!, ...(d.aliases ?? [])]]);
-    const flags = (d.options ?? []).flatMap((o) => o.flags.split(/[ ,|]+/).filter((f) => f.startsWith("--")));
+    const flags = Object.keys(d.options ?? {}).map((name) => `--${name}`);
     t.flags.set(d.name, [...flags, "--help"]);
   }
   return t;
 }
 
-export function completionScript(shell: "bash" | "zsh" | "fish", defs: CommandDef[]): string {
+export function completionScript(shell: "bash" | "zsh" | "fish", defs: readonly AnyCommand[]): string {
   const t = tree(defs);
   if (shell === "fish") {
     const lines = ["# linkup completion for fish: linkup completion --shell fish > ~/.config/fish/completions/linkup.fish", "complete -c linkup -f"];

@@ -36,3 +36,18 @@ export async function withSpinner<T>(io: CliIo, text: string, fn: (s: Spinner) =
     throw e;
   }
 }
+
+/** One spinner at a time across the steps of a command: `show` replaces the current one, `stop` ends it. */
+export function spinnerSlot(io: CliIo): { show(text: string): Promise<void>; stop(): void } {
+  let current: Spinner | undefined;
+  return {
+    async show(text) {
+      current?.stop();
+      current = await startSpinner(io, text);
+    },
+    stop() {
+      current?.stop();
+      current = undefined;
+    },
+  };
+}

@@ -9,9 +9,12 @@ import { lookup } from "node:dns/promises";
 import { execa, type ResultPromise } from "execa";
 import writeFileAtomic from "write-file-atomic";
 import { LinkupError } from "../../core/errors.js";
+import type { CloudflaredState } from "../../core/local-api.js";
+import { ENV, parseSettings } from "../../core/settings.js";
+import { cloudflaredFiles } from "../../machine/cloudflared-files.js";
 
 export const CLOUDFLARED_INSTALL_HINT =
-  "install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: `brew install cloudflared`), or set LINKUP_CLOUDFLARED to its path";
+  `install it from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/ (macOS: \`brew install cloudflared\`), or set ${ENV.cloudflared} to its path`;
 
 /** The log line cloudflared prints once a connection to Cloudflare's edge is up. */
 const REGISTERED = /Registered tunnel connection connIndex=\d+/;
@@ -26,11 +29,11 @@ async function isExecutable(path: string): Promise<boolean> {
 }
 
 /** `LINKUP_CLOUDFLARED` if set, else the first `cloudflared` on PATH; a LinkupError "cloudflared-missing" otherwise. */
-export async function findCloudflared(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const explicit = env.LINKUP_CLOUDFLARED;
+export async function findCloudflared(env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> {
+  const explicit = parseSettings(env).cloudflared;
   if (explicit) {
     if (await isExecutable(explicit)) return explicit;
-    throw new LinkupError("cloudflared-missing", `LINKUP_CLOUDFLARED=${explicit} is not an executable file; ${CLOUDFLARED_INSTALL_HINT}`);
+    throw new LinkupError("cloudflared-missing", `${ENV.cloudflared}=${explicit} is not an executable file; ${CLOUDFLARED_INSTALL_HINT}`);
   }
   const names = process.platform === "win32" ? ["cloudflared.exe", "cloudflared"] : ["cloudflared"];
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
@@ -61,9 +64,6 @@ export interface WaitReadyOptions {
   resolve?: (hostname: string) => Promise<boolean>;
   pollMs?: number;
 }
-
-/** "restarting": the child exited and a restart is scheduled; "stopped": not started, stopped, or a restart failed. */
-export type CloudflaredState = "starting" | "connected" | "restarting" | "stopped";
 
 export interface CloudflaredStatus {
   state: CloudflaredState;
@@ -121,11 +121,6 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** Where the supervisor keeps cloudflared's log and pid file (also read by `linkup stop` and `health`). */
-export function cloudflaredFiles(stateDir: string): { logFile: string; pidFile: string } {
-  return { logFile: join(stateDir, "cloudflared-stderr"), pidFile: join(stateDir, "cloudflared.pid") };
 }
 
 export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredSupervisor {

@@ -4,32 +4,9 @@
 // backoff when it dies) after `linkup start` or `linkup apply` has exited; closing the local
 // server (`linkup stop`) ends it. The admin API exposes it as PUT/DELETE/GET /linkup/v1/tunnel.
 // The run token is kept in memory only and never logged or returned.
-import {
-  cloudflaredFiles,
-  cloudflaredSupervisor,
-  findCloudflared,
-  type CloudflaredOptions,
-  type CloudflaredState,
-  type CloudflaredSupervisor,
-} from "./cloudflared.js";
-
-export interface TunnelConnectorStatus {
-  state: CloudflaredState;
-  /** The session whose tunnel is connected (informational; the token decides). */
-  session: string | null;
-  hostname: string | null;
-  pid: number | null;
-  restarts: number;
-  last_error: string | null;
-  /** cloudflared's log, so messages can point at it. */
-  log_file: string;
-}
-
-export interface TunnelConnectRequest {
-  run_token: string;
-  hostname: string;
-  session?: string;
-}
+import type { TunnelConnectRequest, TunnelConnectorStatus } from "../../core/local-api.js";
+import { cloudflaredFiles } from "../../machine/cloudflared-files.js";
+import { cloudflaredSupervisor, findCloudflared, type CloudflaredOptions, type CloudflaredSupervisor } from "./cloudflared.js";
 
 export interface TunnelConnector {
   /** Starts cloudflared, or replaces the running one when the token or hostname differ. Throws "cloudflared-missing". */
@@ -94,7 +71,7 @@ export function tunnelConnector(options: TunnelConnectorOptions): TunnelConnecto
           }
         }
         // Checked before stopping the old one: a missing binary must not take a working tunnel down.
-        const binary = await findCloudflared(env as NodeJS.ProcessEnv);
+        const binary = await findCloudflared(env);
         await stopRunning();
         const childEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
         const supervisor = cloudflaredSupervisor({

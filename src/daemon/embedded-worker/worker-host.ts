@@ -6,11 +6,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LinkupError } from "../../core/errors.js";
-
-import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../worker/deployment.js";
-import { DEFAULT_PORTS } from "../../core/defaults.js";
-
-export { WORKER_COMPATIBILITY_DATE, WORKER_CRON };
+import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../core/deployment.js";
+import { DEFAULT_PORTS, STATE_FILES } from "../../core/defaults.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** Where `npm run build` puts the bundle (the same path from src/daemon/embedded-worker and dist/daemon/embedded-worker). */
@@ -58,7 +55,7 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     modulesRoot: dirname(scriptPath),
     compatibilityDate: WORKER_COMPATIBILITY_DATE,
     kvNamespaces: ["LINKUP_SESSIONS", "LINKUP_TUNNELS"],
-    ...(options.stateDir ? { kvPersist: join(options.stateDir, "worker-kv") } : {}),
+    ...(options.stateDir ? { kvPersist: join(options.stateDir, STATE_FILES.workerKv) } : {}),
     bindings: { ...options.vars, WORKER_TOKEN: options.token },
     host,
     port: options.port ?? DEFAULT_PORTS.worker,

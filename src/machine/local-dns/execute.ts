@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import writeFileAtomic from "write-file-atomic";
+import { STATE_FILES } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
 import type { LocalDnsRecord, LocalDnsStep } from "./install.js";
 
@@ -29,8 +30,6 @@ export interface ExecuteResult {
   applied: LocalDnsStep[];
   warnings: string[];
 }
-
-export const LOCAL_DNS_RECORD_FILE = "local-dns.json";
 
 export const defaultRunner: CommandRunner = async (command) => {
   // stdio inherited: sudo may need to ask for a password, and the user should see what runs.
@@ -68,7 +67,7 @@ export function describeSteps(steps: readonly LocalDnsStep[]): string {
 }
 
 export function recordPath(stateDir: string): string {
-  return join(stateDir, LOCAL_DNS_RECORD_FILE);
+  return join(stateDir, STATE_FILES.localDnsRecord);
 }
 
 export function readLocalDnsRecord(stateDir: string): LocalDnsRecord | null {

@@ -46,7 +46,6 @@ export interface LocalDnsInstallInput {
   previous?: LocalDnsRecord | null;
 }
 
-export const DEFAULT_DNS_PORT = DEFAULT_PORTS.dns;
 export const MACOS_RESOLVER_DIR = "/etc/resolver";
 export const MACOS_SYSTEM_KEYCHAIN = "/Library/Keychains/System.keychain";
 export const RESOLVED_DROP_IN = "/etc/systemd/resolved.conf.d/linkup.conf";
@@ -98,7 +97,7 @@ export function planLocalDnsInstall(input: LocalDnsInstallInput): LocalDnsStep[]
       hint: "Add the session domains to linkup.yaml (domains: [{ domain: example.test, ... }]).",
     });
   }
-  const port = input.dnsPort ?? DEFAULT_DNS_PORT;
+  const port = input.dnsPort ?? DEFAULT_PORTS.dns;
 
   if (input.platform === "darwin") {
     const writes: LocalDnsStep[] = domains.map((domain) => ({

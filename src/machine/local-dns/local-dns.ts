@@ -4,17 +4,17 @@
 
 import { X509Certificate } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
+import { DEFAULT_PORTS } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
-import { stateDir as defaultStateDir } from "../state-dir.js";
 import { caPaths, loadCa, loadOrCreateCa } from "../ca.js";
 import { describeSteps, executeInstall, executeUninstall, readLocalDnsRecord, recordPath, type CommandRunner } from "./execute.js";
-import { DEFAULT_DNS_PORT, normaliseDomains, planLocalDnsInstall, planLocalDnsUninstall, type LocalDnsPlatform, type LocalDnsStep } from "./install.js";
+import { normaliseDomains, planLocalDnsInstall, planLocalDnsUninstall, type LocalDnsPlatform, type LocalDnsStep } from "./install.js";
 
 export interface LocalDnsCommonOptions {
   dryRun?: boolean;
   /** Defaults to the running OS; tests inject it. */
   platform?: string;
-  stateDir?: string;
+  stateDir: string;
   /** Prefix for system paths; tests use a temp dir so nothing touches /etc. */
   root?: string;
   runner?: CommandRunner;
@@ -62,11 +62,11 @@ function sha1Hex(pem: string): string {
 
 export async function localDnsInstall(options: LocalDnsInstallOptions): Promise<LocalDnsResult> {
   const platform = toPlatform(options.platform ?? process.platform);
-  const dir = options.stateDir ?? defaultStateDir();
+  const dir = options.stateDir;
   const dryRun = options.dryRun ?? false;
   const previous = readLocalDnsRecord(dir);
   const resolvedAvailable = options.resolvedAvailable ?? (platform === "linux" ? detectResolved() : false);
-  const dnsPort = options.dnsPort ?? DEFAULT_DNS_PORT;
+  const dnsPort = options.dnsPort ?? DEFAULT_PORTS.dns;
 
   // A dry run must not even create the CA: plan against where it would be.
   const existingCa = loadCa(dir);
@@ -96,8 +96,8 @@ export async function localDnsInstall(options: LocalDnsInstallOptions): Promise<
   return { dryRun, steps, description, warnings };
 }
 
-export async function localDnsUninstall(options: LocalDnsCommonOptions = {}): Promise<LocalDnsResult> {
-  const dir = options.stateDir ?? defaultStateDir();
+export async function localDnsUninstall(options: LocalDnsCommonOptions): Promise<LocalDnsResult> {
+  const dir = options.stateDir;
   const dryRun = options.dryRun ?? false;
   const record = readLocalDnsRecord(dir);
   if (record === null) {

@@ -8,7 +8,7 @@ import { cloudflareApi, isCloudflareNotFound } from "../../clients/cloudflare-ap
 import { tunnelName, type TunnelProvider, type TunnelRecord } from "./tunnel-provider.js";
 
 export interface CloudflareTunnelOptions {
-  apiBase: string;
+  apiBase?: string;
   apiToken: string;
   accountId: string;
   zoneId: string;

@@ -17,7 +17,6 @@ export interface TunnelEnv {
   DIRECT_TUNNEL_URL?: string;
 }
 
-export const DEFAULT_CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
 /** The developer's tunnel listener (signed requests only), not the proxy port browsers use. */
 export const DEFAULT_TUNNEL_INGRESS_SERVICE = `http://localhost:${DEFAULT_PORTS.tunnel}`;
 export const DEFAULT_DIRECT_TUNNEL_URL = `http://127.0.0.1:${DEFAULT_PORTS.tunnel}`;
@@ -36,7 +35,7 @@ export function tunnelProviderFromEnv(env: TunnelEnv, fetchImpl?: typeof fetch):
     });
   }
   return cloudflareTunnelProvider({
-    apiBase: env.CLOUDFLARE_API_BASE || DEFAULT_CLOUDFLARE_API_BASE,
+    ...(env.CLOUDFLARE_API_BASE ? { apiBase: env.CLOUDFLARE_API_BASE } : {}),
     apiToken: env.CLOUDFLARE_API_TOKEN!,
     accountId: env.CLOUDFLARE_ACCOUNT_ID!,
     zoneId: env.CLOUDFLARE_TUNNEL_ZONE_ID!,

@@ -1,6 +1,7 @@
 // The tunnel-provider contract: how the worker gets a public path back to a developer's local
 // server. Implementations (cloudflare.ts, direct.ts) are factories returning plain objects; this
 // file runs in workerd, so it (and every implementation) uses only fetch and Web APIs.
+import { TUNNEL_NAME_PREFIX } from "../../core/deployment.js";
 
 /** What LINKUP_TUNNELS stores per session (key = session name). Times are epoch milliseconds. */
 export interface TunnelRecord {
@@ -33,5 +34,5 @@ export interface TunnelProvider {
 
 /** Tunnel (and DNS) name for a session: a DNS label as long as the session name is one. */
 export function tunnelName(session: string): string {
-  return `linkup-tunnel-${session}`;
+  return `${TUNNEL_NAME_PREFIX}${session}`;
 }

@@ -14,7 +14,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-sessionStoreContract("memory", () => memoryStore());
+sessionStoreContract("memory", () => memoryStore(), { atomicUpdate: true });
 
 sessionStoreContract(
   "kv (Miniflare)",
