@@ -122,6 +122,31 @@ describe("loading linkup.yaml", () => {
     const d = diagnostics(mentimeterStyle + "sessions:\n  - name: pr-2\n    type: preview\n    routes: {frontend: local}\n");
     expect(d[0]!.message).toContain("preview sessions");
   });
+
+  it("reads a session's ttl in canonical form and reports a bad one at its line and column", () => {
+    const c = loadConfigText("l.yaml", mentimeterStyle + "sessions:\n  - name: pr-1\n    type: preview\n    ttl: 72h\n  - name: dev\n    ttl: none\n", {});
+    expect(c.sessions.map((s) => s.ttl)).toEqual(["3d", "none"]);
+    const d = diagnostics(mentimeterStyle + "sessions:\n  - name: pr-1\n    type: preview\n    ttl: 3 days\n  - name: pr-2\n    ttl: 10s\n");
+    expect(d).toEqual([
+      expect.objectContaining({ line: 34, column: 10, path: "sessions[0].ttl", message: expect.stringContaining("such as 30m, 72h, 7d") }),
+      expect.objectContaining({ line: 36, column: 10, path: "sessions[1].ttl" }),
+    ]);
+  });
+
+  it("leaves ${VAR} as written in symbolic mode, without reading the environment or checking those values", () => {
+    const text = mentimeterStyle
+      .replace("worker_token: worker_token", "worker_token: ${LINKUP_TOKEN}")
+      .replace("local: http://localhost:3000", "local: ${FRONTEND_URL}")
+      .replace("remote: https://backend.example.com/", "remote: https://backend.example.com/?key=${KEY:-dflt}");
+    const c = loadConfigText("l.yaml", text, { LINKUP_TOKEN: "s3cret", KEY: "k" }, undefined, { symbolic: true });
+    expect(c.linkup.worker_token).toBe("${LINKUP_TOKEN}");
+    expect(c.services[0]!.local).toBe("${FRONTEND_URL}");
+    expect(c.services[1]!.remote).toBe("https://backend.example.com/?key=${KEY:-dflt}");
+    // Problems elsewhere are still reported.
+    expect(() => loadConfigText("l.yaml", text.replace("local: http://localhost:8000/", "local: ftp://x"), {}, undefined, { symbolic: true })).toThrow(
+      /services\[1\]\.local/,
+    );
+  });
 });
 
 describe("the access block", () => {

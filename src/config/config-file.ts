@@ -124,7 +124,13 @@ export function formatPath(path: (string | number)[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
-function parseFile(file: string, text: string, env: Readonly<Record<string, string | undefined>>, out: Diagnostic[]): ParsedFile | undefined {
+function parseFile(
+  file: string,
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+  out: Diagnostic[],
+  symbolic = false,
+): ParsedFile | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const p: ParsedFile = { file, doc, lines, value: undefined };
@@ -136,7 +142,7 @@ function parseFile(file: string, text: string, env: Readonly<Record<string, stri
     return undefined;
   }
   // Interpolate every string scalar value in place, remembering where each problem is.
-  visit(doc, {
+  if (!symbolic) visit(doc, {
     Scalar(key, node, pathNodes) {
       if (key === "key" || typeof node.value !== "string") return;
       const r = interpolate(node.value, env);
@@ -240,16 +246,34 @@ function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: st
   }
 }
 
+export interface LoadTextOptions {
+  /**
+   * Leave `${VAR}` references as written instead of reading the environment (the offline diff:
+   * nothing from the CI environment may reach the output). Values holding a reference are not
+   * checked as URLs, names or patterns, since their real value is unknown.
+   */
+  symbolic?: boolean;
+}
+
+/** True when the value at `path` in a parsed config still holds a `${VAR}` reference. */
+function holdsReference(value: unknown, path: (string | number)[]): boolean {
+  let v: any = value;
+  for (const p of path) v = v === null || typeof v !== "object" ? undefined : v[p];
+  return typeof v === "string" && v.includes("${");
+}
+
 /** Parse, interpolate, validate and merge. Throws ConfigDiagnosticsError with every problem found. */
 export function loadConfigText(
   file: string,
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   local?: { file: string; text: string },
+  options: LoadTextOptions = {},
 ): LinkupConfig {
   const diagnostics: Diagnostic[] = [];
-  const base = parseFile(file, text, env, diagnostics);
-  const over = local ? parseFile(local.file, local.text, env, diagnostics) : undefined;
+  const symbolic = options.symbolic === true;
+  const base = parseFile(file, text, env, diagnostics, symbolic);
+  const over = local ? parseFile(local.file, local.text, env, diagnostics, symbolic) : undefined;
   if (!base || (local && !over) || diagnostics.length > 0) throw new ConfigDiagnosticsError(diagnostics);
   if (base.value === null || typeof base.value !== "object" || Array.isArray(base.value))
     throw new ConfigDiagnosticsError([{ file, line: 1, column: 1, path: "", message: "the config must be a YAML mapping with services and domains" }]);
@@ -260,6 +284,7 @@ export function loadConfigText(
     for (const e of validate.errors ?? []) {
       // `type: [array, null]` style unions report each branch; keep one line per path and message.
       const m = schemaMessage(e);
+      if (symbolic && holdsReference(merged.value, m.path)) continue;
       const key = formatPath(m.path) + m.message;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -271,6 +296,7 @@ export function loadConfigText(
   try {
     config = normaliseConfig(merged.value as RawConfig);
     for (const p of validateConfig(config)) {
+      if (symbolic && holdsReference(merged.value, p.path)) continue;
       const o = merged.locate(p.path);
       const path = formatPath(p.path);
       // After schema errors the semantic pass is best effort: skip paths already reported.

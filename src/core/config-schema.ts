@@ -167,6 +167,11 @@ export const configSchema = {
             description: "Service name to `local`, `remote` or an http(s) URL. Services not named go to `remote`.",
             additionalProperties: { type: "string", minLength: 1 },
           },
+          ttl: {
+            type: ["string", "null"],
+            description:
+              "How long the session lives after each write (`apply` renews it): a duration such as 30m, 72h, 7d or 2w, or none. Default: 7d for preview sessions, none for tunneled and isolated ones.",
+          },
         },
       },
     },

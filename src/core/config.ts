@@ -3,6 +3,7 @@
 import type { FromSchema } from "json-schema-to-ts";
 import type { AccessMode } from "./access.js";
 import type { configSchema } from "./config-schema.js";
+import { normaliseTtl } from "./duration.js";
 
 /** linkup.yaml exactly as written (after interpolation), typed from the schema. */
 export type RawConfig = FromSchema<typeof configSchema>;
@@ -43,6 +44,8 @@ export interface SessionDeclaration {
   name?: string;
   type: SessionType;
   routes: Record<string, RouteTarget>;
+  /** Canonical ttl (`72h`, `1w`, `none`) when the session declares one; see duration.ts. */
+  ttl?: string;
   /** As written; the spec defaults it to `team` when the config has an access block. */
   access?: AccessMode;
 }
@@ -101,7 +104,14 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       ...(s.name !== undefined ? { name: s.name } : {}),
       type: (s.type ?? "tunneled") as SessionType,
       routes: { ...(s.routes ?? {}) },
+      ...(typeof s.ttl === "string" ? { ttl: canonicalTtl(s.ttl) } : {}),
       ...(s.access ? { access: s.access as AccessMode } : {}),
     })),
   };
+}
+
+/** The canonical form of a valid ttl; an invalid one is kept as written for validateConfig to report. */
+function canonicalTtl(ttl: string): string {
+  const t = normaliseTtl(ttl);
+  return t.ok ? t.ttl : ttl;
 }

@@ -49,6 +49,13 @@ export const STATE_FILES = {
   cloudflaredLog: "cloudflared-stderr",
 } as const;
 
+/**
+ * How long a worker isolate keeps a session it read (src/worker/session-cache.ts). A write is seen
+ * at once by the isolate that took it, by the others within this time: `create-preview --wait`
+ * waits it out.
+ */
+export const WORKER_SESSION_CACHE_MS = 5000;
+
 /** Background processes keep `<stem>.pid` (`linkup health` lists every such file). */
 export const PID_SUFFIX = ".pid";
 export const LOG_SUFFIX = ".log";

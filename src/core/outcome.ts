@@ -31,6 +31,11 @@ export function describeFailure(f: RoutingFailure, host: "worker" | "local serve
         status: 422,
         message: `Linkup session "${f.name}" does not exist (it may have been deleted or never created). List sessions with \`linkup sessions list\`.${by}`,
       };
+    case "expired-session":
+      return {
+        status: 410,
+        message: `Linkup session "${f.name}" expired at ${f.expired_at} and was removed. Recreate it with \`linkup sessions create-preview ${f.name}\` (a preview) or \`linkup apply\` (a session declared in linkup.yaml); a session written again lives for its ttl from then.${by}`,
+      };
     case "no-tunnel":
       return {
         status: 422,

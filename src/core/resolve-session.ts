@@ -1,6 +1,8 @@
 // Which session a request belongs to. Candidates are tried in a fixed order and the first one
 // that names an existing session wins: the first label of the Host, of x-forwarded-host, of the
 // Referer's host, of the Origin's host, then `linkup-session=<name>` in the W3C tracestate header.
+// An expired session counts as absent (so the next candidate may still match); when nothing
+// matches and a candidate names a session that expired, the answer says so (410, not 422).
 import { hostnameOf, hostOfUrl, type RequestView } from "./request.js";
 import { isDnsLabel } from "./session-name.js";
 
@@ -16,7 +18,19 @@ export type SessionResolution<S> =
   /** Nothing in the request named an existing session (the host label, if any, was not one). */
   | { kind: "no-session"; tried: Candidate[] }
   /** tracestate named a session explicitly and it does not exist. */
-  | { kind: "unknown-session"; name: string; tried: Candidate[] };
+  | { kind: "unknown-session"; name: string; tried: Candidate[] }
+  /** Nothing live matched, and a candidate names a session that expired (still stored, or remembered after its removal). */
+  | { kind: "expired-session"; name: string; expired_at: string; tried: Candidate[] };
+
+/** How a host tells expired sessions apart: the clock, each session's expiry, and expired sessions already removed. */
+export interface ExpiryCheck<S, T = string | undefined> {
+  /** ms since epoch. */
+  now: number;
+  /** When the session expires (ms since epoch), or null when it does not. */
+  expiresAt(session: S): number | null;
+  /** A session removed because it expired: when it expired (ISO); undefined when unknown. */
+  tombstone?(name: string): T;
+}
 
 /** First label of a host when the host has at least three labels and is not an IP address. */
 export function sessionLabelOf(host: string): string | undefined {
@@ -68,12 +82,32 @@ function settle<S>(tried: Candidate[]): SessionResolution<S> {
   return explicit ? { kind: "unknown-session", name: explicit.name, tried } : { kind: "no-session", tried };
 }
 
+/** A session found but past its expiry: when it expired (ISO); undefined when it is live. */
+function expiredAt<S>(session: S, expiry: ExpiryCheck<S, unknown> | undefined): string | undefined {
+  if (!expiry) return undefined;
+  const t = expiry.expiresAt(session);
+  return t !== null && t <= expiry.now ? new Date(t).toISOString() : undefined;
+}
+
 /** Resolution against a synchronous lookup (the local server keeps sessions in memory). */
-export function resolveSessionSync<S>(req: RequestView, lookup: (name: string) => S | undefined): SessionResolution<S> {
+export function resolveSessionSync<S>(
+  req: RequestView,
+  lookup: (name: string) => S | undefined,
+  expiry?: ExpiryCheck<S, string | undefined>,
+): SessionResolution<S> {
   const tried = sessionCandidates(req);
+  let expired: { name: string; expired_at: string } | undefined;
   for (const c of tried) {
     const session = lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session === undefined) continue;
+    const at = expiredAt(session, expiry);
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    expired ??= { name: c.name, expired_at: at };
+  }
+  if (expired) return { kind: "expired-session", ...expired, tried };
+  for (const c of expiry?.tombstone ? tried : []) {
+    const at = expiry!.tombstone!(c.name);
+    if (at !== undefined) return { kind: "expired-session", name: c.name, expired_at: at, tried };
   }
   return settle(tried);
 }
@@ -82,11 +116,21 @@ export function resolveSessionSync<S>(req: RequestView, lookup: (name: string) =
 export async function resolveSession<S>(
   req: RequestView,
   lookup: (name: string) => Promise<S | undefined>,
+  expiry?: ExpiryCheck<S, Promise<string | undefined>>,
 ): Promise<SessionResolution<S>> {
   const tried = sessionCandidates(req);
+  let expired: { name: string; expired_at: string } | undefined;
   for (const c of tried) {
     const session = await lookup(c.name);
-    if (session !== undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (session === undefined) continue;
+    const at = expiredAt(session, expiry);
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    expired ??= { name: c.name, expired_at: at };
+  }
+  if (expired) return { kind: "expired-session", ...expired, tried };
+  for (const c of expiry?.tombstone ? tried : []) {
+    const at = await expiry!.tombstone!(c.name);
+    if (at !== undefined) return { kind: "expired-session", name: c.name, expired_at: at, tried };
   }
   return settle(tried);
 }

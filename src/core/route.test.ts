@@ -152,3 +152,39 @@ describe("target selection", () => {
     expect(t).toMatchObject({ kind: "routed", url: "https://pr-1.preview.test/base/p", viaTunnel: false });
   });
 });
+
+describe("expired sessions", () => {
+  const t = Date.parse("2026-02-01T00:00:00.000Z");
+  const live = compileSession(record("live-one", exampleSpec, { expires_at: "2026-02-02T00:00:00.000Z" }), "local");
+  const gone = compileSession(record("old-one", exampleSpec, { expires_at: "2026-01-31T00:00:00.000Z" }), "local");
+  const all = new Map([
+    ["live-one", live],
+    ["old-one", gone],
+  ]);
+  const expiry = { now: t, expiresAt: (s: CompiledSession) => s.expiresAt, tombstone: (n: string) => (n === "removed" ? "2026-01-20T00:00:00.000Z" : undefined) };
+
+  it("a session past its expiry is not routed; the answer is 410 naming it and how to recreate it", () => {
+    const r = resolveSessionSync(req("https://old-one.example.com/"), (n) => all.get(n), expiry);
+    expect(r).toMatchObject({ kind: "expired-session", name: "old-one", expired_at: "2026-01-31T00:00:00.000Z" });
+    const f = describeFailure(r as never, "worker");
+    expect(f.status).toBe(410);
+    expect(f.message).toContain('"old-one" expired at 2026-01-31T00:00:00.000Z');
+    expect(f.message).toContain("linkup sessions create-preview old-one");
+    // Without the clock (hosts that do not check), the same lookup routes it.
+    expect(resolveSessionSync(req("https://old-one.example.com/"), (n) => all.get(n)).kind).toBe("found");
+  });
+
+  it("an expired session counts as absent, so a later candidate may still match", () => {
+    const r = resolveSessionSync(req("https://old-one.example.com/", { referer: "https://live-one.example.com/" }), (n) => all.get(n), expiry);
+    expect(r).toMatchObject({ kind: "found", name: "live-one" });
+  });
+
+  it("a session removed when it expired is remembered (tombstone): 410, not 422", async () => {
+    const r = await resolveSession(req("https://removed.example.com/"), async (n) => all.get(n), {
+      ...expiry,
+      tombstone: async (n: string) => expiry.tombstone(n),
+    });
+    expect(r).toMatchObject({ kind: "expired-session", name: "removed", expired_at: "2026-01-20T00:00:00.000Z" });
+    expect(resolveSessionSync(req("https://never.example.com/"), (n) => all.get(n), expiry).kind).toBe("no-session");
+  });
+});

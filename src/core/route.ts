@@ -34,6 +34,8 @@ export interface CompiledSession {
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly domains: readonly CompiledDomain[];
   readonly cacheRoutes: readonly RegExp[];
+  /** ms since epoch when the session expires (record.expires_at), or null. */
+  readonly expiresAt: number | null;
 }
 
 function mustCompile(source: string): RegExp {
@@ -87,6 +89,7 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
     services,
     domains,
     cacheRoutes: record.spec.cache_routes.map(mustCompile),
+    expiresAt: record.expires_at ? Date.parse(record.expires_at) : null,
   };
 }
 

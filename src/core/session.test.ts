@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseIfMatch, versionProblem } from "./api.js";
 import { normaliseConfig } from "./config.js";
 import { interpolate } from "./interpolate.js";
-import { canonicalJson, parsePutBody, specFromConfig, specHash, validateSpec } from "./session.js";
+import { canonicalJson, parsePutBody, previewName, specFromConfig, specHash, validateSpec } from "./session.js";
+import { isDnsLabel } from "./session-name.js";
 import { exampleSpec, record } from "./test-fixtures.js";
 import { planDelete, planPut } from "./versioned-write.js";
 
@@ -120,5 +121,36 @@ describe("interpolation", () => {
     expect(interpolate("${X:-dflt}", {})).toEqual({ ok: true, value: "dflt" });
     expect(interpolate("$${X}", {})).toEqual({ ok: true, value: "${X}" });
     expect(interpolate("${A}${B}", { A: "1" })).toEqual({ ok: false, missing: ["B"] });
+  });
+});
+
+describe("preview names and expiry", () => {
+  it("derives a readable DNS label from what a preview routes, ignoring ttl, type and service order", async () => {
+    const a = await previewName(exampleSpec);
+    expect(a).toMatch(/^preview-[0-9a-f]{10}$/);
+    expect(isDnsLabel(a)).toBe(true);
+    expect(await previewName({ ...exampleSpec, type: "preview", ttl: "3d", services: [...exampleSpec.services].reverse() })).toBe(a);
+    const routed = exampleSpec.services.map((s) => (s.name === "api" ? { ...s, route: "https://api-pr.example.net" } : s));
+    expect(await previewName({ ...exampleSpec, services: routed })).not.toBe(a);
+  });
+
+  it("sets expires_at on every write from the spec's ttl or the type's default", () => {
+    const now = "2026-03-01T00:00:00.000Z";
+    const put = (spec: typeof exampleSpec) => planPut("p", undefined, { spec }, "h", now, {});
+    const preview = put({ ...exampleSpec, type: "preview" });
+    expect(preview.kind === "write" && preview.record.expires_at).toBe("2026-03-08T00:00:00.000Z");
+    const short = put({ ...exampleSpec, type: "preview", ttl: "3d" });
+    expect(short.kind === "write" && short.record.expires_at).toBe("2026-03-04T00:00:00.000Z");
+    const tunneled = put(exampleSpec);
+    expect(tunneled.kind === "write" && tunneled.record.expires_at).toBeNull();
+    // A second write renews: the expiry counts from the latest write.
+    const again = planPut("p", record("p", { ...exampleSpec, type: "preview" }), { spec: { ...exampleSpec, type: "preview" } }, "h", "2026-03-05T00:00:00.000Z", {});
+    expect(again.kind === "write" && again.record.expires_at).toBe("2026-03-12T00:00:00.000Z");
+  });
+
+  it("validates and canonicalises a ttl sent over the API", () => {
+    expect(validateSpec({ ...exampleSpec, ttl: "soon" })).toEqual([{ path: ["ttl"], message: expect.stringContaining("not a duration") }]);
+    const r = parsePutBody("p", { spec: { ...exampleSpec, ttl: "168h" } });
+    expect(r.ok && r.body.spec.ttl).toBe("1w");
   });
 });

@@ -4,6 +4,7 @@
 import { ACCESS_MODES, type AccessMode } from "./access.js";
 import type { DomainConfig, LinkupConfig, Rewrite, SessionDeclaration, SessionType } from "./config.js";
 import { SESSION_TYPES } from "./config.js";
+import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
 import { isDnsLabel } from "./session-name.js";
 import { isHttpUrl } from "./url.js";
@@ -23,6 +24,11 @@ export interface SessionSpec {
   domains: DomainConfig[];
   cache_routes: string[];
   /**
+   * How long the session lives after each write, canonical (`72h`, `1w`) or `none`. Absent: the
+   * type's default (previews 7 days, the others never). Only present when declared.
+   */
+  ttl?: string;
+  /**
    * Cloudflare Access at the worker: `team` needs a valid assertion, `public` does not. Absent
    * when the config has no access block (a worker with Access configured then treats it as `team`).
    */
@@ -41,6 +47,11 @@ export interface SessionRecord {
   tunnel_url: string | null;
   created_at: string;
   updated_at: string;
+  /**
+   * When the session expires (ISO, server clock): the last write plus the spec's ttl. null or
+   * absent (records written before ttl existed): never. Server-managed.
+   */
+  expires_at?: string | null;
 }
 
 export interface PutSessionBody {
@@ -73,6 +84,7 @@ export function specFromConfig(config: LinkupConfig, decl: SessionDeclaration): 
       routes: d.routes.map((r) => ({ path: r.path, service: r.service })),
     })),
     cache_routes: [...config.linkup.cache_routes],
+    ...(decl.ttl !== undefined ? { ttl: decl.ttl } : {}),
     ...accessOf(config, decl),
   };
 }
@@ -135,6 +147,10 @@ export function validateSpec(input: unknown): Problem[] {
     const c = typeof p === "string" ? compileRegex(p) : { ok: false as const, message: "not a string" };
     if (!c.ok) add(["cache_routes", i], `invalid regex: ${c.message}`);
   });
+  if (input.ttl !== undefined && input.ttl !== null) {
+    const t = typeof input.ttl === "string" ? normaliseTtl(input.ttl) : { ok: false as const, message: "ttl must be a string such as 72h" };
+    if (!t.ok) add(["ttl"], t.message);
+  }
   return problems;
 }
 
@@ -160,6 +176,7 @@ export function parsePutBody(
         services: spec.services.map((s) => ({ ...s, rewrites: s.rewrites ?? [] })),
         domains: spec.domains.map((d) => ({ ...d, routes: d.routes ?? [] })),
         cache_routes: spec.cache_routes ?? [],
+        ...(typeof spec.ttl === "string" ? { ttl: (normaliseTtl(spec.ttl) as { ttl: string }).ttl } : {}),
         ...(spec.access !== undefined ? { access: spec.access } : {}),
       },
       managed_by: (input.managed_by as string | null | undefined) ?? null,
@@ -179,11 +196,28 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** SHA-256 (hex, first 16 chars) of the canonical spec. Web Crypto: the same in Node and workerd. */
-export async function specHash(spec: SessionSpec): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalJson(spec));
+/** SHA-256 of the canonical JSON, hex. Web Crypto: the same in Node and workerd. */
+async function sha256Hex(value: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(canonicalJson(value));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest.slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-256 (hex, first 16 chars) of the canonical spec. */
+export async function specHash(spec: SessionSpec): Promise<string> {
+  return (await sha256Hex(spec)).slice(0, 16);
+}
+
+/**
+ * The name of a preview created without one: `preview-` and 10 hex digits of a hash of what it
+ * routes (services with their routes and URLs, domains, cache routes), so running the same job
+ * again gives the same name and URL. The ttl, the type and the access mode do not count: they change
+ * how long, where and for whom, not what is served.
+ */
+export async function previewName(spec: SessionSpec): Promise<string> {
+  const { ttl: _ttl, type: _type, access: _access, ...content } = spec;
+  const services = [...content.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return `preview-${(await sha256Hex({ ...content, services })).slice(0, 10)}`;
 }
 
 function isObject(v: unknown): v is Record<string, any> {

@@ -3,6 +3,7 @@
 // labels. Returns every problem with its path so the loader can point at file:line:column.
 import { isAudienceTag, normaliseTeamDomain } from "./access.js";
 import type { LinkupConfig } from "./config.js";
+import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
 import type { Problem } from "./session.js";
 import { isDnsLabel } from "./session-name.js";
@@ -68,6 +69,10 @@ export function validateConfig(config: LinkupConfig): Problem[] {
         add(["sessions", i, "name"], `session name "${s.name}" is not a DNS label (lowercase a-z, 0-9 and '-', at most 63 characters)`);
       if (sessionNames.has(s.name)) add(["sessions", i, "name"], `duplicate session name "${s.name}"`);
       sessionNames.add(s.name);
+    }
+    if (s.ttl !== undefined) {
+      const t = normaliseTtl(s.ttl);
+      if (!t.ok) add(["sessions", i, "ttl"], t.message);
     }
     if (s.access === "team" && !config.access)
       add(["sessions", i, "access"], "access: team needs the top-level access block (team_domain and audience) so the worker knows which Access application to trust");

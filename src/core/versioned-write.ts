@@ -1,6 +1,8 @@
 // Optimistic concurrency for session writes, shared by the worker API and the local admin API:
 // versions are monotonic, If-Match must name the current version, If-None-Match: * means
-// "create only". Pure: the caller reads the current record, asks here, then writes.
+// "create only". Pure: the caller reads the current record, asks here, then writes. Every write
+// also sets when the session expires (its ttl from this write), so writing again renews it.
+import { expiresAt } from "./duration.js";
 import type { PutSessionBody, SessionRecord } from "./session.js";
 
 export interface Preconditions {
@@ -43,6 +45,7 @@ export function planPut(
       tunnel_url: current?.tunnel_url ?? null,
       created_at: current?.created_at ?? now,
       updated_at: now,
+      expires_at: expiresAt(body.spec, now),
     },
   };
 }

@@ -12,7 +12,10 @@ function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function startEmbedded(config: LocalServerConfig, tunnelUrl: string): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startEmbedded(
+  config: LocalServerConfig,
+  tunnelUrl: string,
+): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
   const token = readWorkerToken(config.stateDir);
   if (!token)
@@ -28,6 +31,8 @@ async function startEmbedded(config: LocalServerConfig, tunnelUrl: string): Prom
     vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: tunnelUrl, LINKUP_LOOPBACK_ONLY: "1" },
   });
 }
+
+const EMBEDDED_CRON_MS = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = localServerConfig(process.argv.slice(2), process.env);
@@ -50,8 +55,18 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Cloudflare fires a deployed worker's cron; for the embedded worker this process does, hourly
+  // (expired sessions, idle tunnels), with the wall clock.
+  const cron = worker
+    ? setInterval(() => {
+        worker!.runScheduled(Date.now()).catch((error: unknown) => log(`embedded worker cron failed: ${(error as Error).message}`));
+      }, EMBEDDED_CRON_MS)
+    : undefined;
+  cron?.unref();
+
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
+    clearInterval(cron);
     if (closing) {
       // A second signal while closing: the user wants out now.
       process.exit(1);

@@ -16,6 +16,7 @@ import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
 import { createSessionRegistry } from "./session-registry.js";
+import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { tunnelKeyRing } from "./tunnel/key-ring.js";
@@ -36,8 +37,6 @@ export interface LocalServerOptions {
    * free port (tunnelUrl says which); the daemon passes 8792 unless it hosts the embedded worker.
    */
   tunnelPort?: number;
-  /** Clock for the tunnel listener's replay window (tests). */
-  now?: () => number;
   stateDir: string;
   /** Defaults to `<stateDir>/admin-token`, created on first start. */
   adminToken?: string;
@@ -53,6 +52,8 @@ export interface LocalServerOptions {
   debug?: (line: string) => void;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  /** Clock for session expiry and the tunnel listener's replay window (ms since epoch); default Date.now. Tests move it. */
+  now?: () => number;
 }
 
 export interface LocalServer {
@@ -66,6 +67,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** Removes expired sessions now (it also happens once a minute); returns their names. */
+  expireSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -120,7 +123,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const token = options.adminToken ?? loadOrCreateAdminToken(stateDir);
   const store = fileStore(stateDir);
+  const now = options.now ?? Date.now;
   const registry = createSessionRegistry({
+    now,
     onCompileError: (name, error) => log(`session ${name} in ${store.path} is invalid and is not routed: ${(error as Error).message}`),
   });
   registry.replaceAll(store.listSync());
@@ -135,8 +140,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug });
+    const handler = createProxyHandler({ registry, debug: options.debug, now });
     closers.push(() => handler.close());
+    const sweeper = startExpirySweeper({ store, registry, now, log });
+    closers.push(() => sweeper.close());
 
     // Reload from disk when another process replaces the sessions file; keep the last good state
     // when the file cannot be read (a hand edit in progress).
@@ -160,7 +167,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     // Traffic from the worker (cloudflared or the embedded worker) arrives here, not on the proxy
     // port: only requests carrying the worker's signature reach the proxy handler.
-    const gate = createTunnelGate({ keys: tunnelKeyRing(stateDir), proxy: handler, log, ...(options.now ? { now: options.now } : {}) });
+    const gate = createTunnelGate({ keys: tunnelKeyRing(stateDir), proxy: handler, log, now });
     const tunnelServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, gate.web);
     tunnelServer.on("upgrade", gate.upgrade);
     const tunnelListener = await listen(tunnelServer, options.tunnelPort ?? 0, host, "the Linkup tunnel listener");
@@ -228,6 +235,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };
   } catch (error) {

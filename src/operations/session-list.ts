@@ -17,6 +17,8 @@ export interface SessionListEntry {
   tunnel_url: string | null;
   /** This developer's personal session for this config. */
   personal: boolean;
+  /** When it expires (ISO; the earliest of its sides), or null when it does not. */
+  expires_at: string | null;
 }
 
 export interface SessionListing {
@@ -41,10 +43,13 @@ export async function listSessions(ctx: ReconcileContext): Promise<SessionListin
       urls: sessionUrls(s.name, s.spec.domains),
       tunnel_url: null,
       personal: s.name === personal,
+      expires_at: null,
     };
     e.placements.push(s.placement);
     e.versions[s.placement] = s.version;
     if (s.placement === "worker") e.tunnel_url = s.tunnel_url;
+    const expires = s.expires_at ?? null;
+    if (expires !== null && (e.expires_at === null || Date.parse(expires) < Date.parse(e.expires_at))) e.expires_at = expires;
     byName.set(s.name, e);
   }
   const sessions = [...byName.values()].sort(

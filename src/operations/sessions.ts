@@ -1,11 +1,15 @@
-// Sessions made by hand (`sessions create-preview|create-isolated|delete`), through the same
-// planner and writer as `apply`. They carry no managed_by, so `apply --prune` never removes them.
-// Starting what they need (ensureRuntime) is the command's step, before these.
+// Sessions made by hand (`sessions create-preview|create-isolated|delete`). create-isolated and
+// delete go through the same planner and writer as `apply`; create-preview is an upsert (CI runs
+// it again and again). They carry no managed_by, so `apply --prune` never removes them. Starting
+// what they need (ensureRuntime) is the command's step, before these.
+import { isDeepStrictEqual } from "node:util";
 import type { SessionDeclaration } from "../core/config.js";
-import { ConfigError, LinkupError } from "../core/errors.js";
+import { etagOf } from "../core/api.js";
+import { normaliseTtl } from "../core/duration.js";
+import { ConfigError, ConflictError, LinkupError } from "../core/errors.js";
 import { generateSessionName, isDnsLabel } from "../core/session-name.js";
-import { parsePutBody, type PutSessionBody } from "../core/session.js";
-import { readActual } from "../reconcile/actual.js";
+import { parsePutBody, previewName, type PutSessionBody, type SessionRecord, type SessionSpec } from "../core/session.js";
+import { normaliseRecord, readActual } from "../reconcile/actual.js";
 import type { ApplyOutcome } from "../reconcile/apply.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
@@ -45,21 +49,84 @@ export interface PreviewRequest {
   body: PutSessionBody;
 }
 
-/** The request `create-preview` sends to the worker (printed by --print-request; the token is never included). */
-export async function previewRequest(ctx: ReconcileContext, name: string | undefined, pairs: string[]): Promise<PreviewRequest> {
-  const decl: SessionDeclaration = { type: "preview", routes: parseRoutePairs(ctx, pairs) };
-  const finalName = name ?? (await nameOrGenerate(ctx, undefined, ["worker"]));
-  const d = desiredSession(ctx.loaded.config, decl, finalName);
-  const body: PutSessionBody = { spec: d.spec, managed_by: null };
-  const check = parsePutBody(finalName, body);
+export interface PreviewOptions {
+  /** `--ttl`: how long the preview lives after this write (default 7 days). */
+  ttl?: string;
+}
+
+/** The preview's spec and name: the given name, else one derived from what it routes (same routes, same name). */
+export async function previewSpec(
+  ctx: ReconcileContext,
+  name: string | undefined,
+  pairs: string[],
+  options: PreviewOptions = {},
+): Promise<{ name: string; spec: SessionSpec }> {
+  if (name !== undefined && !isDnsLabel(name))
+    throw new ConfigError("bad-session-name", `"${name}" is not a valid session name (a-z, 0-9 and '-', at most 63 characters)`);
+  let ttl: string | undefined;
+  if (options.ttl !== undefined) {
+    const t = normaliseTtl(options.ttl);
+    if (!t.ok) throw new ConfigError("bad-ttl", `--ttl: ${t.message}`);
+    ttl = t.ttl;
+  }
+  const decl: SessionDeclaration = { type: "preview", routes: parseRoutePairs(ctx, pairs), ...(ttl !== undefined ? { ttl } : {}) };
+  const spec = desiredSession(ctx.loaded.config, decl, name ?? "preview").spec;
+  const finalName = name ?? (await previewName(spec));
+  const check = parsePutBody(finalName, { spec, managed_by: null });
   if (!check.ok) throw new ConfigError("bad-preview", check.message);
+  return { name: finalName, spec };
+}
+
+/**
+ * The request `create-preview` sends to the worker (printed by --print-request; the token is never
+ * included). The precondition depends on what the worker holds: create-only when the session does
+ * not exist (or the worker cannot be read), else If-Match the version read.
+ */
+export async function previewRequest(ctx: ReconcileContext, name: string | undefined, pairs: string[], options: PreviewOptions = {}): Promise<PreviewRequest> {
+  const p = await previewSpec(ctx, name, pairs, options);
+  const current = await ctx.clients.worker.get(p.name).catch(() => undefined);
   return {
-    name: finalName,
+    name: p.name,
     method: "PUT",
-    url: `${ctx.clients.worker.baseUrl}/sessions/${finalName}`,
-    headers: { "if-none-match": "*", "content-type": "application/json" },
-    body,
+    url: `${ctx.clients.worker.baseUrl}/sessions/${p.name}`,
+    headers: { ...(current ? { "if-match": etagOf(current.version) } : { "if-none-match": "*" }), "content-type": "application/json" },
+    body: { spec: p.spec, managed_by: current?.managed_by ?? null },
   };
+}
+
+export type PreviewResult = "created" | "configured" | "renewed";
+
+export interface PreviewOutcome {
+  name: string;
+  /** created: new; configured: replaced with other routes; renewed: same routes, expiry moved on. */
+  result: PreviewResult;
+  record: SessionRecord;
+}
+
+/**
+ * Creates the preview, or replaces it when it exists (an upsert guarded by the version read: GET,
+ * then PUT with If-Match; someone writing in between makes it read and try once more). Every run
+ * writes, so every run renews the preview's expiry. A session of that name that is not a preview
+ * is left alone. The worker side must be up (ensureRuntime(ctx, ["worker"])).
+ */
+export async function createPreview(ctx: ReconcileContext, name: string | undefined, pairs: string[], options: PreviewOptions = {}): Promise<PreviewOutcome> {
+  const p = await previewSpec(ctx, name, pairs, options);
+  const client = ctx.clients.worker;
+  for (let attempt = 1; ; attempt++) {
+    const current = await client.get(p.name);
+    if (current && current.spec.type !== "preview")
+      throw new LinkupError("session-not-preview", `session ${p.name} exists and is a ${current.spec.type} session; create-preview only replaces previews`, {
+        hint: `pick another name, or \`linkup sessions delete ${p.name}\` first`,
+      });
+    try {
+      // Keep the owner: replacing a preview a config manages must not take it away from that config.
+      const r = await client.put(p.name, { spec: p.spec, managed_by: current?.managed_by ?? null }, current ? { ifMatch: current.version } : { ifNoneMatch: true });
+      const same = current !== undefined && isDeepStrictEqual(normaliseRecord(current, "worker").spec, p.spec);
+      return { name: p.name, result: !current ? "created" : same ? "renewed" : "configured", record: r.record };
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= 2) throw e;
+    }
+  }
 }
 
 async function createOne(ctx: ReconcileContext, name: string, decl: SessionDeclaration): Promise<ApplyOutcome> {
@@ -73,22 +140,22 @@ async function createOne(ctx: ReconcileContext, name: string, decl: SessionDecla
   return outcome;
 }
 
-/** A preview session on the worker (the worker side must be up: ensureRuntime(ctx, ["worker"])). */
-export async function createPreview(ctx: ReconcileContext, name: string | undefined, pairs: string[]): Promise<ApplyOutcome> {
-  const req = await previewRequest(ctx, name, pairs);
-  return createOne(ctx, req.name, { type: "preview", routes: parseRoutePairs(ctx, pairs) });
-}
-
 /** An isolated session on the local server (which must be up: ensureRuntime(ctx, ["local"])). */
 export async function createIsolated(ctx: ReconcileContext, name: string | undefined): Promise<ApplyOutcome> {
   const finalName = await nameOrGenerate(ctx, name, ["local"]);
   return createOne(ctx, finalName, implicitPersonalDeclaration(ctx.loaded.config, "isolated"));
 }
 
-/** Deletes a session from every side that holds it (If-Match the version read). */
-export async function deleteSession(ctx: ReconcileContext, name: string): Promise<Placement[]> {
+/**
+ * Deletes a session from every side that holds it (If-Match the version read). With
+ * `ignoreNotFound` a session that no readable side holds is not an error (CI cleaning up after a
+ * pull request that never got a preview; CI runs no local server), provided the worker could be
+ * read: a worker that cannot be read (down, wrong token) may still hold it.
+ */
+export async function deleteSession(ctx: ReconcileContext, name: string, options: { ignoreNotFound?: boolean } = {}): Promise<Placement[]> {
   const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
   const mine = live.sessions.filter((s) => s.name === name);
+  if (mine.length === 0 && options.ignoreNotFound && !live.unavailable.some((u) => u.placement === "worker")) return [];
   if (mine.length === 0)
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it

@@ -13,6 +13,8 @@ export interface ActualSession {
   version: number;
   /** Worker side: where `local` services are reached; null until a tunnel is started. */
   tunnel_url: string | null;
+  /** When the session expires (ISO) or null; never compared, used to renew (apply) and list. */
+  expires_at?: string | null;
 }
 
 export interface ActualState {
@@ -44,10 +46,12 @@ export function normaliseRecord(record: SessionRecord, placement: Placement): Ac
         routes: (d.routes ?? []).map((r) => ({ path: r.path, service: r.service })),
       })),
       cache_routes: [...(s.cache_routes ?? [])],
+      ...(typeof s.ttl === "string" ? { ttl: s.ttl } : {}),
     },
     managed_by: record.managed_by ?? null,
     version: record.version,
     tunnel_url: record.tunnel_url ?? null,
+    expires_at: record.expires_at ?? null,
   };
 }
 

@@ -107,3 +107,32 @@ describe("specChanges", () => {
     expect(specChanges(spec({ domains: two }), spec({ domains: [...two].reverse() })).map((c) => c.path)).toEqual(["domains"]);
   });
 });
+
+describe("renewal of expiring sessions", () => {
+  const DAY = 86_400_000;
+  const now = Date.parse("2026-03-10T00:00:00.000Z");
+  const preview = spec({ type: "preview" });
+  const live = (expires_at: string | null): ActualSession => ({ ...actual("p", "worker", preview), expires_at });
+  const want = [desired("p", preview, ["worker"])];
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it("apply (renew) writes a session with less than half its ttl left, not one written recently", () => {
+    expect(plan(want, [live(iso(now + 6 * DAY))], { ...opts, now, renew: true })[0]!.kind).toBe("unchanged");
+    const [a] = plan(want, [live(iso(now + 3 * DAY))], { ...opts, now, renew: true });
+    expect(a).toMatchObject({ kind: "update", version: 3, changes: [{ path: "expires_at", from: iso(now + 3 * DAY), to: "renewed" }] });
+    // A preview recorded before expiry existed gets one.
+    expect(plan(want, [live(null)], { ...opts, now, renew: true })[0]!.kind).toBe("update");
+    // Sessions that never expire are never renewed.
+    expect(plan([desired("a", spec(), ["local"])], [actual("a", "local")], { ...opts, now, renew: true })[0]!.kind).toBe("unchanged");
+  });
+
+  it("diff (clock, no renew) shows only sessions already expired; without the clock nothing", () => {
+    expect(plan(want, [live(iso(now + 3 * DAY))], { ...opts, now })[0]!.kind).toBe("unchanged");
+    expect(plan(want, [live(iso(now - DAY))], { ...opts, now })[0]).toMatchObject({ kind: "update", changes: [{ path: "expires_at" }] });
+    expect(plan(want, [live(iso(now - DAY))], opts)[0]!.kind).toBe("unchanged");
+  });
+
+  it("a ttl change is a spec change", () => {
+    expect(specChanges(preview, { ...preview, ttl: "3d" })).toEqual([{ path: "ttl", from: undefined, to: "3d" }]);
+  });
+});

@@ -2,6 +2,7 @@
 // Pure (no I/O, no clock), so it is unit-tested with literal objects. Appliers are the only code
 // that writes; `diff` and `apply --dry-run` print this plan and stop.
 import { isDeepStrictEqual } from "node:util";
+import { effectiveTtlSeconds, isExpired } from "../core/duration.js";
 import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { Placement } from "../clients/session-api.js";
@@ -27,6 +28,29 @@ export interface PlanOptions {
    * commands pass the session's current owner (or null), so they never claim a session.
    */
   identity: string | null;
+  /**
+   * The clock (ms since epoch). With it, a live session past its expires_at is planned as an
+   * update (`expires_at` change), so `diff` shows it and `apply` writes it again.
+   */
+  now?: number;
+  /**
+   * With `now`: also write sessions with less than half their ttl left (or an expiring type but no
+   * expiry recorded yet), so a session applied at least every ttl/2 never expires. `apply` sets
+   * this; `diff` does not, so a pending renewal is not a difference.
+   */
+  renew?: boolean;
+}
+
+/** Why an otherwise unchanged session must be written again, or undefined. */
+function renewal(a: ActualSession, spec: SessionSpec, options: PlanOptions): FieldChange | undefined {
+  if (options.now === undefined) return undefined;
+  const expires = a.expires_at ?? null;
+  if (expires !== null && isExpired({ expires_at: expires }, options.now)) return { path: "expires_at", from: expires, to: "renewed" };
+  if (!options.renew) return undefined;
+  const ttl = effectiveTtlSeconds(spec);
+  if (ttl === null) return undefined;
+  if (expires === null || Date.parse(expires) - options.now < (ttl * 1000) / 2) return { path: "expires_at", from: expires, to: "renewed" };
+  return undefined;
 }
 
 const PLACEMENT_ORDER: Placement[] = ["local", "worker"];
@@ -49,6 +73,10 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
       // Most sessions are unchanged: one structural comparison settles them before the field walk.
       const changes = isDeepStrictEqual(a.spec, d.spec) ? [] : specChanges(a.spec, d.spec);
       if (a.managed_by !== options.identity) changes.push({ path: "managed_by", from: a.managed_by, to: options.identity });
+      if (changes.length === 0) {
+        const renew = renewal(a, d.spec, options);
+        if (renew) changes.push(renew);
+      }
       actions.push(
         changes.length === 0
           ? { kind: "unchanged", name: d.name, placement: p }
@@ -105,6 +133,7 @@ export function specChanges(from: SessionSpec, to: SessionSpec): FieldChange[] {
     changes.push({ path: "domains", from: from.domains.map((d) => d.domain), to: to.domains.map((d) => d.domain) });
 
   if (!same(from.cache_routes, to.cache_routes)) changes.push({ path: "cache_routes", from: from.cache_routes, to: to.cache_routes });
+  if (from.ttl !== to.ttl) changes.push({ path: "ttl", from: from.ttl, to: to.ttl });
   return changes;
 }
 

@@ -36,6 +36,10 @@ export interface ComputePlanOptions {
   personal?: SessionDeclaration;
   /** "personal": plan only the personal session (`start`); default "config", every session it declares. */
   scope?: "config" | "personal";
+  /** The clock (ms): expired sessions are planned as renewals (see PlanOptions.now). */
+  now?: number;
+  /** Also renew sessions with less than half their ttl left (`apply`, `start`; not `diff`). */
+  renew?: boolean;
 }
 
 const BOTH: Placement[] = ["local", "worker"];
@@ -44,9 +48,14 @@ const BOTH: Placement[] = ["local", "worker"];
 export function planSessions(
   desired: DesiredSession[],
   actual: ActualState,
-  options: { prune: boolean; identity: string | null; personalName?: string },
+  options: { prune: boolean; identity: string | null; personalName?: string; now?: number; renew?: boolean },
 ): PlanResult {
-  const actions = plan(desired, actual.sessions, { prune: options.prune, identity: options.identity });
+  const actions = plan(desired, actual.sessions, {
+    prune: options.prune,
+    identity: options.identity,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
   return { desired, actual, actions, personalName: options.personalName, identity: options.identity, prune: options.prune };
 }
 
@@ -66,7 +75,13 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
     desired = desired.filter((d) => d.name === personalName);
     live = { ...actual, sessions: actual.sessions.filter((s) => s.name === personalName) };
   }
-  const planned = planSessions(desired, live, { prune: options.prune, identity: ctx.identity, ...(personalName ? { personalName } : {}) });
+  const planned = planSessions(desired, live, {
+    prune: options.prune,
+    identity: ctx.identity,
+    ...(personalName ? { personalName } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.renew ? { renew: true } : {}),
+  });
   // Report the whole live state (diff prints what it could not read), plan against the scoped one.
   return { ...planned, actual };
 }

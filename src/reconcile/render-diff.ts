@@ -14,7 +14,15 @@ export interface Colors {
   bold(s: string): string;
 }
 
-const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
+export const plain: Colors = { red: (s) => s, green: (s) => s, cyan: (s) => s, bold: (s) => s };
+
+/** What the two sides of each patch are called: `live` -> `desired` (diff), `base` -> `head` (offline diff). */
+export interface DiffLabels {
+  from: string;
+  to: string;
+}
+
+const LIVE_LABELS: DiffLabels = { from: "live", to: "desired" };
 
 export type DiffKind = "create" | "update" | "delete";
 
@@ -46,7 +54,7 @@ function patchFor(a: Exclude<Action, { kind: "unchanged" }>): { from: string; to
 }
 
 /** Changed sessions, one entry per name and distinct change (a tunneled session usually renders once). */
-export function diffEntries(actions: Action[]): DiffEntry[] {
+export function diffEntries(actions: Action[], labels: DiffLabels = LIVE_LABELS): DiffEntry[] {
   const entries: DiffEntry[] = [];
   const keys: string[] = [];
   for (const a of actions) {
@@ -61,8 +69,8 @@ export function diffEntries(actions: Action[]): DiffEntry[] {
     }
     const label = `session/${a.name}`;
     const patch = createTwoFilesPatch(
-      a.kind === "create" ? "/dev/null" : `live/${label}`,
-      a.kind === "delete" ? "/dev/null" : `desired/${label}`,
+      a.kind === "create" ? "/dev/null" : `${labels.from}/${label}`,
+      a.kind === "delete" ? "/dev/null" : `${labels.to}/${label}`,
       from,
       to,
       undefined,
@@ -81,25 +89,45 @@ export function summaryLine(s: PlanSummary): string {
   return `${s.create} to create, ${s.change} to change, ${s.delete} to delete`;
 }
 
-export function renderDiff(actions: Action[], colors: Colors = plain): string {
+/** The headline of one entry: `diff session/a (local, worker): will be changed`. */
+export function entryHeadline(e: DiffEntry): string {
+  const renewal = e.changes.find((c) => c.path === "expires_at");
+  const verb =
+    e.kind === "create"
+      ? "created"
+      : e.kind === "delete"
+        ? "deleted"
+        : renewal && e.changes.length === 1
+          ? `renewed (${renewal.from ? `expires ${String(renewal.from)}` : "no expiry recorded yet"})`
+          : "changed";
+  return `diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`;
+}
+
+/** A unified patch's lines, coloured. */
+export function patchLines(patch: string, colors: Colors = plain): string[] {
   const out: string[] = [];
-  for (const e of diffEntries(actions)) {
-    const verb = e.kind === "create" ? "created" : e.kind === "delete" ? "deleted" : "changed";
-    out.push(colors.bold(`diff session/${e.name} (${e.placements.join(", ")}): will be ${verb}`));
-    for (const line of e.patch.replace(/\n$/, "").split("\n")) {
-      if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
-      else if (line.startsWith("@@")) out.push(colors.cyan(line));
-      else if (line.startsWith("+")) out.push(colors.green(line));
-      else if (line.startsWith("-")) out.push(colors.red(line));
-      else if (line !== "\\ No newline at end of file") out.push(line);
-    }
+  for (const line of patch.replace(/\n$/, "").split("\n")) {
+    if (line.startsWith("+++") || line.startsWith("---")) out.push(colors.bold(line));
+    else if (line.startsWith("@@")) out.push(colors.cyan(line));
+    else if (line.startsWith("+")) out.push(colors.green(line));
+    else if (line.startsWith("-")) out.push(colors.red(line));
+    else if (line !== "\\ No newline at end of file") out.push(line);
+  }
+  return out;
+}
+
+export function renderDiff(actions: Action[], colors: Colors = plain, labels: DiffLabels = LIVE_LABELS): string {
+  const out: string[] = [];
+  for (const e of diffEntries(actions, labels)) {
+    out.push(colors.bold(entryHeadline(e)));
+    out.push(...patchLines(e.patch, colors));
   }
   out.push(summaryLine(summarise(actions)));
   return out.join("\n");
 }
 
-export function diffJson(actions: Action[]): DiffJson {
-  const entries = diffEntries(actions);
+export function diffJson(actions: Action[], labels: DiffLabels = LIVE_LABELS): DiffJson {
+  const entries = diffEntries(actions, labels);
   const changedNames = new Set(entries.map((e) => e.name));
   return {
     changed: entries.length > 0,

@@ -59,6 +59,18 @@ export function sessionStoreContract(name: string, makeStore: () => SessionStore
       expect(await store.get("round-trip")).toEqual(record);
     });
 
+    it("keeps expires_at and the spec's ttl, an expiry already past included (the cron removes those, not the store)", async () => {
+      const store = await makeStore();
+      const base = sampleRecord("expiring");
+      const future = { ...base, spec: { ...base.spec, type: "preview" as const, ttl: "3d" }, expires_at: new Date(Date.now() + 3 * 86_400_000).toISOString() };
+      const past = { ...sampleRecord("expired"), expires_at: "2026-01-02T00:00:00.000Z" };
+      await store.put(future);
+      await store.put(past);
+      expect(await store.get("expiring")).toEqual(future);
+      expect(await store.get("expired")).toEqual(past);
+      expect((await store.list()).map((r) => r.name)).toEqual(["expired", "expiring"]);
+    });
+
     it("keeps unicode and large values intact", async () => {
       const store = await makeStore();
       const record = sampleRecord("unicode", { managed_by: "équipe-🚀-" + "x".repeat(20_000) });

@@ -1,12 +1,14 @@
 // Workers KV session store (the worker's LINKUP_SESSIONS namespace). One key per session;
-// listing pages through every key, so it is not capped at KV's 1,000-key page.
+// listing pages through every key, so it is not capped at KV's 1,000-key page. A session that
+// expires also gets a KV expiration a day after it, as a backstop should the cron that removes
+// expired sessions (src/worker/scheduled.ts) not run.
 import type { SessionRecord } from "../core/session.js";
 import type { SessionStore } from "./session-store.js";
 
 /** The subset of the Workers KV binding this store uses (structural, so core types stay runtime-free). */
 export interface KvNamespaceLike {
   get(key: string, type: "text"): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
+  put(key: string, value: string, options?: { expiration?: number }): Promise<void>;
   delete(key: string): Promise<void>;
   list(options?: { prefix?: string; cursor?: string }): Promise<{
     keys: { name: string }[];
@@ -16,6 +18,18 @@ export interface KvNamespaceLike {
 }
 
 const PREFIX = "session:";
+/** How long after a session's expires_at KV drops the key itself (the cron normally removes it within the hour). */
+export const KV_EXPIRY_GRACE_SECONDS = 24 * 60 * 60;
+/** KV refuses expirations less than 60 seconds away. */
+const KV_MIN_AHEAD_SECONDS = 60;
+
+/** The KV expiration (seconds since epoch) for a record, or undefined when it never expires. */
+export function kvExpiration(record: SessionRecord, nowMs: number): number | undefined {
+  if (!record.expires_at) return undefined;
+  const at = Date.parse(record.expires_at);
+  if (!Number.isFinite(at)) return undefined;
+  return Math.max(Math.floor(at / 1000) + KV_EXPIRY_GRACE_SECONDS, Math.floor(nowMs / 1000) + KV_MIN_AHEAD_SECONDS);
+}
 
 export function kvStore(kv: KvNamespaceLike): SessionStore {
   const get = async (name: string): Promise<SessionRecord | undefined> => {
@@ -36,7 +50,8 @@ export function kvStore(kv: KvNamespaceLike): SessionStore {
       return records.filter((r): r is SessionRecord => r !== undefined).sort((a, b) => a.name.localeCompare(b.name));
     },
     async put(record) {
-      await kv.put(PREFIX + record.name, JSON.stringify(record));
+      const expiration = kvExpiration(record, Date.now());
+      await kv.put(PREFIX + record.name, JSON.stringify(record), expiration === undefined ? undefined : { expiration });
     },
     async delete(name) {
       await kv.delete(PREFIX + name);

@@ -11,6 +11,7 @@ import { selectTarget, type CompiledSession } from "../core/route.js";
 import { TUNNEL_SESSION_HEADER, TUNNEL_SIGNATURE_HEADER } from "../core/tunnel-signature.js";
 import { accessRefusal, accessSettingsFromEnv, verifyAccess } from "./access.js";
 import type { Env } from "./env.js";
+import { expiredTombstone } from "./expired-sessions.js";
 import { applyResponseRules, requestViewOf, responseContextOf, upstreamRequestHeaders } from "./forward-headers.js";
 import { DEFAULT_PROBE_LIMIT, PROBE_PERIOD_MS, clientAddress, type NameProbeGuard } from "./name-probes.js";
 import type { SessionCache } from "./session-cache.js";
@@ -69,8 +70,13 @@ export async function proxyRequest(request: Request, env: Env, state: ProxyState
 
   const view = requestViewOf(request);
   const store = sessionStoreOf(env);
-  const resolution = await resolveSession<CompiledSession>(view, (name) => state.sessions.get(name, (n) => store.get(n)));
+  const resolution = await resolveSession<CompiledSession>(view, (name) => state.sessions.get(name, (n) => store.get(n)), {
+    now,
+    expiresAt: (s) => s.expiresAt,
+    tombstone: (name) => expiredTombstone(env.LINKUP_SESSIONS, name),
+  });
   if (resolution.kind !== "found") {
+    // 422 (no such session) and 410 (expired) alike: counted per client, so scanning is slow.
     const blocked = await state.probes.miss(client, now, { binding: env.NAME_PROBE_LIMITER, limit: probeLimit(env) });
     if (blocked) return tooManyMisses();
     // Behind Access, outsiders learn nothing: a missing session looks like a protected one.

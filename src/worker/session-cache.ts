@@ -7,11 +7,12 @@
 // Misses are cached too (negative entries), and concurrent lookups of one name share a single
 // load, so a name costs at most one KV read per TTL per isolate. API writes in this isolate call
 // invalidate(), so the writer's own next request sees the change at once.
+import { WORKER_SESSION_CACHE_MS } from "../core/defaults.js";
 import { compileSession, type CompiledSession } from "../core/route.js";
 import type { SessionRecord } from "../core/session.js";
 
 export const SESSION_CACHE_MAX_ENTRIES = 1000;
-export const SESSION_CACHE_TTL_MS = 5000;
+export const SESSION_CACHE_TTL_MS = WORKER_SESSION_CACHE_MS;
 
 export type SessionLoader = (name: string) => Promise<SessionRecord | undefined>;
 

@@ -119,7 +119,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(iso).toMatchObject({ name: "iso-1", type: "isolated", result: "created", urls: ["https://iso-1.example.com"] });
     expect((await cli(["sessions", "create-isolated", "iso-1"])).code).toBe(2);
     const unnamed = await json(["sessions", "create-preview", "web=https://web-x.example.com", "--json"]);
-    expect(unnamed.name).toMatch(/^[a-z]+-[a-z]+/);
+    expect(unnamed.name).toMatch(/^preview-[0-9a-f]{10}$/);
 
     const list = await json(["sessions", "list", "--json"]);
     expect(list.unavailable).toEqual([]);

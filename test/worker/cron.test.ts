@@ -1,6 +1,7 @@
 // The scheduled handler on the real bundle with the clock as an input: tunnels started 6 days
 // ago are kept, 8 days ago removed (KV record gone, the session's tunnel_url cleared so its local
-// services answer "no tunnel"); preview sessions are never touched.
+// services answer "no tunnel"); preview sessions are not touched by the tunnel cleanup (this one
+// never expires; expiry has its own test, expiry.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
 import { specOf, startUpstream, type Upstream } from "./upstream.js";
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 const localSpec = specOf([{ name: "web", route: "local", local: "http://localhost:3000" }]);
-const previewSpec = specOf([{ name: "web", route: "remote", remote: "https://web.example.net" }], { type: "preview" });
+const previewSpec = { ...specOf([{ name: "web", route: "remote", remote: "https://web.example.net" }], { type: "preview" }), ttl: "none" };
 
 describe("scheduled tunnel cleanup", () => {
   it("keeps a tunnel started 6 days ago and removes it at 8 days, leaving preview sessions alone", async () => {

@@ -20,7 +20,8 @@ async function applyOnce(
   const { connectTunnel } = await import("../../operations/tunnel-connect.js");
   const sides = configPlacements(ctx.loaded.config);
   await ensureRuntime(ctx, sides, { ...(show.step ? { onStart: show.step } : {}) });
-  const planned = await computePlan(ctx, { prune, reach: sides });
+  // Applying a declared session also renews it once less than half its ttl is left.
+  const planned = await computePlan(ctx, { prune, reach: sides, now: Date.now(), renew: true });
   const written = await writePlan(ctx, planned, show.outcome);
   const envFiles = injectConfigEnvFiles(ctx.loaded);
   const tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, ...(show.step ? { onWait: show.step } : {}) });
@@ -75,7 +76,7 @@ export const applyCommand = defineCommand({
       const { computePlan } = await import("../../reconcile/reconcile.js");
       const { renderDiff, diffJson } = await import("../../reconcile/render-diff.js");
       // Nothing is started for a dry run: a side that is not up counts as empty.
-      const planned = await computePlan(ctx, { prune: args.prune, reach: [] });
+      const planned = await computePlan(ctx, { prune: args.prune, reach: [], now: Date.now(), renew: true });
       if (json) io.out(JSON.stringify({ dry_run: true, ...diffJson(planned.actions) }, null, 2));
       else {
         for (const u of planned.actual.unavailable) io.err(io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));

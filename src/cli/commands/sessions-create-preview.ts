@@ -1,18 +1,22 @@
-// `linkup sessions create-preview [NAME] [svc=url...] [--print-request]`: a preview session on the
-// worker, every service remote unless overridden. A first argument containing "=" is a pair, so
-// overrides do not need a name.
+// `linkup sessions create-preview [NAME] [svc=url...] [--ttl D] [--wait] [--print-request]`: a
+// preview session on the worker, every service remote unless overridden. A first argument
+// containing "=" is a pair, so overrides do not need a name. Running it again replaces the preview
+// (and renews its expiry); without NAME the name comes from the routes, so the same job gets the
+// same name and URL every time.
 import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsCreatePreviewCommand = defineCommand({
   name: "sessions create-preview",
-  description: "create a preview session on the worker (services remote unless SERVICE=URL)",
+  description: "create or replace a preview session on the worker (services remote unless SERVICE=URL)",
   positionals: [
-    { name: "name", description: "session name (default: a generated one)" },
+    { name: "name", description: "session name (default: preview-<hash of the routes>, the same for the same routes)" },
     { name: "pairs", variadic: true, description: "SERVICE=URL overrides" },
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ttl: { type: "string", valueName: "duration", description: "how long it lives after this write: 30m, 72h, 7d, 2w or none (default 7d)" },
+    wait: { type: "boolean", description: "return once the worker serves the new routes (at most 2 minutes)" },
     "print-request": { type: "boolean", description: "print the request that would be sent (no token) and stop" },
     ...JSON_OPTION,
   },
@@ -26,17 +30,28 @@ export const sessionsCreatePreviewCommand = defineCommand({
     const { createPreview, previewRequest } = await import("../../operations/sessions.js");
     const { sessionUrls } = await import("../../operations/session-urls.js");
     const ctx = openContext(configSource(args, cx));
+    const options = args.ttl !== undefined ? { ttl: args.ttl } : {};
     if (args.printRequest) {
-      io.out(JSON.stringify(await previewRequest(ctx, name, pairs), null, 2));
+      io.out(JSON.stringify(await previewRequest(ctx, name, pairs, options), null, 2));
       return EXIT.OK;
     }
     await ensureRuntime(ctx, ["worker"]);
-    const o = await createPreview(ctx, name, pairs);
+    const writtenAt = Date.now();
+    const o = await createPreview(ctx, name, pairs, options);
+    if (args.wait) {
+      const { waitUntilServed } = await import("../../operations/preview-wait.js");
+      if (args.json) await waitUntilServed(ctx, o.record, { writtenAt });
+      else {
+        const { withSpinner } = await import("../output/spinner.js");
+        await withSpinner(io, `waiting for the worker to serve ${o.name}`, () => waitUntilServed(ctx, o.record, { writtenAt }));
+      }
+    }
     const urls = sessionUrls(o.name, ctx.loaded.config.domains);
-    if (args.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls }, null, 2));
+    const expires = o.record.expires_at ?? null;
+    if (args.json) io.out(JSON.stringify({ name: o.name, type: "preview", result: o.result, urls, expires_at: expires, version: o.record.version }, null, 2));
     else {
       const { renderTable } = await import("../output/table.js");
-      io.out(`session/${o.name} ${io.color.green("created")}`);
+      io.out(`session/${o.name} ${io.color.green(o.result)}${expires ? ` (expires ${expires})` : ""}`);
       io.out(renderTable(["SESSION", "TYPE", "URLS"], [[o.name, "preview", urls.join("\n")]]));
     }
     return EXIT.OK;

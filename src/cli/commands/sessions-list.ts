@@ -23,10 +23,19 @@ export const sessionsListCommand = defineCommand({
       return EXIT.OK;
     }
     const { renderTable } = await import("../output/table.js");
+    const { describeExpiry } = await import("../../core/duration.js");
+    const now = Date.now();
     io.out(
       renderTable(
-        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "URLS"],
-        r.sessions.map((s) => [(s.personal ? "* " : "") + s.name, s.type, s.placements.join(", "), s.managed_by ?? "-", s.urls.join("\n")]),
+        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "EXPIRES", "URLS"],
+        r.sessions.map((s) => [
+          (s.personal ? "* " : "") + s.name,
+          s.type,
+          s.placements.join(", "),
+          s.managed_by ?? "-",
+          describeExpiry(s.expires_at, now),
+          s.urls.join("\n"),
+        ]),
       ),
     );
     return EXIT.OK;

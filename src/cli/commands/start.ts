@@ -29,7 +29,7 @@ export const startCommand = defineCommand({
     let planned, written, envFiles, tunnel;
     try {
       await ensureRuntime(ctx, sides, { onStart: spinner.show });
-      planned = await computePlan(ctx, { prune: false, personal, scope: "personal", reach: sides });
+      planned = await computePlan(ctx, { prune: false, personal, scope: "personal", reach: sides, now: Date.now(), renew: true });
       written = await writePlan(ctx, planned);
       envFiles = injectConfigEnvFiles(ctx.loaded);
       // refresh: the worker records that this tunnel was started now (idle tunnels are cleaned up).

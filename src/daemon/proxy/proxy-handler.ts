@@ -12,7 +12,8 @@ import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
-import { resolveSessionSync, type SessionResolution } from "../../core/resolve-session.js";
+import { resolveSessionSync } from "../../core/resolve-session.js";
+import type { RequestView } from "../../core/request.js";
 import { selectTarget, type CompiledService, type CompiledSession } from "../../core/route.js";
 import { sendFailure, upstreamFailure, writeSocketFailure } from "./failure-response.js";
 import { createHttpForwarder, hasRequestBody, type ForwardedRoute, type Upstream } from "./http-forwarder.js";
@@ -49,6 +50,8 @@ export interface ProxyHandlerOptions {
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Clock for session expiry (ms since epoch); injectable for tests. */
+  now?: () => number;
 }
 
 /** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
@@ -60,8 +63,15 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
   }
 }
 
+/** A request view naming exactly one session (as tracestate would), for resolving a session the worker chose. */
+function onlyCandidate(name: string): RequestView {
+  const tracestate = `linkup-session=${name}`;
+  return { host: "", path: "/", header: (h) => (h === "tracestate" ? tracestate : undefined) };
+}
+
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug } = options;
+  const now = options.now ?? Date.now;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
   const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug });
   const proxy = createProxyServer({
@@ -88,15 +98,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     return u;
   }
 
-  function named(name: string): SessionResolution<CompiledSession> {
-    const session = lookup(name);
-    return session ? { kind: "found", session, name, source: "tracestate" } : { kind: "unknown-session", name, tried: [] };
-  }
-
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
   function route(req: IncomingMessage, session: string | undefined): RouteState | RoutingFailure {
     const view = new NodeRequestView(req);
-    const resolution = session === undefined ? resolveSessionSync(view, lookup) : named(session);
+    const expiry = { now: now(), expiresAt: (s: CompiledSession) => s.expiresAt, tombstone: (name: string) => registry.expiredAt(name) };
+    // A forced session (the worker signed for it) is resolved as the only candidate, with the same expiry rules.
+    const resolution = resolveSessionSync(session === undefined ? view : onlyCandidate(session), lookup, expiry);
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
     if (target.kind !== "routed") return target;

@@ -23,6 +23,8 @@ export interface Backends {
   localRecords(): Promise<SessionRecord[]>;
   /** Writes both servers have accepted (sum of session versions). */
   writes(): Promise<number>;
+  /** Rewrites a worker session record in KV directly (as time would leave it: e.g. near its expiry). */
+  patchWorkerRecord(name: string, patch: Partial<SessionRecord>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,12 @@ export async function freePort(): Promise<number> {
 
 type Closer = () => Promise<void>;
 
-async function startReal(home: string, token: string): Promise<{ workerUrl: string; adminPort: number; closers: Closer[] }> {
+interface KvHandle {
+  get(key: string, type: "text"): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
+}
+
+async function startReal(home: string, token: string): Promise<{ workerUrl: string; adminPort: number; closers: Closer[]; kv: () => Promise<KvHandle> }> {
   const closers: Closer[] = [];
   try {
     const workerHost = join(root, "src/daemon/embedded-worker/worker-host.ts");
@@ -47,6 +54,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
     const { startEmbeddedWorker } = (await import(workerHost)) as {
       startEmbeddedWorker(o: { port: number; host: string; stateDir: string; token: string; vars?: Record<string, string> }): Promise<{
         url: string;
+        miniflare: { getKVNamespace(binding: string): Promise<unknown> };
         close(): Promise<void>;
       }>;
     };
@@ -67,7 +75,12 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.tunnelUrl },
     });
     closers.push(() => worker.close());
-    return { workerUrl: worker.url.replace(/\/+$/, ""), adminPort, closers };
+    return {
+      workerUrl: worker.url.replace(/\/+$/, ""),
+      adminPort,
+      closers,
+      kv: async () => (await worker.miniflare.getKVNamespace("LINKUP_SESSIONS")) as KvHandle,
+    };
   } catch (e) {
     for (const c of closers.reverse()) await c().catch(() => undefined);
     throw e;
@@ -77,7 +90,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
 export async function startBackends(): Promise<Backends> {
   const home = mkdtempSync(join(tmpdir(), "linkup-home-"));
   const workerToken = "test-worker-token";
-  const { workerUrl, adminPort, closers } = await startReal(home, workerToken);
+  const { workerUrl, adminPort, closers, kv } = await startReal(home, workerToken);
   const worker = workerClient({ workerUrl, token: workerToken });
   const local = adminClient({ stateDir: home, adminPort });
   return {
@@ -93,6 +106,12 @@ export async function startBackends(): Promise<Backends> {
     async writes() {
       const all = [...(await worker.list()), ...(await local.list())];
       return all.reduce((n, r) => n + r.version, 0);
+    },
+    async patchWorkerRecord(name, patch) {
+      const ns = await kv();
+      const raw = await ns.get(`session:${name}`, "text");
+      if (raw === null) throw new Error(`no worker session ${name}`);
+      await ns.put(`session:${name}`, JSON.stringify({ ...(JSON.parse(raw) as SessionRecord), ...patch }));
     },
     async close() {
       for (const c of closers.reverse()) await c();
