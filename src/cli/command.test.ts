@@ -129,7 +129,7 @@ describe("the CLI's commands", () => {
       health: [...config, "--json"].sort(),
       "local-dns install": [...config, "--dry-run", "--json", "--platform"].sort(),
       "local-dns uninstall": ["--dry-run", "--json"],
-      "infra deploy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
+      "infra deploy": [...config, "--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"].sort(),
       "infra destroy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
       completion: ["--shell"],
     });
