@@ -113,7 +113,7 @@ describe("the CLI's commands", () => {
           .sort(),
       ]),
     );
-    const config = ["--config", "-f/--file"];
+    const config = ["-c/--config", "-f/--file"];
     expect(flags).toEqual({
       start: [...config, "--isolated", "--json"].sort(),
       stop: [...config, "--json"].sort(),

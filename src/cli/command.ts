@@ -92,7 +92,7 @@ export function defineCommand<const O extends OptionSpecs = {}, const P extends 
 /** Options of every command that reads the config. */
 export const CONFIG_OPTIONS = {
   file: { type: "string", alias: "f", valueName: "file", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
-  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  config: { type: "string", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
 } as const satisfies OptionSpecs;
 
 export const JSON_OPTION = { json: { type: "boolean", description: "print the result as JSON" } } as const satisfies OptionSpecs;

@@ -51,6 +51,8 @@ export function buildProgram(
   const program = new Command("linkup")
     .description("Run only the services you change; Linkup routes the rest to shared deployed copies.")
     .version(CLI_VERSION, "-v, --version")
+    // Mentimeter's `linkup -c FILE <command>`, so old scripts keep working; a command's own -f wins.
+    .option("-c, --config <file>", "config file for the command (same as its -f/--config)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const groupCommands = new Map<string, Command>();
@@ -71,8 +73,12 @@ export function buildProgram(
     for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, OptionSpec>)) cmd.addOption(commanderOption(name, spec));
     cmd.action(async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
+      const opts = command.opts();
+      // Mentimeter's global `-c FILE` before the command stands for the command's own --config.
+      const global = program.opts().config as string | undefined;
+      if (global !== undefined && opts.config === undefined) opts.config = global;
       // The shape ArgsOf<> promises, built from the same specs at runtime.
-      const args = argsFor(def, received.slice(0, -2), command.opts()) as Parameters<AnyCommand["handler"]>[0];
+      const args = argsFor(def, received.slice(0, -2), opts) as Parameters<AnyCommand["handler"]>[0];
       const problem = def.validate?.(args);
       if (problem !== undefined) throw new ConfigError("invalid-arguments", problem, { hint: `see \`linkup ${def.name} --help\`` });
       // After the arguments, before any work: a bad LINKUP_* value stops every command the same way.

@@ -21,6 +21,7 @@ export const ENV = {
   workerPort: "LINKUP_WORKER_PORT",
   httpsPort: "LINKUP_HTTPS_PORT",
   dnsPort: "LINKUP_DNS_PORT",
+  dnsUpstream: "LINKUP_DNS_UPSTREAM",
   localDns: "LINKUP_LOCAL_DNS",
   embeddedWorker: "LINKUP_EMBEDDED_WORKER",
   cloudflared: "LINKUP_CLOUDFLARED",
@@ -56,6 +57,8 @@ export interface LinkupSettings {
   /** LINKUP_PROXY_HOST: where the local server's proxy (and HTTPS, DNS) listen. */
   proxyHost: string;
   ports: Ports;
+  /** LINKUP_DNS_UPSTREAM: resolvers local DNS forwards to (`ip`, `ip:port`, `[ipv6]:port`); empty: the system's. */
+  dnsUpstream: string[];
   /** LINKUP_LOCAL_DNS: force the local server's HTTPS and DNS on or off; undefined: on when installed. */
   localDns: boolean | undefined;
   /** LINKUP_EMBEDDED_WORKER: the local server also hosts the embedded worker (set by the CLI). */
@@ -141,6 +144,7 @@ export function parseSettings(env: Env): LinkupSettings {
       dns: read(ENV.dnsPort, portValue),
       tunnel: read(ENV.tunnelPort, portValue),
     },
+    dnsUpstream: read(ENV.dnsUpstream, listValue, []),
     localDns: read(ENV.localDns, booleanValue),
     embeddedWorker: read(ENV.embeddedWorker, booleanValue, false),
     cloudflared: read(ENV.cloudflared, textValue),
@@ -179,6 +183,12 @@ export function adminUrl(port: number): string {
 /** The embedded worker on a port of this machine. */
 export function embeddedWorkerUrl(port: number): string {
   return `http://127.0.0.1:${port}`;
+}
+
+/** Whether a variable is given (non-empty), for settings whose default comes from elsewhere when it is not. */
+export function isSet(env: Env, name: (typeof ENV)[keyof typeof ENV]): boolean {
+  const raw = env[name];
+  return raw !== undefined && raw !== "";
 }
 
 /** The worker the config talks to: its worker_url, else the embedded one on this machine. */

@@ -14,6 +14,11 @@ export interface TunnelRecord {
   created: number;
   last_started: number;
   /**
+   * Where the tunnel delivers when that is not the provider's default: tunnels of Mentimeter's
+   * CLI (docs/migrating.md) deliver to its local server on port 80. Absent for the default.
+   */
+  ingress?: string;
+  /**
    * Key of the signatures on every request the worker forwards into this tunnel
    * (core/tunnel-signature.ts). Made with the tunnel (a re-provisioned tunnel gets a new one),
    * handed only to the machine that starts the tunnel, never logged. Set by tunnel-store, not by
@@ -24,8 +29,11 @@ export interface TunnelRecord {
 
 export interface TunnelProvider {
   readonly kind: "cloudflare" | "direct";
-  /** Creates (or adopts, when a previous attempt got half-way) everything the session's tunnel needs. */
-  provision(session: string, now: number): Promise<TunnelRecord>;
+  /**
+   * Creates (or adopts, when a previous attempt got half-way) everything the session's tunnel
+   * needs; `ingress` replaces the provider's default delivery address when given.
+   */
+  provision(session: string, now: number, ingress?: string): Promise<TunnelRecord>;
   /** The secret cloudflared runs with; null when no tunnel process is needed. */
   runToken(record: TunnelRecord): Promise<string | null>;
   /** Removes what provision created. Resources already gone count as removed. */

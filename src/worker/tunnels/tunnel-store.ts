@@ -55,17 +55,23 @@ export async function readTunnel(kv: TunnelKv, session: string): Promise<TunnelR
 
 /**
  * The session's tunnel, provisioned on first use; a known tunnel gets `last_started = now`
- * (this is what keeps it alive through the cleanup cron). A newly provisioned tunnel gets a new
- * signing secret, so the secret rotates with the tunnel; a known one keeps its own.
+ * (this is what keeps it alive through the cleanup cron). A tunnel that delivers elsewhere than
+ * `ingress` asks for (undefined: the provider's default) is provisioned again, which re-points it.
+ * A newly provisioned tunnel gets a new signing secret, so the secret rotates with the tunnel; a
+ * known one keeps its own.
  */
-export async function startTunnel(kv: TunnelKv, provider: TunnelProvider, session: string, now: number): Promise<StartedTunnel> {
+export async function startTunnel(kv: TunnelKv, provider: TunnelProvider, session: string, now: number, ingress?: string): Promise<StartedTunnel> {
   const existing = await readTunnel(kv, session);
   let record: TunnelRecord & { signing_secret: string };
-  if (existing && existing.provider === provider.kind) {
+  if (existing && existing.provider === provider.kind && existing.ingress === ingress) {
     const secret = isTunnelSecret(existing.signing_secret) ? existing.signing_secret : generateTunnelSecret();
     record = { ...existing, last_started: now, signing_secret: secret };
   } else {
-    record = { ...(await provider.provision(session, now)), signing_secret: generateTunnelSecret() };
+    record = {
+      ...(await provider.provision(session, now, ingress)),
+      ...(existing && existing.provider === provider.kind ? { created: existing.created } : {}),
+      signing_secret: generateTunnelSecret(),
+    };
   }
   await kv.put(session, JSON.stringify(record));
   return { record, run_token: await provider.runToken(record) };
