@@ -6,6 +6,7 @@
 import type { LinkupConfig } from "./config.js";
 import { DEFAULT_PORTS, DEFAULT_TUNNEL_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
+import { ownerProblem } from "./owner.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,6 +14,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const ENV = {
   home: "LINKUP_HOME",
   config: "LINKUP_CONFIG",
+  owner: "LINKUP_OWNER",
   debug: "LINKUP_DEBUG",
   proxyHost: "LINKUP_PROXY_HOST",
   proxyPort: "LINKUP_PROXY_PORT",
@@ -50,8 +52,10 @@ export interface Ports {
 export interface LinkupSettings {
   /** LINKUP_HOME as given (machine/state-dir.ts makes it absolute); undefined: ~/.linkup. */
   home: string | undefined;
-  /** LINKUP_CONFIG: the config file when neither -f nor --config is given. */
+  /** LINKUP_CONFIG: the config file(s) when neither -f nor --config is given (several: separated like PATH). */
   configFile: string | undefined;
+  /** LINKUP_OWNER: the owner id recorded on your personal sessions (else the one in the state directory). */
+  owner: string | undefined;
   /** LINKUP_DEBUG: stack traces in the CLI, detail lines in the local server's log. */
   debug: boolean;
   /** LINKUP_PROXY_HOST: where the local server's proxy (and HTTPS, DNS) listen. */
@@ -106,6 +110,11 @@ const listValue: Parse<string[]> = (raw) =>
 
 const textValue: Parse<string> = (raw) => raw;
 
+const ownerValue: Parse<string> = (raw) => {
+  const problem = ownerProblem(raw);
+  return problem ? { problem: `must be an owner id (letters, digits, '.', '_', '@' and '-', at most 64), not "${raw.slice(0, 70)}"` } : raw;
+};
+
 /** The error for one or more unparsable values; the same text in the CLI and the local server. */
 function settingsError(problems: string[]): ConfigError {
   return new ConfigError("invalid-setting", problems.join("; "), { hint: "fix the value, or unset the variable to use the default" });
@@ -134,6 +143,7 @@ export function parseSettings(env: Env): LinkupSettings {
   const settings: LinkupSettings = {
     home: read(ENV.home, textValue),
     configFile: read(ENV.config, textValue),
+    owner: read(ENV.owner, ownerValue),
     debug: read(ENV.debug, booleanValue, false),
     proxyHost: read(ENV.proxyHost, textValue, "127.0.0.1"),
     ports: {
