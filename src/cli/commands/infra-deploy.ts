@@ -14,12 +14,12 @@ export const infraDeployCommand = defineCommand({
     const { infraDeploy } = await import("../../infra/deploy.js");
     const { loadConfig } = await import("../../config/config-file.js");
     const { LinkupError } = await import("../../core/errors.js");
-    // Without -f/--config/LINKUP_CONFIG, a missing linkup.yaml just means "no access block".
+    // Without -f/--config/LINKUP_CONFIG, no linkup.yaml here or above just means "no access block".
     let config;
     try {
       config = loadConfig(configSource(args, cx)).config;
     } catch (e) {
-      const implicit = args.file === undefined && args.config === undefined && cx.settings.configFile === undefined;
+      const implicit = args.file.length === 0 && args.config.length === 0 && cx.settings.configFile === undefined;
       if (!(e instanceof LinkupError && e.code === "config-not-found" && implicit)) throw e;
     }
     // The plan (with what to create in Access) and each applied action as they happen; then the
