@@ -3,6 +3,7 @@
 
 const fmt = (x, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const ratio = (a, b) => (a && b ? a / b : null);
+const signed = (x, digits) => (x === null || x === undefined ? "–" : `${x >= 0 ? "+" : "−"}${fmt(Math.abs(x), digits)}`);
 
 /** Each target: how to compute the figure from the results, and whether it passes. */
 export function evaluateTargets(r) {
@@ -20,6 +21,11 @@ export function evaluateTargets(r) {
   const w = r.worker;
   add("(b) worker CPU per routed request, cache warm", `${fmt(w?.warm.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.warm.cpu_ms_per_request <= 1, !!w);
   add("(b) worker CPU per routed request, cache cold", `${fmt(w?.cold.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.cold.cpu_ms_per_request <= 1, !!w);
+  // Issue 16: the request log's cost, log on vs off in the same run.
+  const pl = r.proxy?.request_log;
+  add("(a) request log: local server CPU per request, on vs off", `${signed(pl?.overhead_pct, 1)} % (${fmt(pl?.cpu_us_on, 1)} vs ${fmt(pl?.cpu_us_off, 1)} µs)`, "≤ 5 %", pl?.overhead_pct <= 5, pl?.overhead_pct !== null && pl?.overhead_pct !== undefined);
+  const wl = r.worker?.request_log;
+  add("(b) request log: worker CPU per request (warm), on vs off", `${signed(wl?.overhead_pct, 1)} % (${fmt(wl?.cpu_ms_on, 3)} vs ${fmt(wl?.cpu_ms_off, 3)} ms)`, "≤ 5 %", wl?.overhead_pct <= 5, wl?.overhead_pct !== null && wl?.overhead_pct !== undefined);
   const c = r.reconcile;
   add("(c) `linkup diff`, 200 services × 100 sessions (wall, incl. process start)", `${fmt(c?.diff_ms)} ms`, "< 1,000 ms", c?.diff_ms < 1000, !!c);
   add("(c) writes made by a no-op `linkup apply` at that scale", `${fmt(c?.noop_apply_writes)}`, "0", c?.noop_apply_writes === 0, !!c);
@@ -43,7 +49,7 @@ export function renderMarkdown(r) {
   out.push("");
   out.push(`Made by \`npm run bench\` on ${m.date}: ${m.cpu} × ${m.cores} cores, ${m.memory_gib} GiB, load average ${m.load_before.join(" / ")} at start and ${(m.load_after ?? []).join(" / ")} at the end; Node ${m.node}; ${r.proxy?.nginx ?? "nginx not installed"}; ${fmt(m.duration_s)} s in all.`);
   out.push("");
-  out.push("## Targets (issue 7)");
+  out.push("## Targets (issue 7; the request log's cost: issue 16)");
   out.push("");
   out.push(table(["figure", "measured", "target", "result"], evaluateTargets(r).map((t) => [t.figure, t.measured, t.target, t.result === "miss" ? "**miss**" : t.result])));
   out.push("");
@@ -52,17 +58,17 @@ export function renderMarkdown(r) {
   out.push("");
   if (r.proxy) {
     const p = r.proxy.best;
-    const rows = ["direct", "linkup", "node", "nginx"]
+    const rows = ["direct", "linkup", "linkup_nolog", "node", "nginx"]
       .filter((id) => p[id])
       .map((id) => [
         p[id].label,
         fmt(p[id].rps),
         p.nginx ? `${fmt(p[id].rps / p.nginx.rps, 2)}×` : "–",
-        fmt(p[id].cpu_us_per_request),
+        fmt(p[id].cpu_us_per_request, 1),
         fmt(p[id].p50_ms, 2),
         fmt(p[id].p99_ms, 2),
         fmt(p[id].mb_per_s),
-        p.nginx ? `${fmt(p[id].mb_per_s / p.nginx.mb_per_s, 2)}×` : "–",
+        p.nginx && p[id].mb_per_s !== null ? `${fmt(p[id].mb_per_s / p.nginx.mb_per_s, 2)}×` : "–",
         fmt(p[id].stream_cpu_ms, 1),
       ]);
     out.push(table(["1 KiB responses", "req/s (32 conn.)", "vs nginx", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "vs nginx", "CPU ms / 10 MiB"], rows));
@@ -79,6 +85,7 @@ export function renderMarkdown(r) {
         ["routed request, 1 KiB upstream", "req/s (32 conn.)", "workerd CPU ms / request"],
         [
           ["session cache warm (one session)", fmt(w.warm.rps), fmt(w.warm.cpu_ms_per_request, 3)],
+          ...(w.warm_nolog ? [["session cache warm, request log off (REQUEST_LOG=off)", fmt(w.warm_nolog.rps), fmt(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmt(w.cold.rps), fmt(w.cold.cpu_ms_per_request, 3)],
         ],
       ),

@@ -3,6 +3,10 @@
 // the throughput of a streamed 10 MiB body. Targets are interleaved round by round (direct,
 // linkup, nginx, direct, ...) so a burst of background load hits all of them alike; the best
 // round counts, as usual for throughput on a shared machine.
+//
+// The request log's cost: a second local server with the log off runs the saturation rounds
+// beside the first (interleaved, best round each); the log's overhead is the difference in the
+// local server's CPU per request.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +22,8 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const SESSION = "bench";
 const DOMAIN = "bench.test";
 const STREAM_REPEAT = 8;
+/** Saturation rounds for the request log's on/off comparison, whatever `rounds` is. */
+const LOG_ROUNDS = 3;
 
 export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
   const dir = mkdtempSync(join(tmpdir(), "linkup-bench-proxy-"));
@@ -33,13 +39,27 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
     stops.push(() => stopProcess(local));
     const { proxyUrl, adminUrl } = await firstJsonLine(local);
     const token = readFileSync(join(stateDir, "admin-token"), "utf8").trim();
-    await sessionApi(adminUrl, token).put(SESSION, singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" }));
+    const spec = singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" });
+    await sessionApi(adminUrl, token).put(SESSION, spec);
+    const quietDir = join(dir, "linkup-home-nolog");
+    const quiet = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), quietDir, "--no-request-log"]);
+    stops.push(() => stopProcess(quiet));
+    const quietUrls = await firstJsonLine(quiet);
+    await sessionApi(quietUrls.adminUrl, readFileSync(join(quietDir, "admin-token"), "utf8").trim()).put(SESSION, spec);
 
     // CPU is charged to the process doing the forwarding (for "direct", the upstream itself).
     const cpuOfPids = (pids) => () => pids().reduce((ms, pid) => ms + cpuMs(pid), 0);
     const targets = [
       { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {}, cpuMsOf: cpuOfPids(() => [upstream.pid]) },
       { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` }, cpuMsOf: cpuOfPids(() => [local.pid]) },
+      {
+        id: "linkup_nolog",
+        label: "Linkup local proxy, request log off",
+        url: quietUrls.proxyUrl,
+        headers: { host: `${SESSION}.${DOMAIN}` },
+        cpuMsOf: cpuOfPids(() => [quiet.pid]),
+        saturationOnly: true,
+      },
     ];
     const plain = spawnTracked(process.execPath, [here("../lib/node-proxy-child.mjs"), upstreamUrl]);
     stops.push(() => stopProcess(plain));
@@ -62,18 +82,21 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
     } else log(NGINX_INSTALL_HINT);
 
     const results = Object.fromEntries(targets.map((t) => [t.id, { label: t.label, saturation: [], latency: [], stream: [] }]));
-    for (let round = 1; round <= rounds; round++)
+    // The request log's overhead is a few per cent at most, below one round's noise on a shared
+    // machine: the two Linkup servers get at least LOG_ROUNDS interleaved rounds each.
+    for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
       for (const t of targets) {
+        if (round > rounds && t.id !== "linkup" && t.id !== "linkup_nolog") continue;
         log(`  saturation round ${round}: ${t.label}`);
         results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS, cpuMsOf: t.cpuMsOf }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets) {
+      for (const t of targets.filter((x) => !x.saturationOnly)) {
         log(`  latency at 1,000 req/s round ${round}: ${t.label}`);
         results[t.id].latency.push(await fixedRate(`${t.url}/1k`, { headers: t.headers, durationS, rate: 1_000 }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets) {
+      for (const t of targets.filter((x) => !x.saturationOnly)) {
         log(`  10 MiB stream round ${round}: ${t.label}`);
         const cpuBefore = t.cpuMsOf();
         const stream = await streamThroughput(`${t.url}/10m`, { headers: t.headers, repeat: STREAM_REPEAT });
@@ -85,8 +108,9 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
     const best = {};
     for (const [id, r] of Object.entries(results)) {
       const sat = r.saturation.reduce((a, b) => (b.rps > a.rps ? b : a));
-      const lat = r.latency.reduce((a, b) => (b.p99_ms < a.p99_ms ? b : a));
-      const str = r.stream.reduce((a, b) => (b.mb_per_s > a.mb_per_s ? b : a));
+      const none = { p99_ms: null, p50_ms: null, mb_per_s: null, cpu_ms_per_body: null };
+      const lat = r.latency.length ? r.latency.reduce((a, b) => (b.p99_ms < a.p99_ms ? b : a)) : none;
+      const str = r.stream.length ? r.stream.reduce((a, b) => (b.mb_per_s > a.mb_per_s ? b : a)) : none;
       best[id] = {
         label: r.label,
         rps: sat.rps,
@@ -96,11 +120,15 @@ export async function proxyCompare({ log, rounds = 2, durationS = 4 }) {
         p50_ms: lat.p50_ms,
         p99_ms: lat.p99_ms,
         mb_per_s: str.mb_per_s,
-        stream_cpu_ms: Math.min(...r.stream.map((x) => x.cpu_ms_per_body)),
+        stream_cpu_ms: r.stream.length ? Math.min(...r.stream.map((x) => x.cpu_ms_per_body)) : null,
         errors: r.saturation.concat(r.latency).reduce((n, x) => n + x.errors, 0),
       };
     }
-    return { nginx: nginxVersion, nginxMissing: nginx ? null : NGINX_INSTALL_HINT, best, rounds: results };
+    // What the request log adds to the local server's CPU per request (best round of each).
+    const on = best.linkup.cpu_us_per_request;
+    const off = best.linkup_nolog.cpu_us_per_request;
+    const requestLog = { cpu_us_on: on, cpu_us_off: off, overhead_pct: off > 0 ? Math.round(((on - off) / off) * 1000) / 10 : null };
+    return { nginx: nginxVersion, nginxMissing: nginx ? null : NGINX_INSTALL_HINT, best, rounds: results, request_log: requestLog };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });

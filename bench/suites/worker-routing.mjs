@@ -9,6 +9,11 @@
 // round-robin through more sessions than that evicts every name before it comes round again, so
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
+//
+// The request log's cost: a second worker with REQUEST_LOG=off runs the warm rounds beside the
+// first (interleaved, best round each); the log's overhead is the difference in workerd's CPU per
+// request. The first worker's log lines are read as the local server reads the embedded worker's
+// (structured output, handed to a function), so their formatting in workerd counts.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +29,8 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DOMAIN = "bench.test";
 /** More than SESSION_CACHE_MAX_ENTRIES, so round-robin access always misses. */
 const COLD_SESSIONS = 1100;
+/** Warm rounds for the request log's on/off comparison, whatever `rounds` is. */
+const LOG_ROUNDS = 3;
 
 function load({ url, hostFor, durationS, connections = 32 }) {
   let i = 0;
@@ -78,29 +85,44 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
 
     const token = randomBytes(24).toString("hex");
-    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token });
-    let closing;
-    const closeWorker = () => (closing ??= worker.close());
-    onStopAll(closeWorker);
-    stops.push(closeWorker);
-    const [pid] = descendantsMatching(process.pid, "workerd");
-    if (!pid) throw new Error("could not find the workerd process to read its CPU time");
+    const started = async (name, vars) => {
+      const before = new Set(descendantsMatching(process.pid, "workerd"));
+      // Log lines are dropped here; the daemon parses them into its request log instead.
+      const w = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, name), token, vars, onLog: () => {} });
+      let closing;
+      const close = () => (closing ??= w.close());
+      onStopAll(close);
+      stops.push(close);
+      const pid = descendantsMatching(process.pid, "workerd").find((p) => !before.has(p));
+      if (!pid) throw new Error("could not find the workerd process to read its CPU time");
+      return { worker: w, pid };
+    };
+    const { worker, pid } = await started("state", {});
+    const quiet = await started("state-nolog", { REQUEST_LOG: "off" });
 
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
     await api.put("warm", spec);
+    await sessionApi(quiet.worker.url, token).put("warm", spec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
 
     // Warm and cold alternate, `rounds` times each, so background load hits both alike; the best
     // round of each counts (highest req/s; lowest CPU per request).
-    const runs = { warm: [], cold: [] };
-    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}` };
-    for (let round = 1; round <= rounds; round++)
-      for (const mode of ["warm", "cold"]) {
-        log(`  round ${round}: ${mode === "warm" ? "warm cache (one session, every request a hit)" : "cold cache (round-robin over more sessions than the cache holds, every request a miss)"}`);
-        runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS }));
+    const runs = { warm: [], cold: [], warm_nolog: [] };
+    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}`, warm_nolog: () => `warm.${DOMAIN}` };
+    const target = { warm: { url: worker.url, pid }, cold: { url: worker.url, pid }, warm_nolog: { url: quiet.worker.url, pid: quiet.pid } };
+    const describe = {
+      warm: "warm cache (one session, every request a hit)",
+      cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
+      warm_nolog: "warm cache, request log off",
+    };
+    // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
+    for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
+      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold"]) {
+        log(`  round ${round}: ${describe[mode]}`);
+        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS }));
       }
     const best = (list) => ({
       rps: Math.max(...list.map((r) => r.rps)),
@@ -110,7 +132,11 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     });
     const warm = best(runs.warm);
     const cold = best(runs.cold);
-    return { warm, cold, cold_sessions: COLD_SESSIONS, rounds: runs };
+    const warmNolog = best(runs.warm_nolog);
+    const on = warm.cpu_ms_per_request;
+    const off = warmNolog.cpu_ms_per_request;
+    const requestLog = { cpu_ms_on: on, cpu_ms_off: off, overhead_pct: off > 0 ? Math.round(((on - off) / off) * 1000) / 10 : null };
+    return { warm, cold, warm_nolog: warmNolog, cold_sessions: COLD_SESSIONS, rounds: runs, request_log: requestLog };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });

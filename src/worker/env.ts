@@ -21,6 +21,8 @@ export interface Env extends TunnelEnv {
   NAME_PROBE_LIMITER?: RateLimitBinding;
   /** Without the binding: misses allowed per client and minute in the isolate's own counter (default 30). */
   NAME_PROBE_LIMIT?: string;
+  /** `off`: no request log line per routed request (docs/inspector.md); anything else or unset: on. */
+  REQUEST_LOG?: string;
 }
 
 /** The hono type parameter for this app. */

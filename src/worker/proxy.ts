@@ -1,11 +1,18 @@
 // Every request outside /linkup/v1: find the session (core resolveSession through the isolate's
 // session cache), check Cloudflare Access when the session needs it (access.ts), pick the service
 // (core selectTarget), forward with streamed bodies in both directions, and answer routing
-// failures with the core's text (describeFailure). Requests into a tunnel carry the worker's
+// failures with the core's text (describeFailure; a browser asking for a page no session claims
+// gets the core's short HTML page, naming nothing). Requests into a tunnel carry the worker's
 // signature (core tunnel-signature). Requests naming no session are counted per client
 // (name-probes.ts). WebSocket upgrades branch off to websocket.ts after the same routing.
+//
+// Each request leaves one structured log line (core requestLogLine: what `wrangler tail` and
+// Workers Logs show), built from the routing results the request already has, never with
+// headers, cookies, tokens or the query. REQUEST_LOG=off turns it off.
+import { failurePage, acceptsHtml } from "../core/failure-page.js";
+import { browserFailureText, describeFailure, type RoutingFailure } from "../core/outcome.js";
+import { requestLogLine, type RequestTrace } from "../core/request-record.js";
 import { accessRequirement } from "../core/access.js";
-import { describeFailure, type RoutingFailure } from "../core/outcome.js";
 import { resolveSession } from "../core/resolve-session.js";
 import { selectTarget, type CompiledSession } from "../core/route.js";
 import { TUNNEL_SESSION_HEADER, TUNNEL_SIGNATURE_HEADER } from "../core/tunnel-signature.js";
@@ -34,9 +41,13 @@ function text(status: number, message: string, headers: Record<string, string> =
   });
 }
 
-export function failureResponse(failure: RoutingFailure): Response {
+export function failureResponse(failure: RoutingFailure, request?: Request): Response {
   const { status, message } = describeFailure(failure, "worker");
-  return text(status, message);
+  const page = request && acceptsHtml(request.headers.get("accept")) ? browserFailureText(failure, "worker") : undefined;
+  return new Response(page ? failurePage(status, page) : message + "\n", {
+    status,
+    headers: { "content-type": page ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 /** A fetch error's message, minus the upstream URL (it may carry secret paths or query values). */
@@ -59,55 +70,86 @@ function probeLimit(env: Env): number {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_PROBE_LIMIT;
 }
 
+/** Whether this worker writes its request log line (`REQUEST_LOG=off` silences it). */
+function logsRequests(env: Env): boolean {
+  return env.REQUEST_LOG !== "off";
+}
+
 export async function proxyRequest(request: Request, env: Env, state: ProxyState): Promise<Response> {
+  const view = requestViewOf(request);
+  const trace: RequestTrace = {
+    start: Date.now(),
+    method: request.method,
+    host: view.host,
+    path: view.path,
+    resolution: undefined,
+    target: undefined,
+    status: 0,
+    duration: 0,
+    failure: undefined,
+  };
+  const log = logsRequests(env);
+  const answer = (response: Response, failure?: RoutingFailure): Response => {
+    if (!log) return response;
+    trace.status = response.status;
+    trace.duration = Date.now() - trace.start;
+    trace.failure = failure;
+    console.log(JSON.stringify(requestLogLine(trace)));
+    return response;
+  };
+  const fail = (failure: RoutingFailure) => answer(failureResponse(failure, request), failure);
+
   const client = clientAddress(request);
-  const now = Date.now();
-  if (state.probes.blocked(client, now)) return tooManyMisses();
+  const now = trace.start;
+  if (state.probes.blocked(client, now)) return answer(tooManyMisses());
 
   const access = accessSettingsFromEnv(env);
-  if (access.kind === "invalid") return text(500, `This Linkup worker's Cloudflare Access settings are wrong: ${access.message}. - Linkup worker`);
+  if (access.kind === "invalid") return answer(text(500, `This Linkup worker's Cloudflare Access settings are wrong: ${access.message}. - Linkup worker`));
   const settings = access.kind === "on" ? access.settings : undefined;
 
-  const view = requestViewOf(request);
   const store = sessionStoreOf(env);
   const resolution = await resolveSession<CompiledSession>(view, (name) => state.sessions.get(name, (n) => store.get(n)), {
     now,
     expiresAt: (s) => s.expiresAt,
     tombstone: (name) => expiredTombstone(env.LINKUP_SESSIONS, name),
   });
+  trace.resolution = resolution;
   if (resolution.kind !== "found") {
     // 422 (no such session) and 410 (expired) alike: counted per client, so scanning is slow.
     const blocked = await state.probes.miss(client, now, { binding: env.NAME_PROBE_LIMITER, limit: probeLimit(env) });
-    if (blocked) return tooManyMisses();
+    if (blocked) return answer(tooManyMisses());
     // Behind Access, outsiders learn nothing: a missing session looks like a protected one.
     if (settings) {
       const check = await verifyAccess(request, settings);
-      if (!check.ok) return accessRefusal(check);
+      if (!check.ok) return answer(accessRefusal(check));
     }
-    return failureResponse(resolution);
+    return fail(resolution);
   }
   const session = resolution.session;
 
   const requirement = accessRequirement(session.record.spec.access, settings !== undefined, env.LINKUP_LOOPBACK_ONLY === "1");
   if (requirement === "unconfigured")
-    return text(
-      403,
-      "This Linkup session is declared `access: team`, but this worker has no Cloudflare Access configured, so it lets nobody in. " +
-        "Deploy the worker with linkup.yaml's access block (`linkup infra deploy`). - Linkup worker",
+    return answer(
+      text(
+        403,
+        "This Linkup session is declared `access: team`, but this worker has no Cloudflare Access configured, so it lets nobody in. " +
+          "Deploy the worker with linkup.yaml's access block (`linkup infra deploy`). - Linkup worker",
+      ),
     );
   if (requirement === "verify") {
     const check = await verifyAccess(request, settings!);
-    if (!check.ok) return accessRefusal(check);
+    if (!check.ok) return answer(accessRefusal(check));
   }
 
   const target = selectTarget(session, view);
-  if (target.kind !== "routed") return failureResponse(target);
+  trace.target = target;
+  if (target.kind !== "routed") return fail(target);
 
   const upstreamUrl = target.url + new URL(request.url).search;
   const headers = upstreamRequestHeaders(request, session.name, target);
   if (target.viaTunnel) {
     const signer = await state.tunnels.get(session.name, (name) => readTunnel(env.LINKUP_TUNNELS, name));
-    if (!signer) return failureResponse({ kind: "no-tunnel", service: target.service.name });
+    if (!signer) return fail({ kind: "no-tunnel", service: target.service.name });
     const url = new URL(upstreamUrl);
     headers.set(TUNNEL_SESSION_HEADER, session.name);
     headers.set(
@@ -125,14 +167,22 @@ export async function proxyRequest(request: Request, env: Env, state: ProxyState
     );
   }
   const upstreamFailed = (err: unknown) =>
-    failureResponse({
+    fail({
       kind: "upstream-failed",
       service: target.service.name,
       origin: target.service.upstreamOrigin ?? "(none)",
       detail: upstreamFailureDetail(err, upstreamUrl),
     });
 
-  if (isWebSocketUpgrade(request)) return relayWebSocket(request, upstreamUrl, headers, target, upstreamFailed);
+  if (isWebSocketUpgrade(request)) {
+    // A failed upgrade is logged by upstreamFailed itself; anything else (101 or the upstream's own answer) here.
+    let failed = false;
+    const relayed = await relayWebSocket(request, upstreamUrl, headers, target, (err) => {
+      failed = true;
+      return upstreamFailed(err);
+    });
+    return failed ? relayed : answer(relayed);
+  }
 
   let upstream: Response;
   try {
@@ -150,5 +200,5 @@ export async function proxyRequest(request: Request, env: Env, state: ProxyState
   // Response(body, response) keeps status, statusText and every header, repeated Set-Cookie included.
   const response = new Response(upstream.body, upstream);
   applyResponseRules(response.headers, responseContextOf(request, target));
-  return response;
+  return answer(response);
 }

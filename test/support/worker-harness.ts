@@ -4,7 +4,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
-import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
 import { startEmbeddedWorker, type EmbeddedWorker, type EmbeddedWorkerOptions } from "../../src/daemon/embedded-worker/worker-host.js";
@@ -38,13 +37,13 @@ export interface RawRequest {
 export interface WorkerHarness extends EmbeddedWorker {
   token: string;
   stateDir: string;
-  /** Everything the worker wrote to its console so far. */
-  output(): string;
   /** A session API call with the right token and version header (override either through `headers`; null removes). */
   api(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string | null> }): Promise<ApiAnswer>;
   /** A request over a real socket to the worker with the given Host header. */
   send(req: RawRequest): Promise<RawAnswer>;
   kv(binding: "LINKUP_SESSIONS" | "LINKUP_TUNNELS"): Promise<KvLike>;
+  /** Every line the worker has written so far (console.log/error), oldest first. */
+  logs(): { level: string; message: string }[];
 }
 
 /** The part of Miniflare's KV proxy the tests use. */
@@ -66,7 +65,8 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
   const token = options.token ?? "test-worker-token-" + Math.random().toString(36).slice(2);
   const stateDir = await mkdtemp(join(tmpdir(), "linkup-worker-test-"));
   let worker: EmbeddedWorker;
-  let output = "";
+  // Kept for the tests to read (the request log lines), instead of going to the test's stdout.
+  const logs: { level: string; message: string }[] = [];
   try {
     worker = await startEmbeddedWorker({
       port: 0,
@@ -74,9 +74,8 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
       token,
       ...(options.vars ? { vars: options.vars } : {}),
       ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
-      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-        stdout.on("data", (c: Buffer) => (output += c.toString()));
-        stderr.on("data", (c: Buffer) => (output += c.toString()));
+      onLog: (entry) => {
+        logs.push(entry);
       },
     });
   } catch (err) {
@@ -136,10 +135,10 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
     ...worker,
     token,
     stateDir,
-    output: () => output,
     api,
     send,
     kv: async (binding) => (await worker.miniflare.getKVNamespace(binding)) as unknown as KvLike,
+    logs: () => [...logs],
     async close() {
       try {
         await worker.close();

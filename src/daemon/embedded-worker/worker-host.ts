@@ -26,10 +26,13 @@ export interface EmbeddedWorkerOptions {
   vars?: Record<string, string>;
   /** Miniflare log (default: none). */
   log?: MiniflareOptions["log"];
-  /** The worker's console output (tests read what it logs). */
-  handleRuntimeStdio?: MiniflareOptions["handleRuntimeStdio"];
   /** Workers rate-limiting bindings, as deployed (tests; the embedded default counts in memory). */
   ratelimits?: MiniflareOptions["ratelimits"];
+  /**
+   * Each line the worker writes (console.log/error), with its level: the embedding process picks
+   * out the request log lines (core asRequestLogLine). Default: workerd's output goes to stdout.
+   */
+  onLog?: (entry: { level: string; message: string }) => void;
 }
 
 export interface EmbeddedWorker {
@@ -60,8 +63,15 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     host,
     port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
-    ...(options.handleRuntimeStdio ? { handleRuntimeStdio: options.handleRuntimeStdio } : {}),
     ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
+    ...(options.onLog
+      ? {
+          structuredWorkerdLogs: true,
+          handleStructuredLogs: (entry: { level: string; message: string }) => {
+            options.onLog!({ level: entry.level, message: entry.message });
+          },
+        }
+      : {}),
   });
   let ready: URL;
   try {
