@@ -31,6 +31,13 @@ export function evaluateTargets(r) {
   add("(c) writes made by a no-op `linkup apply` at that scale", `${fmt(c?.noop_apply_writes)}`, "0", c?.noop_apply_writes === 0, !!c);
   const d = r.watch;
   add("(d) watch: save → new route served, p95 of 50 edits", `${fmt(d?.p95_ms)} ms`, "< 300 ms", d?.p95_ms < 300 && d?.missed === 0, !!d);
+  add(
+    "(d) watch: drift (live write behind its back) → config's route served again, p95",
+    `${fmt(d?.drift_p95_ms)} ms`,
+    "< 1,000 ms",
+    d?.drift_p95_ms < 1000 && d?.drift_unhealed === 0,
+    d?.drift_p95_ms !== undefined,
+  );
   const e = r.startup;
   add("(e) `linkup --help` process start (median)", `${fmt(e?.help.median_ms)} ms`, "< 200 ms", e?.help.median_ms < 200, !!e);
   return rows;
@@ -115,6 +122,12 @@ export function renderMarkdown(r) {
   if (r.watch) {
     const d = r.watch;
     out.push(table(["edits", "p50 ms", "p95 ms", "max ms", "not served within 5 s"], [[fmt(d.edits), fmt(d.p50_ms), fmt(d.p95_ms), fmt(d.max_ms), fmt(d.missed)]]));
+    if (d.drift_p95_ms !== undefined) {
+      out.push("");
+      out.push("Drift healed (the session flipped through the admin API while the watch runs; until the proxy serves the config's route again):");
+      out.push("");
+      out.push(table(["drifts", "p50 ms", "p95 ms", "max ms", "not healed within 5 s"], [[fmt(d.drifts), fmt(d.drift_p50_ms), fmt(d.drift_p95_ms), fmt(d.drift_max_ms), fmt(d.drift_unhealed)]]));
+    }
   } else out.push(notMeasured(r, "watch"));
   out.push("");
 

@@ -1,16 +1,20 @@
 // (d) Watch: `linkup apply --watch` running; each edit flips one service of an isolated session
 // between `local` and `remote` (two upstreams answering "local" and "remote"); the time from the
-// file write to the first response through the local proxy showing the new route. Polled every
-// 5 ms, so figures are accurate to about that; each edit is bounded by a timeout.
+// file write to the first response through the local proxy showing the new route. Then drift:
+// the session is flipped behind the watch's back (a write to the local admin API, as `linkup
+// route` would make), and the time until the proxy serves the config's route again is the time the
+// watch took to notice and heal it. Polled every 5 ms, so figures are accurate to about that; each
+// edit is bounded by a timeout.
 import { createServer, request } from "node:http";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { linkupBackground } from "../lib/linkup-cli.mjs";
 import { stopProcess } from "../lib/processes.mjs";
 import { quantile, round } from "../lib/stats.mjs";
+import { sessionApi } from "../lib/session-api.mjs";
 
 const EDIT_TIMEOUT_MS = 5_000;
 const POLL_MS = 5;
@@ -55,7 +59,7 @@ export function watchConfig({ local, remote, route }) {
 }
 
 /** Runs against a Linkup instance (createLinkupInstance); leaves its runtime running for the caller. */
-export async function watchLatency({ log, linkup, edits = 50 }) {
+export async function watchLatency({ log, linkup, edits = 50, drifts = 20 }) {
   const local = await answering("local");
   const remote = await answering("remote");
   const file = join(linkup.dir, "watch.yaml");
@@ -84,6 +88,22 @@ export async function watchLatency({ log, linkup, edits = 50 }) {
       // into one debounce window.
       await sleep(100);
     }
+    // Drift: the live session flipped by someone else; the watch must put the config's route back.
+    const admin = sessionApi(linkup.adminUrl, readFileSync(join(linkup.home, "admin-token"), "utf8").trim());
+    const healed = [];
+    let unhealed = 0;
+    log(`  ${drifts} drifts`);
+    for (let i = 0; i < drifts; i++) {
+      const live = (await admin.list()).find((s) => s.name === "w");
+      const wrong = route === "local" ? "remote" : "local";
+      const spec = { ...live.spec, services: live.spec.services.map((s) => (s.name === "web" ? { ...s, route: wrong } : s)) };
+      const t0 = performance.now();
+      await admin.put("w", spec, live.managed_by);
+      const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
+      if (ms === null) unhealed++;
+      else healed.push(ms);
+      await sleep(100);
+    }
     return {
       edits,
       served: times.length,
@@ -91,6 +111,11 @@ export async function watchLatency({ log, linkup, edits = 50 }) {
       p50_ms: round(quantile(times, 0.5), 0),
       p95_ms: round(quantile(times, 0.95), 0),
       max_ms: round(Math.max(...times), 0),
+      drifts,
+      drift_unhealed: unhealed,
+      drift_p50_ms: round(quantile(healed, 0.5), 0),
+      drift_p95_ms: round(quantile(healed, 0.95), 0),
+      drift_max_ms: round(Math.max(...healed), 0),
     };
   } finally {
     // Ctrl-C, as a user would: the sessions stay as applied.
