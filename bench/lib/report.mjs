@@ -21,6 +21,14 @@ export function evaluateTargets(r) {
   const w = r.worker;
   add("(b) worker CPU per routed request, cache warm", `${fmt(w?.warm.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.warm.cpu_ms_per_request <= 1, !!w);
   add("(b) worker CPU per routed request, cache cold", `${fmt(w?.cold.cpu_ms_per_request, 3)} ms`, "≤ 1 ms", w?.cold.cpu_ms_per_request <= 1, !!w);
+  const bombRatio = w?.bomb ? ratio(w.bomb.cpu_ms_per_request, w.warm.cpu_ms_per_request) : null;
+  add(
+    "(b) worker CPU per request whose path is a regex bomb (`^/r/(a+)+$`) ÷ a warm request's",
+    `${fmt(bombRatio, 2)}× (${fmt(w?.bomb?.cpu_ms_per_request, 3)} ms)`,
+    "≤ 1.25×",
+    bombRatio !== null && bombRatio <= 1.25 && w.bomb.errors === 0,
+    bombRatio !== null,
+  );
   // Issue 16: the request log's cost, log on vs off in the same run.
   const pl = r.proxy?.request_log;
   add("(a) request log: local server CPU per request, on vs off", `${signed(pl?.overhead_pct, 1)} % (${fmt(pl?.cpu_us_on, 1)} vs ${fmt(pl?.cpu_us_off, 1)} µs)`, "≤ 5 %", pl?.overhead_pct <= 5, pl?.overhead_pct !== null && pl?.overhead_pct !== undefined);
@@ -94,6 +102,7 @@ export function renderMarkdown(r) {
           ["session cache warm (one session)", fmt(w.warm.rps), fmt(w.warm.cpu_ms_per_request, 3)],
           ...(w.warm_nolog ? [["session cache warm, request log off (REQUEST_LOG=off)", fmt(w.warm_nolog.rps), fmt(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmt(w.cold.rps), fmt(w.cold.cpu_ms_per_request, 3)],
+          ...(w.bomb ? [["cache warm, path a regex bomb for the route `^/r/(a+)+$` (60 × a + !)", fmt(w.bomb.rps), fmt(w.bomb.cpu_ms_per_request, 3)]] : []),
         ],
       ),
     );

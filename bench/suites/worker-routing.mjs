@@ -10,6 +10,11 @@
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
 //
+// Bomb: the warm case, but the session's domain routes `^/r/(a+)+$` first and every request's
+// path is `/r/` + 60 × `a` + `!`, which that pattern almost matches. A backtracking engine would
+// need longer than the run for one such request; on RE2 (src/core/regex.ts) it must cost what a
+// warm request costs.
+//
 // The request log's cost: a second worker with REQUEST_LOG=off runs the warm rounds beside the
 // first (interleaved, best round each); the log's overhead is the difference in workerd's CPU per
 // request. The first worker's log lines are read as the local server reads the embedded worker's
@@ -32,7 +37,10 @@ const COLD_SESSIONS = 1100;
 /** Warm rounds for the request log's on/off comparison, whatever `rounds` is. */
 const LOG_ROUNDS = 3;
 
-function load({ url, hostFor, durationS, connections = 32 }) {
+/** The regex-bomb path: `^/r/(a+)+$` almost matches it. */
+export const BOMB_PATH = "/r/" + "a".repeat(60) + "!";
+
+function load({ url, hostFor, durationS, connections = 32, path = "/1k" }) {
   let i = 0;
   return new Promise((resolve, reject) => {
     autocannon(
@@ -42,7 +50,7 @@ function load({ url, hostFor, durationS, connections = 32 }) {
         duration: durationS,
         requests: [
           {
-            path: "/1k",
+            path,
             setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: hostFor(i++) } }),
           },
         ],
@@ -52,10 +60,10 @@ function load({ url, hostFor, durationS, connections = 32 }) {
   });
 }
 
-async function measure({ url, pid, hostFor, durationS }) {
-  await load({ url, hostFor, durationS: 1 });
+async function measure({ url, pid, hostFor, durationS, path }) {
+  await load({ url, hostFor, durationS: 1, path });
   const before = cpuMs(pid);
-  const result = await load({ url, hostFor, durationS });
+  const result = await load({ url, hostFor, durationS, path });
   const cpu = cpuMs(pid) - before;
   const ok = result["2xx"];
   return {
@@ -103,6 +111,8 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
     await api.put("warm", spec);
+    const bombSpec = { ...spec, domains: [{ ...spec.domains[0], routes: [{ path: "^/r/(a+)+$", service: "upstream" }] }] };
+    await api.put("bomb", bombSpec);
     await sessionApi(quiet.worker.url, token).put("warm", spec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
@@ -110,19 +120,31 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
 
     // Warm and cold alternate, `rounds` times each, so background load hits both alike; the best
     // round of each counts (highest req/s; lowest CPU per request).
-    const runs = { warm: [], cold: [], warm_nolog: [] };
-    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}`, warm_nolog: () => `warm.${DOMAIN}` };
-    const target = { warm: { url: worker.url, pid }, cold: { url: worker.url, pid }, warm_nolog: { url: quiet.worker.url, pid: quiet.pid } };
+    const runs = { warm: [], cold: [], warm_nolog: [], bomb: [] };
+    const hostFor = {
+      warm: () => `warm.${DOMAIN}`,
+      cold: (i) => `${names[i % names.length]}.${DOMAIN}`,
+      warm_nolog: () => `warm.${DOMAIN}`,
+      bomb: () => `bomb.${DOMAIN}`,
+    };
+    const target = {
+      warm: { url: worker.url, pid },
+      cold: { url: worker.url, pid },
+      warm_nolog: { url: quiet.worker.url, pid: quiet.pid },
+      bomb: { url: worker.url, pid },
+    };
     const describe = {
       warm: "warm cache (one session, every request a hit)",
       cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
       warm_nolog: "warm cache, request log off",
+      bomb: "warm cache, every path a regex bomb for the session's route ^/r/(a+)+$",
     };
     // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
     for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
-      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold"]) {
+      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold", "bomb"]) {
         log(`  round ${round}: ${describe[mode]}`);
-        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS }));
+        const path = mode === "bomb" ? BOMB_PATH : "/1k";
+        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS, path }));
       }
     const best = (list) => ({
       rps: Math.max(...list.map((r) => r.rps)),
@@ -132,11 +154,12 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     });
     const warm = best(runs.warm);
     const cold = best(runs.cold);
+    const bomb = best(runs.bomb);
     const warmNolog = best(runs.warm_nolog);
     const on = warm.cpu_ms_per_request;
     const off = warmNolog.cpu_ms_per_request;
     const requestLog = { cpu_ms_on: on, cpu_ms_off: off, overhead_pct: off > 0 ? Math.round(((on - off) / off) * 1000) / 10 : null };
-    return { warm, cold, warm_nolog: warmNolog, cold_sessions: COLD_SESSIONS, rounds: runs, request_log: requestLog };
+    return { warm, cold, warm_nolog: warmNolog, bomb, bomb_path: BOMB_PATH, cold_sessions: COLD_SESSIONS, rounds: runs, request_log: requestLog };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });

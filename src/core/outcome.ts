@@ -6,7 +6,11 @@ import type { TargetResult } from "./route.js";
 export type RoutingFailure =
   | Exclude<SessionResolution<unknown>, { kind: "found" }>
   | Exclude<TargetResult, { kind: "routed" }>
-  | { kind: "upstream-failed"; service: string; origin: string; detail: string };
+  | { kind: "upstream-failed"; service: string; origin: string; detail: string }
+  /** No response headers within the service's headers timeout. */
+  | { kind: "upstream-timeout"; service: string; origin: string; seconds: number }
+  /** Every connection to the origin stayed busy for longer than the service's connection wait. */
+  | { kind: "upstream-busy"; service: string; origin: string; connections: number; seconds: number };
 
 export interface FailureResponse {
   status: number;
@@ -16,6 +20,10 @@ export interface FailureResponse {
 function describeTried(tried: Candidate[]): string {
   if (tried.length === 0) return "The request named no session (no session label in the host, no Referer, Origin or tracestate naming one).";
   return `None of these names is a session: ${tried.map((c) => `${c.name} (from ${c.source})`).join(", ")}.`;
+}
+
+function formatSeconds(seconds: number): string {
+  return `${Number(seconds.toFixed(3))} s`;
 }
 
 export function describeFailure(f: RoutingFailure, host: "worker" | "local server"): FailureResponse {
@@ -47,6 +55,16 @@ export function describeFailure(f: RoutingFailure, host: "worker" | "local serve
       return {
         status: 502,
         message: `Linkup could not reach service "${f.service}" at ${f.origin}: ${f.detail}. Is it running?${by}`,
+      };
+    case "upstream-timeout":
+      return {
+        status: 504,
+        message: `Service "${f.service}" at ${f.origin} sent no response headers within ${formatSeconds(f.seconds)} (its headers timeout; set services[].timeouts.headers in linkup.yaml to wait longer).${by}`,
+      };
+    case "upstream-busy":
+      return {
+        status: 503,
+        message: `Service "${f.service}" at ${f.origin} is busy: all ${f.connections} connections Linkup keeps to it were in use for ${formatSeconds(f.seconds)} (long polls or streams may be holding them); try again, or raise services[].timeouts.connection_wait in linkup.yaml.${by}`,
       };
   }
 }

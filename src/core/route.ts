@@ -1,8 +1,10 @@
 // Target selection. A session record is compiled once per version (regexes, parsed upstream
 // URLs, domains sorted longest first) so a request costs a few string compares and the
-// route regexes only, never a compilation.
+// route regexes only, never a compilation. Regexes run on RE2 (core/regex.ts): linear in the
+// path's length whatever the pattern, so no request can stall the host.
+import { UPSTREAM_LIMITS } from "./defaults.js";
 import { DESTINATION_HEADER } from "./headers.js";
-import { compileRegex } from "./regex.js";
+import { compileRegex, type CompiledRegex } from "./regex.js";
 import { hostnameOf, hostOfReference, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
@@ -23,10 +25,14 @@ export interface CompiledService {
   readonly upstream: string | null;
   readonly upstreamOrigin: string | null;
   readonly rewrites: readonly CompiledRewrite[];
+  /** How long to wait for the upstream's response headers before answering 504. */
+  readonly headersTimeoutMs: number;
+  /** How long a request may wait for a free upstream connection (local server) before 503. */
+  readonly connectionWaitMs: number;
 }
 
 export interface CompiledRoute {
-  readonly regex: RegExp;
+  readonly regex: CompiledRegex;
   /** The path pattern as configured. */
   readonly path: string;
   readonly service: string;
@@ -45,7 +51,7 @@ export interface CompiledSession {
   readonly mode: RouterMode;
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly domains: readonly CompiledDomain[];
-  readonly cacheRoutes: readonly RegExp[];
+  readonly cacheRoutes: readonly CompiledRegex[];
   /** ms since epoch when the session expires (record.expires_at), or null. */
   readonly expiresAt: number | null;
 }
@@ -64,7 +70,7 @@ export function routeHeaderValue(session: string, service: string, location: Rou
   return `session=${sfString(session)}, service=${sfString(service)}, location=${location}`;
 }
 
-function mustCompile(source: string): RegExp {
+function mustCompile(source: string): CompiledRegex {
   const c = compileRegex(source);
   if (!c.ok) throw new Error(`invalid regex ${JSON.stringify(source)}: ${c.message}`);
   return c.regex;
@@ -99,6 +105,8 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
       upstream: b ? (location === "local" && mode === "edge" ? b.origin : b.base) : null,
       upstreamOrigin: b ? b.origin : null,
       rewrites: compileRewrites(s.rewrites),
+      headersTimeoutMs: Math.round((s.timeouts?.headers ?? UPSTREAM_LIMITS.headersTimeoutSeconds) * 1000),
+      connectionWaitMs: Math.round((s.timeouts?.connection_wait ?? UPSTREAM_LIMITS.connectionWaitSeconds) * 1000),
     });
   }
   const domains = record.spec.domains

@@ -2,6 +2,7 @@
 // services goes (local, remote, or a URL override) and whether it answers (its `health` path and
 // statuses from the config); then Linkup's own parts: the local server, the worker, each session's
 // tunnel, and the cloudflared the local server runs. Probes run in parallel, each with a timeout.
+import { CHECK_PATH } from "../core/check.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual, type ActualSession } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
@@ -103,13 +104,18 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
       };
     }),
   );
-  const components: { name: ComponentStatus["name"]; url: string; session?: string }[] = [
-    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
-    { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
-    ...sessions.filter((s) => s.tunnel_url).map((s) => ({ name: "tunnel" as const, url: s.tunnel_url!, session: s.name })),
+  // Linkup's own parts answer GET /linkup/check without a token (core/check.ts): the local server
+  // and each tunnel (which reaches the local proxy) must say 200; a worker from an older build may
+  // proxy the path instead, so any answer below 500 counts for it.
+  const components: { name: ComponentStatus["name"]; url: string; session?: string; statuses?: number[] }[] = [
+    { name: "local_server", url: `${ctx.urls.admin}${CHECK_PATH}`, statuses: [200] },
+    { name: "worker", url: `${ctx.urls.worker}${CHECK_PATH}` },
+    ...sessions
+      .filter((s) => s.tunnel_url)
+      .map((s) => ({ name: "tunnel" as const, url: `${s.tunnel_url!.replace(/\/+$/, "")}${CHECK_PATH}`, session: s.name, statuses: [200] })),
   ];
   const [results, cloudflared] = await Promise.all([
-    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
+    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url, ...(c.statuses ? { statuses: c.statuses } : {}) }))], timeoutMs),
     readTunnelStatus(ctx.clients.local, timeoutMs),
   ]);
   let i = 0;
@@ -122,7 +128,7 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
   }));
   return {
     sessions: withProbes,
-    components: components.map((c) => ({ ...c, ...results[i++]! })),
+    components: components.map(({ statuses: _statuses, ...c }) => ({ ...c, ...results[i++]! })),
     cloudflared,
     unavailable: live.unavailable.map((u) => u.placement),
   };

@@ -21,6 +21,9 @@ export interface Env extends TunnelEnv {
   NAME_PROBE_LIMITER?: RateLimitBinding;
   /** Without the binding: misses allowed per client and minute in the isolate's own counter (default 30). */
   NAME_PROBE_LIMIT?: string;
+  /** Set by the embedded host only: the state directory's id and the local admin port, for /linkup/check. */
+  LINKUP_STATE_ID?: string;
+  LINKUP_ADMIN_PORT?: string;
   /** `off`: no request log line per routed request (docs/inspector.md); anything else or unset: on. */
   REQUEST_LOG?: string;
 }

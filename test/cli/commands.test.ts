@@ -81,8 +81,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(api).toMatchObject({ location: "remote", url: "https://api.example.com" });
     expect(s.components.map((c: { name: string }) => c.name)).toEqual(["local_server", "worker", "tunnel"]);
     expect(s.components[2].session).toBe(mine.name);
-    expect(s.components[0].status).toBe("ok");
-    expect(s.components[1].status).toBe("ok");
+    expect(s.components[0]).toMatchObject({ status: "ok", http_status: 200 });
+    expect(s.components[0].url).toMatch(/\/linkup\/check$/);
+    expect(s.components[1]).toMatchObject({ status: "ok", http_status: 200 });
     // --session narrows to one; an unknown one is an error.
     expect((await json(["status", "--session", mine.name, "--json"])).sessions.map((x: { name: string }) => x.name)).toEqual([mine.name]);
     expect((await cli(["status", "--session", "nobody-here"])).code).toBe(2);

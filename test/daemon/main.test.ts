@@ -38,6 +38,7 @@ describe("localServerConfig", () => {
       dnsUpstreams: [],
       embeddedWorkerPort: null,
       debug: false,
+      logMaxBytes: 5 * 1024 * 1024,
     });
   });
 

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
+import { stateDirId } from "../../src/machine/state-dir.js";
+import { API_VERSION } from "../../src/core/api.js";
 import { DOMAIN, TEST_TOKEN, putSession, spec, startUpstream, viaProxy, request, type Upstream } from "./proxy-fixtures.js";
 
 let dir: string;
@@ -173,4 +175,52 @@ describe("upstream down", () => {
     expect(res.body).toContain("<!doctype html>");
     expect(res.body).toContain("service &#34;web&#34;");
   });
+});
+
+describe("GET /linkup/check: liveness without a token on every local listener", () => {
+  it("the proxy answers on any host, even a session's, without routing", async () => {
+    for (const host of ["127.0.0.1", `alpha.${DOMAIN}`, "unknown.example.org"]) {
+      const res = await request(`${server.proxyUrl}/linkup/check`, { headers: { host } });
+      expect(res.status, host).toBe(200);
+      const body = JSON.parse(res.body);
+      expect(body).toEqual({
+        linkup: true,
+        role: "local-proxy",
+        version: expect.any(String),
+        api_version: API_VERSION,
+        state_id: stateDirId(dir),
+        admin_port: Number(new URL(server.adminUrl).port),
+      });
+      expect(res.body).not.toContain(TEST_TOKEN);
+      expect(res.body).not.toContain(dir);
+    }
+    expect(alphaWeb.seen.some((r) => r.url.startsWith("/linkup/check"))).toBe(false);
+    const post = await request(`${server.proxyUrl}/linkup/check`, { method: "POST", headers: { host: `alpha.${DOMAIN}` }, body: "x" });
+    expect(post.status).toBe(405);
+    const longer = await viaProxy(server.proxyUrl, "alpha", "/linkup/checkout");
+    expect(longer.body).toBe("alpha-web /linkup/checkout");
+  });
+
+  it("the admin listener answers without a token (Host still checked) and adds the state directory", async () => {
+    const port = new URL(server.adminUrl).port;
+    const res = await request(`${server.adminUrl}/linkup/check`, { headers: { host: `127.0.0.1:${port}` } });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ linkup: true, role: "local-admin", state_id: stateDirId(dir), state_dir: dir });
+    expect(res.body).not.toContain(TEST_TOKEN);
+    const rebinding = await request(`${server.adminUrl}/linkup/check`, { headers: { host: "evil.example" } });
+    expect(rebinding.status).toBe(403);
+  });
+});
+
+describe("a route regex bomb costs the local proxy no more than any other request", () => {
+  it("routes /r/aaaa…! against ^/r/(a+)+$ at once, and serves another session meanwhile", async () => {
+    const bombSpec = spec(alphaWeb.url, alphaApi.url);
+    bombSpec.domains[0]!.routes = [{ path: "^/r/(a+)+$", service: "api" }];
+    await putSession(server.adminUrl, "bomb", bombSpec);
+    const path = "/r/" + "a".repeat(60) + "!";
+    const [bomb, other] = await Promise.all([viaProxy(server.proxyUrl, "bomb", path), viaProxy(server.proxyUrl, "beta", "/after")]);
+    expect(bomb.body).toBe(`alpha-web ${path}`);
+    expect(other.body).toBe("beta-web /after");
+    expect((await viaProxy(server.proxyUrl, "bomb", "/r/aaa")).body).toBe("alpha-api /r/aaa");
+  }, 15_000);
 });

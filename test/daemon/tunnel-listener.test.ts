@@ -90,6 +90,15 @@ describe("the tunnel listener", () => {
     expect((await viaProxy(server.proxyUrl, "alpha", "/")).body).toBe("web /");
   });
 
+  it("answers Linkup's liveness check unsigned (it routes nothing), and nothing next to it", async () => {
+    const check = await toTunnel("/linkup/check", {});
+    expect(check.status).toBe(200);
+    expect(JSON.parse(check.body)).toMatchObject({ linkup: true, role: "local-proxy" });
+    expectRefused(await toTunnel("/linkup/check", {}, { method: "POST" }));
+    expectRefused(await toTunnel("/linkup/checkout", { "x-forwarded-host": `alpha.${DOMAIN}` }));
+    expectRefused(await toTunnel("/linkup/check/x", { "x-forwarded-host": `alpha.${DOMAIN}` }));
+  });
+
   it("routes a signed request to the service, without the signature headers", async () => {
     const res = await toTunnel("/page?x=1", await signedHeaders({ path: "/page?x=1" }));
     expect(res.status).toBe(200);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
+import { API_VERSION, LINKUP_VERSION } from "../../src/core/api.js";
 import { specOf, startUpstream, type Upstream } from "./upstream.js";
 
 let w: WorkerHarness;
@@ -250,4 +251,51 @@ describe("the session cache follows API writes in this isolate", () => {
     expect((await w.api("DELETE", "/sessions/cache-late")).status).toBe(204);
     expect((await w.send({ host: "cache-late.example.com" })).status).toBe(422);
   });
+});
+
+describe("GET /linkup/check: liveness without a token, on every host", () => {
+  it("answers as the worker on its own host and on a session host, without routing", async () => {
+    for (const host of ["127.0.0.1", "smart-snake.example.com", "www.example.com"]) {
+      const res = await w.send({ host, path: "/linkup/check", headers: { tracestate: "linkup-session=smart-snake" } });
+      expect(res.status, host).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      const body = JSON.parse(res.text);
+      expect(body).toMatchObject({ linkup: true, role: "worker", version: LINKUP_VERSION, api_version: API_VERSION, state_id: null });
+      // Nothing secret: no token, no session data.
+      expect(res.text).not.toContain(w.token);
+      expect(Object.keys(body).sort()).toEqual(["api_version", "linkup", "role", "state_id", "version"]);
+    }
+    const query = await w.send({ host: "smart-snake.example.com", path: "/linkup/check?probe=1" });
+    expect(JSON.parse(query.text).linkup).toBe(true);
+  });
+
+  it("reserves only the exact path: other methods get 405, longer paths are proxied", async () => {
+    const post = await w.send({ host: "smart-snake.example.com", path: "/linkup/check", method: "POST", body: "x" });
+    expect(post.status).toBe(405);
+    for (const path of ["/linkup/checkout", "/linkup/check/deeper"]) {
+      const res = await w.send({ host: "smart-snake.example.com", path });
+      expect(res.status, path).toBe(200);
+      expect(JSON.parse(res.text).url).toBe(`/web-base${path}`);
+    }
+  });
+});
+
+describe("a route regex bomb costs the worker no more than any other request", () => {
+  it("routes /r/aaaa…! against ^/r/(a+)+$ at once, and the worker keeps answering", async () => {
+    const put = await w.api("PUT", "/sessions/bomb-one", {
+      body: { spec: specOf([{ name: "web", route: "remote", remote: web.url }, { name: "api", route: "remote", remote: api.url }], { routes: [{ path: "^/r/(a+)+$", service: "api" }] }) },
+    });
+    expect(put.status, put.text).toBe(201);
+    // 60 characters: a backtracking engine would need longer than any test timeout for this one.
+    const path = "/r/" + "a".repeat(60) + "!";
+    const [bomb, other] = await Promise.all([
+      w.send({ host: "bomb-one.example.com", path }),
+      w.send({ host: "bomb-one.example.com", path: "/r/aaa" }),
+    ]);
+    expect(bomb.status).toBe(200);
+    expect(JSON.parse(bomb.text).url).toBe(path);
+    expect(other.status).toBe(200);
+    expect(web.seen.some((r) => r.url === path)).toBe(true);
+    expect(api.seen.some((r) => r.url === "/r/aaa")).toBe(true);
+  }, 15_000);
 });

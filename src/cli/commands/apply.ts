@@ -31,7 +31,7 @@ async function applyOnce(
   const envFiles = injectConfigEnvFiles(ctx.loaded);
   const tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, ...(show.step ? { onWait: show.step } : {}) });
   const urls = written.outcomes.filter((o) => o.result !== "pruned").map((o) => ({ name: o.name, urls: sessionUrls(o.name, ctx.loaded.config.domains) }));
-  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, envFiles, tunnel };
+  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, envFiles, tunnel, personalNote: planned.personalNote };
 }
 
 /** `--dry-run=server`: the plan's writes sent as dry runs; nothing is started, stored or connected. */
@@ -119,6 +119,7 @@ export const applyCommand = defineCommand({
       const { describeChanges } = await import("../output/watch-report.js");
       // Nothing is started for a dry run: a side that is not up counts as empty.
       const planned = await computePlan(ctx, { prune: args.prune, reach: [], now: Date.now(), renew: true });
+      if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
       const diff = diffJson(planned.actions);
       await printResult(io, format, {
         data: { dry_run: true, ...diff },
@@ -148,6 +149,7 @@ export const applyCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (r.personalNote) io.err(io.color.yellow(`warning: ${r.personalNote}`));
     const result = r;
     const failures = result.outcomes.filter((o) => o.result === "failed");
     await printResult(io, format, {

@@ -46,6 +46,7 @@ export const startCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
     const outcome = written.outcomes[0];
     const name = planned.personalName!;
     const urls = sessionUrls(name, ctx.loaded.config.domains);

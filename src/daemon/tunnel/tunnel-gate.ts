@@ -3,9 +3,12 @@
 // proxy port local browsers use. Every request must carry the worker's signature (core
 // tunnel-signature) made with the tunnel's secret; anything unsigned, badly signed or older than
 // the replay window gets 403 before any routing, with one fixed text that names no session. A
-// verified request is routed to exactly the session the worker signed for.
+// verified request is routed to exactly the session the worker signed for. The one exception is
+// `GET /linkup/check` (core/check.ts): Linkup's liveness answer, which routes nothing and carries
+// nothing secret, so `linkup status` and monitors can tell the tunnel reaches this machine.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { isCheckPath } from "../../core/check.js";
 import { DESTINATION_HEADER } from "../../core/headers.js";
 import { isDnsLabel } from "../../core/session-name.js";
 import { TUNNEL_SESSION_HEADER, TUNNEL_SIGNATURE_HEADER, type SignatureCheck, type SignedRequest } from "../../core/tunnel-signature.js";
@@ -106,6 +109,7 @@ export function createTunnelGate(options: TunnelGateOptions): TunnelGate {
 
   return {
     web(req, res) {
+      if ((req.method === "GET" || req.method === "HEAD") && isCheckPath(req.url ?? "")) return proxy.web(req, res);
       check(req).then(
         (session) => (session === undefined ? refuse(req, res) : proxy.web(req, res, session)),
         () => refuse(req, res),
