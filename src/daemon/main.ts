@@ -190,8 +190,8 @@ async function main(): Promise<void> {
     [
       `linkup local server started: pid=${process.pid}`,
       `proxy=${server.proxyUrl}`,
-      `tunnel=${server.tunnelUrl}`,
       `admin=${server.adminUrl}`,
+      `tunnel=${server.tunnelUrl}`,
       `https=${server.httpsUrl ?? "off"}`,
       `dns=${server.dnsPort === null ? "off" : `${config.host}:${server.dnsPort}`}`,
       `worker=${worker?.url ?? "off"}`,

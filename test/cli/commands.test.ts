@@ -110,7 +110,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(dj.sessions[0].changes).toEqual([{ path: "services[api].route", from: "local", to: "remote" }]);
     expect(dj.sessions[0].placements).toEqual(["local", "worker"]);
     const text = await cli(["route", "remote", "--all"]);
-    expect(text.stdout).toMatch(/^session\/[a-z-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
+    expect(text.stdout).toMatch(/^session\/[a-z0-9-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
     expect(text.stdout).toMatch(/^api\s+remote\s+https:\/\/api\.example\.com$/m);
     // web is local in the config, so --all remote is drift too; apply puts the config back.
     expect((await cli(["diff"])).code).toBe(1);
