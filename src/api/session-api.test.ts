@@ -73,11 +73,11 @@ describe("sessionApi hooks", () => {
     const { call, writes } = appWith({
       startTunnel: async (_c, name, now) => {
         starts.push([name, now]);
-        return { tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: "rt" };
+        return { tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: "rt", tunnel_secret: "s".repeat(43) };
       },
     });
     await call("PUT", "/sessions/tun", { spec });
-    expect((await call("POST", "/sessions/tun/tunnel")).json).toEqual({ tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: "rt" });
+    expect((await call("POST", "/sessions/tun/tunnel")).json).toEqual({ tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: "rt", tunnel_secret: "s".repeat(43) });
     expect((await call("POST", "/sessions/tun/tunnel")).status).toBe(200);
     expect(starts).toEqual([
       ["tun", Date.UTC(2026, 0, 2, 3, 4, 5)],
@@ -95,7 +95,7 @@ describe("sessionApi hooks", () => {
       {
         startTunnel: async (_c, name) => {
           await store.delete(name);
-          return { tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: null };
+          return { tunnel_url: "https://t.example.com", hostname: "t.example.com", run_token: null, tunnel_secret: "s".repeat(43) };
         },
       },
       store,

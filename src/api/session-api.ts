@@ -155,7 +155,8 @@ export function sessionApi<E extends Env>(options: SessionApiOptions<E>): Hono<E
       return next && next !== current ? { next, result: next } : { next: undefined, result: undefined };
     });
     if (updated) wrote(c, name, updated);
-    const answer: TunnelStart = { tunnel_url: started.tunnel_url, hostname: started.hostname, run_token: started.run_token };
+    // The signing secret goes to the caller only (it keys the worker's signatures into this tunnel).
+    const answer: TunnelStart = { tunnel_url: started.tunnel_url, hostname: started.hostname, run_token: started.run_token, tunnel_secret: started.tunnel_secret };
     return jsonAnswer(answer);
   };
 

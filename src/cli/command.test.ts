@@ -148,7 +148,7 @@ describe("the CLI's commands", () => {
       "local-dns install": [...config, ...output, "--dry-run", "--platform"].sort(),
       "local-dns uninstall": ["--dry-run", ...output].sort(),
       "local-dns status": [...output].sort(),
-      "infra deploy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
+      "infra deploy": [...config, "--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"].sort(),
       "infra destroy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
       completion: ["--shell"],
       __complete: [],

@@ -217,6 +217,39 @@ const team = mentimeterStyle + `sessions:
     routes: {frontend: local}
 `;
 
+describe("the access block", () => {
+  const withAccess = (access: string, sessions: string) => `${access}services:
+  - name: web
+    remote: https://web.example.com
+domains:
+  - domain: example.com
+    default_service: web
+sessions:
+${sessions}`;
+  const block = "access:\n  team_domain: myteam\n  audience: 4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2\n";
+
+  it("loads team domain, audience and per-session access", () => {
+    const c = loadConfigText("l.yaml", withAccess(block, "  - name: shared\n    type: preview\n    access: public\n  - name: team-only\n    type: preview\n"), {});
+    expect(c.access).toEqual({ team_domain: "myteam", audience: "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2" });
+    expect(c.sessions.map((s) => s.access)).toEqual(["public", undefined]);
+  });
+
+  it("reports access: team without the block at the session's line, and bad block values at theirs", () => {
+    const d = diagnostics(withAccess("", "  - name: a\n    type: preview\n    access: team\n"));
+    expect(d).toEqual([expect.objectContaining({ line: 10, path: "sessions[0].access", message: expect.stringContaining("needs the top-level access block") })]);
+    const bad = diagnostics(withAccess("access:\n  team_domain: not a domain\n  audience: x y\n  extra: 1\n", "  - name: a\n    type: preview\n"));
+    const byPath = Object.fromEntries(bad.map((x) => [x.path, x]));
+    expect(byPath["access.extra"]).toMatchObject({ line: 4, message: 'unknown key "extra"' });
+    const semantic = diagnostics(withAccess("access:\n  team_domain: not a domain\n  audience: x y\n", "  - name: a\n    type: preview\n"));
+    expect(semantic.map((x) => [x.path, x.line])).toEqual([
+      ["access.team_domain", 2],
+      ["access.audience", 3],
+    ]);
+    const mode = diagnostics(withAccess(block, "  - name: a\n    type: preview\n    access: everyone\n"));
+    expect(mode[0]).toMatchObject({ path: "sessions[0].access", message: 'must be one of "team", "public"' });
+  });
+});
+
 describe("linkup.local.yaml: one person's layer", () => {
   it("overrides a service's local side for personal sessions only; the team config keeps the team's", () => {
     const dir = projectDir({
@@ -269,6 +302,13 @@ sessions:
     expect(at(8)?.message).toContain("domains is shared by the team");
     expect(at(12)?.message).toContain('session "pr-1" is shared (declared in linkup.yaml)');
     expect(d).toHaveLength(5);
+  });
+
+  it("refuses an access block in the local file: which Access application the worker trusts is the team's", () => {
+    const dir = projectDir({ "linkup.yaml": team, "linkup.local.yaml": "access:\n  team_domain: mine\n  audience: abc\n" });
+    expect(loadDiagnostics({ file: join(dir, "linkup.yaml"), env: {} })).toEqual([
+      expect.objectContaining({ file: join(dir, "linkup.local.yaml"), line: 1, message: "access is shared by the team: change it in linkup.yaml, not in linkup.local.yaml" }),
+    ]);
   });
 
   it("reports a typo in the local file as an unknown key there, not as a shared key", () => {

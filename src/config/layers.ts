@@ -185,8 +185,9 @@ export function mergeLocalLayer(target: Obj, layerValue: unknown, layer: number,
         prov.set([k, sk], { layer, path: [k, sk] });
       }
       target.linkup = merged;
-    } else if (k === "domains") {
-      shared([k], "domains");
+    } else if (k === "domains" || k === "access") {
+      // Which Cloudflare Access application the worker trusts is the team's (deployment config).
+      shared([k], k);
     } else if (k === "services" && Array.isArray(v)) {
       const list = Array.isArray(target.services) ? [...target.services] : [];
       v.forEach((item, li) => {

@@ -61,6 +61,11 @@ export interface TunnelStart {
   tunnel_url: string;
   hostname: string;
   run_token: string | null;
+  /**
+   * The key the worker signs requests into this tunnel with (core/tunnel-signature.ts). The CLI
+   * stores it (0600) for the local server's tunnel listener; never printed or logged.
+   */
+  tunnel_secret: string;
 }
 
 export interface ApiErrorBody {

@@ -52,6 +52,25 @@ export const configSchema = {
         },
       },
     },
+    access: {
+      type: ["object", "null"],
+      description:
+        "Cloudflare Access in front of the deployed worker: the worker then checks the Cf-Access-Jwt-Assertion of every request to a session (see docs/security.md).",
+      additionalProperties: false,
+      required: ["team_domain", "audience"],
+      properties: {
+        team_domain: {
+          type: "string",
+          minLength: 1,
+          description: "Your Zero Trust team domain, e.g. myteam.cloudflareaccess.com (or just myteam).",
+        },
+        audience: {
+          type: "string",
+          minLength: 1,
+          description: "The Access application's audience (AUD) tag. `linkup infra deploy --dry-run` shows which application to create.",
+        },
+      },
+    },
     services: {
       type: "array",
       minItems: 1,
@@ -158,6 +177,11 @@ export const configSchema = {
             default: "tunneled",
             description:
               "tunneled: reachable through the worker, local services via the tunnel; isolated: on this machine only; preview: in the worker only, no local services.",
+          },
+          access: {
+            enum: ["team", "public"],
+            description:
+              "team (the default when the access block exists): only requests with a valid Cloudflare Access assertion reach the session; public: anyone with the URL (a preview to share outside the team).",
           },
           routes: {
             type: ["object", "null"],

@@ -1,6 +1,7 @@
 // The config model: TypeScript types derived from the schema constant, plus the normalised
 // form every other module uses (nulls folded to empty lists, defaults filled in).
 import type { FromSchema } from "json-schema-to-ts";
+import type { AccessMode } from "./access.js";
 import type { configSchema } from "./config-schema.js";
 import { normaliseTtl } from "./duration.js";
 
@@ -58,6 +59,14 @@ export interface SessionDeclaration {
   personal?: boolean;
   /** Canonical ttl (`72h`, `1w`, `none`) when the session declares one; see duration.ts. */
   ttl?: string;
+  /** As written; the spec defaults it to `team` when the config has an access block. */
+  access?: AccessMode;
+}
+
+/** Cloudflare Access in front of the deployed worker (docs/security.md). */
+export interface AccessConfig {
+  team_domain: string;
+  audience: string;
 }
 
 export interface LinkupConfig {
@@ -67,6 +76,7 @@ export interface LinkupConfig {
     cache_routes: string[];
     config_id?: string;
   };
+  access?: AccessConfig;
   services: ServiceConfig[];
   domains: DomainConfig[];
   sessions: SessionDeclaration[];
@@ -82,6 +92,7 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       cache_routes: [...(l.cache_routes ?? [])],
       ...(l.config_id ? { config_id: l.config_id } : {}),
     },
+    ...(raw.access ? { access: { team_domain: raw.access.team_domain, audience: raw.access.audience } } : {}),
     services: raw.services.map((s) => ({
       name: s.name,
       ...(s.local !== undefined ? { local: s.local } : {}),
@@ -115,6 +126,7 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       type: (s.type ?? "tunneled") as SessionType,
       routes: { ...(s.routes ?? {}) },
       ...(typeof s.ttl === "string" ? { ttl: canonicalTtl(s.ttl) } : {}),
+      ...(s.access ? { access: s.access as AccessMode } : {}),
     })),
   };
 }

@@ -6,10 +6,12 @@
 export const DEFAULT_PORTS = {
   /** The embedded worker (Miniflare), like `wrangler dev`. */
   worker: 8787,
-  /** The local server's HTTP proxy: where the tunnel (or the embedded worker) delivers. */
+  /** The local server's HTTP proxy, for browsers on this machine. */
   proxy: 8790,
   /** The local admin API (loopback only). */
   admin: 8791,
+  /** The local server's tunnel listener: where cloudflared's ingress delivers (signed requests only). */
+  tunnel: 8792,
   /** The local HTTPS listener (with local DNS installed). */
   https: 8443,
   /** The local DNS server (with local DNS installed). */
@@ -53,6 +55,8 @@ export const STATE_FILES = {
   localDnsRecord: "local-dns.json",
   /** Directory: one Cloudflare tunnel run token per session (mode 0600). */
   tunnelTokens: "tunnel-tokens",
+  /** Directory: one tunnel signing secret per session (mode 0600), read by the tunnel listener. */
+  tunnelSecrets: "tunnel-secrets",
   /** Directory: the local CA (certificate and key). */
   ca: "ca",
   /** Directory: the embedded worker's KV data (Miniflare persistence). */

@@ -66,6 +66,12 @@ describe("request headers", () => {
     expect(asMap(requestHeaderDelta(getter({}), { ...ctx, destination: "web" })).get("linkup-destination")).toBe("web");
     expect(asMap(requestHeaderDelta(getter({ "linkup-destination": "web" }), ctx)).get("linkup-destination")).toBeNull();
   });
+  it("never passes on a tunnel signature or session header (they are for the tunnel listener alone)", () => {
+    const d = asMap(requestHeaderDelta(getter({ "linkup-tunnel-signature": "t=1,v1=x", "linkup-session": "other" }), { ...ctx, destination: "web" }));
+    expect(d.get("linkup-tunnel-signature")).toBeNull();
+    expect(d.get("linkup-session")).toBeNull();
+    expect(asMap(requestHeaderDelta(getter({}), ctx)).has("linkup-tunnel-signature")).toBe(false);
+  });
 });
 
 describe("response headers", () => {

@@ -1,6 +1,7 @@
 // Header rules shared by both hosts, expressed as a delta (set / remove) computed from a header
 // getter, so the worker (Fetch Headers) and the local server (Node header objects) apply the same
 // rules to their own representation without copying headers around.
+import { TUNNEL_SESSION_HEADER, TUNNEL_SIGNATURE_HEADER } from "./tunnel-signature.js";
 
 import { sessionFromBaggage } from "./resolve-session.js";
 
@@ -121,6 +122,10 @@ export function requestHeaderDelta(get: HeaderGetter, ctx: RequestHeaderContext)
   }
   if (ctx.destination !== undefined) delta.push([DESTINATION_HEADER, ctx.destination]);
   else if (get(DESTINATION_HEADER) !== undefined) delta.push([DESTINATION_HEADER, null]);
+  // The worker's tunnel signature is for the tunnel listener alone: never passed on from a client
+  // or to an app (the worker adds a fresh one after this delta when it forwards into a tunnel).
+  if (get(TUNNEL_SIGNATURE_HEADER) !== undefined) delta.push([TUNNEL_SIGNATURE_HEADER, null]);
+  if (get(TUNNEL_SESSION_HEADER) !== undefined) delta.push([TUNNEL_SESSION_HEADER, null]);
   return delta;
 }
 

@@ -1,6 +1,9 @@
-// Session names: DNS-label validation and the adjective-animal generator.
-// 120 adjectives x 96 animals = 11,520 names; the generator retries on collision and
-// falls back to a numeric suffix so it always terminates.
+// Session names: DNS-label validation and the generator of personal-session names.
+// A generated name reads as adjective-animal-suffix (`brave-otter-k2m9xq`): 120 adjectives x
+// 96 animals x 32^6 suffixes is about 2^43.5 names, so nobody finds a session by trying names
+// (a few thousand adjective-animal pairs alone could be enumerated in minutes). Names people
+// choose are only checked to be DNS labels. The generator retries on collision and falls back
+// to a numeric suffix so it always terminates.
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -33,24 +36,34 @@ export const ANIMALS = [
   "quail", "rabbit", "raven", "seal", "shark", "sheep", "snake", "swan", "tiger", "turtle", "walrus", "zebra",
 ] as const;
 
-/** Number of distinct adjective-animal names. */
-export const NAME_SPACE = ADJECTIVES.length * ANIMALS.length;
+/** The random suffix's letters: lowercase, without i, l, o and u (Crockford's base 32), easy to read aloud. */
+export const SUFFIX_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+export const SUFFIX_LENGTH = 6;
+
+/** Number of distinct generated names (adjective x animal x suffix). */
+export const NAME_SPACE = ADJECTIVES.length * ANIMALS.length * SUFFIX_ALPHABET.length ** SUFFIX_LENGTH;
 
 /** A source of uniform integers in [0, n); injected so tests are deterministic. */
 export type RandomInt = (n: number) => number;
 
+/** Uniform in [0, n): draws falling in the last, incomplete multiple of n are thrown away, so no value is favoured. */
 export const cryptoRandomInt: RandomInt = (n) => {
+  const limit = 2 ** 32 - (2 ** 32 % n);
   const buf = new Uint32Array(1);
-  crypto.getRandomValues(buf);
-  return buf[0]! % n;
+  for (;;) {
+    crypto.getRandomValues(buf);
+    if (buf[0]! < limit) return buf[0]! % n;
+  }
 };
 
 export function randomSessionName(random: RandomInt = cryptoRandomInt): string {
-  return `${ADJECTIVES[random(ADJECTIVES.length)]}-${ANIMALS[random(ANIMALS.length)]}`;
+  let suffix = "";
+  for (let i = 0; i < SUFFIX_LENGTH; i++) suffix += SUFFIX_ALPHABET[random(SUFFIX_ALPHABET.length)];
+  return `${ADJECTIVES[random(ADJECTIVES.length)]}-${ANIMALS[random(ANIMALS.length)]}-${suffix}`;
 }
 
 /**
- * A fresh adjective-animal name for which `exists` is false. Tries `attempts` random names,
+ * A fresh generated name for which `exists` is false. Tries `attempts` random names,
  * then appends a number, so it terminates even when the name space is crowded.
  */
 export async function generateSessionName(

@@ -35,6 +35,28 @@ describe("specFromConfig", () => {
   });
 });
 
+describe("specFromConfig with Cloudflare Access", () => {
+  const base = {
+    services: [{ name: "web", remote: "https://web.test" }],
+    domains: [{ domain: "example.test", default_service: "web" }],
+  };
+  it("makes every session team by default once the config has an access block; public stays public", () => {
+    const config = normaliseConfig({ ...base, access: { team_domain: "myteam", audience: "abc" } });
+    expect(specFromConfig(config, { type: "preview", routes: {} }).access).toBe("team");
+    expect(specFromConfig(config, { type: "preview", routes: {}, access: "public" }).access).toBe("public");
+  });
+  it("leaves access out without the block, so existing specs (and their hashes) do not change", () => {
+    const spec = specFromConfig(normaliseConfig(base), { type: "preview", routes: {} });
+    expect(Object.keys(spec).sort()).toEqual(["cache_routes", "domains", "services", "type"]);
+  });
+  it("accepts team and public over the API and refuses anything else", () => {
+    expect(validateSpec({ ...exampleSpec, access: "public" })).toEqual([]);
+    expect(validateSpec({ ...exampleSpec, access: "everyone" })).toEqual([{ path: ["access"], message: "access must be team or public" }]);
+    const r = parsePutBody("pr-1", { spec: { ...exampleSpec, access: "team" } });
+    expect(r.ok && r.body.spec.access).toBe("team");
+  });
+});
+
 describe("API input validation", () => {
   it("accepts a valid body and fills defaults", () => {
     const r = parsePutBody("pr-1", { spec: { ...exampleSpec, cache_routes: undefined } });

@@ -1,6 +1,7 @@
 // Sessions: the spec a config declares for one session, the record the worker and the local
 // server store, conversion from config, validation of API input, and the spec hash used for
 // drift detection.
+import { ACCESS_MODES, type AccessMode } from "./access.js";
 import type { DomainConfig, LinkupConfig, Rewrite, ServiceTimeouts, SessionDeclaration, SessionType } from "./config.js";
 import { UPSTREAM_LIMITS } from "./defaults.js";
 import { SESSION_TYPES } from "./config.js";
@@ -31,6 +32,11 @@ export interface SessionSpec {
    * type's default (previews 7 days, the others never). Only present when declared.
    */
   ttl?: string;
+  /**
+   * Cloudflare Access at the worker: `team` needs a valid assertion, `public` does not. Absent
+   * when the config has no access block (a worker with Access configured then treats it as `team`).
+   */
+  access?: AccessMode;
 }
 
 export interface SessionRecord {
@@ -91,7 +97,14 @@ export function specFromConfig(config: LinkupConfig, decl: SessionDeclaration): 
     })),
     cache_routes: [...config.linkup.cache_routes],
     ...(decl.ttl !== undefined ? { ttl: decl.ttl } : {}),
+    ...accessOf(config, decl),
   };
+}
+
+/** `team` by default once the config has an access block; absent otherwise, so such specs (and their hashes) stay as they were. */
+function accessOf(config: LinkupConfig, decl: SessionDeclaration): { access?: AccessMode } {
+  if (decl.access) return { access: decl.access };
+  return config.access ? { access: "team" } : {};
 }
 
 /** Problems with a spec received over an API (shape, names, URLs, regexes, references). */
@@ -149,6 +162,7 @@ export function validateSpec(input: unknown): Problem[] {
         if (!names.has(r.service)) add(["domains", i, "routes", j, "service"], `unknown service "${r.service}"`);
       });
     });
+  if (input.access !== undefined && !ACCESS_MODES.includes(input.access as AccessMode)) add(["access"], "access must be team or public");
   if (input.cache_routes !== undefined && !Array.isArray(input.cache_routes)) add(["cache_routes"], "cache_routes must be a list");
   (Array.isArray(input.cache_routes) ? input.cache_routes : []).forEach((p: unknown, i: number) => {
     const c = typeof p === "string" ? compileRegex(p) : { ok: false as const, message: "not a string" };
@@ -189,6 +203,7 @@ export function parsePutBody(
         domains: spec.domains.map((d) => ({ ...d, routes: d.routes ?? [] })),
         cache_routes: spec.cache_routes ?? [],
         ...(typeof spec.ttl === "string" ? { ttl: (normaliseTtl(spec.ttl) as { ttl: string }).ttl } : {}),
+        ...(spec.access !== undefined ? { access: spec.access } : {}),
       },
       managed_by: (input.managed_by as string | null | undefined) ?? null,
       owner: (input.owner as string | null | undefined) ?? null,
@@ -223,11 +238,11 @@ export async function specHash(spec: SessionSpec): Promise<string> {
 /**
  * The name of a preview created without one: `preview-` and 10 hex digits of a hash of what it
  * routes (services with their routes and URLs, domains, cache routes), so running the same job
- * again gives the same name and URL. The ttl and the type do not count: they change how long and
- * where, not what is served.
+ * again gives the same name and URL. The ttl, the type and the access mode do not count: they change
+ * how long, where and for whom, not what is served.
  */
 export async function previewName(spec: SessionSpec): Promise<string> {
-  const { ttl: _ttl, type: _type, ...content } = spec;
+  const { ttl: _ttl, type: _type, access: _access, ...content } = spec;
   const services = [...content.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return `preview-${(await sha256Hex({ ...content, services })).slice(0, 10)}`;
 }

@@ -24,7 +24,7 @@ describe("parseSettings", () => {
       owner: undefined,
       debug: false,
       proxyHost: "127.0.0.1",
-      ports: { worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: undefined },
+      ports: { worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: undefined, tunnel: undefined },
       dnsUpstream: [],
       localDns: undefined,
       embeddedWorker: false,
@@ -35,7 +35,7 @@ describe("parseSettings", () => {
       externalDiff: undefined,
       cloudflare: { accountId: undefined, zoneIds: [], apiToken: undefined, apiBase: undefined },
     });
-    expect(DEFAULT_PORTS).toEqual({ worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: 8053 });
+    expect(DEFAULT_PORTS).toEqual({ worker: 8787, proxy: 8790, admin: 8791, tunnel: 8792, https: 8443, dns: 8053 });
     expect(DEFAULT_TUNNEL_TIMEOUT_MS).toBe(60_000);
   });
 

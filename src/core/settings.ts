@@ -19,6 +19,7 @@ export const ENV = {
   proxyHost: "LINKUP_PROXY_HOST",
   proxyPort: "LINKUP_PROXY_PORT",
   adminPort: "LINKUP_ADMIN_PORT",
+  tunnelPort: "LINKUP_TUNNEL_PORT",
   workerPort: "LINKUP_WORKER_PORT",
   httpsPort: "LINKUP_HTTPS_PORT",
   dnsPort: "LINKUP_DNS_PORT",
@@ -44,6 +45,11 @@ export interface Ports {
   https: number;
   /** undefined: not set; the local server then uses the port `local-dns install` recorded, else the default. */
   dns: number | undefined;
+  /**
+   * The local server's tunnel listener. undefined: not set; the local server then uses 8792 (where
+   * cloudflared's ingress points), or a free port when it hosts the embedded worker (which it tells).
+   */
+  tunnel: number | undefined;
 }
 
 export interface LinkupSettings {
@@ -168,6 +174,7 @@ export function parseSettings(env: Env): LinkupSettings {
       admin: read(ENV.adminPort, portValue, DEFAULT_PORTS.admin),
       https: read(ENV.httpsPort, portValue, DEFAULT_PORTS.https),
       dns: read(ENV.dnsPort, portValue),
+      tunnel: read(ENV.tunnelPort, portValue),
     },
     dnsUpstream: read(ENV.dnsUpstream, listValue, []),
     localDns: read(ENV.localDns, booleanValue),

@@ -1,6 +1,7 @@
 // Checks a schema-valid config for what JSON Schema cannot express: unique names, references to
 // unknown services, regexes that do not compile, non-http(s) URLs, session names that are not DNS
 // labels. Returns every problem with its path so the loader can point at file:line:column.
+import { isAudienceTag, normaliseTeamDomain } from "./access.js";
 import type { LinkupConfig } from "./config.js";
 import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
@@ -21,6 +22,12 @@ export function validateConfig(config: LinkupConfig): Problem[] {
 
   if (config.linkup.worker_url !== undefined) checkUrl(["linkup", "worker_url"], "worker_url", config.linkup.worker_url);
   config.linkup.cache_routes.forEach((r, i) => checkRegex(["linkup", "cache_routes", i], r));
+  if (config.access) {
+    if (normaliseTeamDomain(config.access.team_domain) === undefined)
+      add(["access", "team_domain"], `"${config.access.team_domain}" is not a Zero Trust team domain such as myteam.cloudflareaccess.com (or myteam)`);
+    if (!isAudienceTag(config.access.audience))
+      add(["access", "audience"], "audience must be the Access application's AUD tag (letters and digits, as the Zero Trust dashboard shows it)");
+  }
 
   const services = new Map<string, (typeof config.services)[number]>();
   config.services.forEach((s, i) => {
@@ -67,6 +74,8 @@ export function validateConfig(config: LinkupConfig): Problem[] {
       const t = normaliseTtl(s.ttl);
       if (!t.ok) add(["sessions", i, "ttl"], t.message);
     }
+    if (s.access === "team" && !config.access)
+      add(["sessions", i, "access"], "access: team needs the top-level access block (team_domain and audience) so the worker knows which Access application to trust");
     for (const [svc, target] of Object.entries(s.routes)) {
       const path = ["sessions", i, "routes", svc];
       const service = services.get(svc);

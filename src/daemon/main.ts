@@ -80,10 +80,12 @@ async function startEmbedded(
     port: config.embeddedWorkerPort,
     stateDir: config.stateDir,
     token,
-    // The embedded worker reaches `local` services through this very proxy.
+    // The embedded worker reaches `local` services through this process's tunnel listener (signed
+    // like any tunnel), and it listens on loopback only, where no Cloudflare Access can sit in front.
     vars: {
       TUNNEL_PROVIDER: "direct",
-      DIRECT_TUNNEL_URL: server.proxyUrl,
+      DIRECT_TUNNEL_URL: server.tunnelUrl,
+      LINKUP_LOOPBACK_ONLY: "1",
       LINKUP_STATE_ID: stateDirId(config.stateDir),
       LINKUP_ADMIN_PORT: String(new URL(server.adminUrl).port),
     },
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     adminPort: config.adminPort,
+    tunnelPort: config.tunnelPort,
     stateDir: config.stateDir,
     ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
     ...(config.dnsPort !== null ? { dnsPort: config.dnsPort, dnsUpstreams: config.dnsUpstreams } : {}),
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
       `linkup local server started: pid=${process.pid}`,
       `proxy=${server.proxyUrl}`,
       `admin=${server.adminUrl}`,
+      `tunnel=${server.tunnelUrl}`,
       `https=${server.httpsUrl ?? "off"}`,
       `dns=${server.dnsPort === null ? "off" : `${config.host}:${server.dnsPort}`}`,
       `worker=${worker?.url ?? "off"}`,

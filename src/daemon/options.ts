@@ -18,6 +18,8 @@ export interface LocalServerConfig {
   host: string;
   port: number;
   adminPort: number;
+  /** The tunnel listener; 0 (a free port) when this process hosts the embedded worker, which is told the port. */
+  tunnelPort: number;
   /** null: HTTPS off. */
   httpsPort: number | null;
   /** null: DNS off. */
@@ -34,8 +36,8 @@ export interface LocalServerConfig {
 }
 
 export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PORTS.proxy}] [--admin-port ${DEFAULT_PORTS.admin}]
-  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
-env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.dnsUpstream}, ${ENV.localDns}=1|0,
+  [--tunnel-port ${DEFAULT_PORTS.tunnel}] [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
+env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.tunnelPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.dnsUpstream}, ${ENV.localDns}=1|0,
   ${ENV.embeddedWorker}=1 with ${ENV.workerPort}, ${ENV.cloudflared}, ${ENV.debug}=1, ${ENV.logMaxBytes}`;
 
 /**
@@ -67,6 +69,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
         host: { type: "string" },
         port: { type: "string" },
         "admin-port": { type: "string" },
+        "tunnel-port": { type: "string" },
         "https-port": { type: "string" },
         "dns-port": { type: "string" },
         "dns-upstream": { type: "string" },
@@ -95,6 +98,8 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
     host: flags.host ?? settings.proxyHost,
     port: proxyPort,
     adminPort: flagPort("admin-port", flags["admin-port"]) ?? settings.ports.admin,
+    // cloudflared's ingress (set by the worker) names a fixed port; the embedded worker is told whichever port this is.
+    tunnelPort: flagPort("tunnel-port", flags["tunnel-port"]) ?? settings.ports.tunnel ?? (settings.embeddedWorker ? 0 : DEFAULT_PORTS.tunnel),
     httpsPort: localDns ? httpsPort : null,
     dnsPort: localDns ? dnsPort : null,
     dnsUpstreams:

@@ -1,6 +1,7 @@
 // The local server: the proxy listener (HTTP, and HTTPS with on-the-fly certificates when local
-// DNS is set up), the admin API on its own loopback listener, and optionally the DNS server, all
-// sharing one registry of compiled sessions loaded from the state directory's file store.
+// DNS is set up), the tunnel listener (traffic from the worker, signed; tunnel/), the admin API on
+// its own loopback listener, and optionally the DNS server, all sharing one registry of compiled
+// sessions loaded from the state directory's file store.
 // Sessions survive restarts because the file store is the source of truth; the registry follows
 // it (admin writes apply at once, other processes' writes through a directory watch).
 import http from "node:http";
@@ -19,6 +20,8 @@ import { createSessionRegistry } from "./session-registry.js";
 import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
+import { tunnelKeyRing } from "./tunnel/key-ring.js";
+import { createTunnelGate } from "./tunnel/tunnel-gate.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
 import { checkBody } from "../core/check.js";
 import { stateDirId } from "../machine/state-dir.js";
@@ -34,6 +37,11 @@ export interface LocalServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   adminPort?: number;
+  /**
+   * The tunnel listener (where cloudflared's ingress and the direct provider deliver). Default: a
+   * free port (tunnelUrl says which); the daemon passes 8792 unless it hosts the embedded worker.
+   */
+  tunnelPort?: number;
   stateDir: string;
   /** Defaults to `<stateDir>/admin-token`, created on first start. */
   adminToken?: string;
@@ -55,12 +63,14 @@ export interface LocalServerOptions {
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff" | "onChild">;
   /** Requests the request log keeps (docs/inspector.md); 0 keeps none and records nothing. Default 500. */
   requestLogSize?: number;
-  /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
+  /** Clock for session expiry and the tunnel listener's replay window (ms since epoch); default Date.now. Tests move it. */
   now?: () => number;
 }
 
 export interface LocalServer {
   proxyUrl: string;
+  /** The tunnel listener: only requests signed by the worker get through. */
+  tunnelUrl: string;
   adminUrl: string;
   /** Set when HTTPS is served. */
   httpsUrl: string | null;
@@ -193,6 +203,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
+    // Traffic from the worker (cloudflared or the embedded worker) arrives here, not on the proxy
+    // port: only requests carrying the worker's signature reach the proxy handler.
+    const gate = createTunnelGate({ keys: tunnelKeyRing(stateDir), proxy: handler, log, now });
+    const tunnelServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, gate.web);
+    tunnelServer.on("upgrade", gate.upgrade);
+    const tunnelListener = await listen(tunnelServer, { port: options.tunnelPort ?? 0, host, what: "the Linkup tunnel listener", setting: "LINKUP_TUNNEL_PORT", stateDir });
+    listeners.push(tunnelListener);
+    closers.push(() => tunnelListener.close());
+
     let httpsPort: number | null = null;
     if (options.httpsPort !== undefined) {
       // Loaded only when asked for: node-forge is heavy and most runs serve plain HTTP.
@@ -261,6 +280,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     return {
       proxyUrl: `http://${urlHost(host)}:${proxy.port}`,
+      tunnelUrl: `http://${urlHost(host)}:${tunnelListener.port}`,
       adminUrl: `http://${ADMIN_HOST}:${admin.port}`,
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,

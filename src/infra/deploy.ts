@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareInfraClient } from "./cloudflare-client.js";
 import { applyInfra } from "./apply.js";
+import { accessSetup } from "./access-setup.js";
 import type { InfraOutcome } from "./events.js";
 import { actualResources, checkInfraOptions, desiredResources, infraTarget, loadInfraContext, workersDevHost, type InfraOptions } from "./infra-model.js";
 import { planInfra, type InfraAction } from "./plan.js";
@@ -41,7 +42,17 @@ export async function infraDeploy(opts: InfraDeployOptions): Promise<InfraDeploy
   const target = infraTarget(ctx);
   const base = { actions, script: target.script, zones: target.zones, workerUrl: `https://${workersDevHost(ctx)}` };
 
-  opts.onEvent?.({ type: "plan", operation: "deploy", target, actions });
+  // With linkup.yaml's access block, the plan also says what to create in Cloudflare Access.
+  const access = ctx.access
+    ? accessSetup({
+        access: ctx.access,
+        sessionDomains: opts.sessionDomains ?? [],
+        publicSessions: opts.publicSessions ?? [],
+        tunnelZone: ctx.zones[0]!.name,
+        workerHost: workersDevHost(ctx),
+      })
+    : undefined;
+  opts.onEvent?.({ type: "plan", operation: "deploy", target, actions, ...(access ? { access } : {}) });
   if (opts.dryRun) return { ...base, outcome: "dry-run", applied: false };
   if (actions.every((a) => a.op === "unchanged")) return { ...base, outcome: "no-change", applied: true };
   if (opts.confirm && !(await opts.confirm())) return { ...base, outcome: "cancelled", applied: false };

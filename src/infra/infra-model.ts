@@ -2,6 +2,8 @@
 // the desired resource set, and the live state read back and normalised into the same shape
 // (ownership by exact name or by a marker Linkup writes, never by guessing).
 import { createHash } from "node:crypto";
+import { normaliseTeamDomain } from "../core/access.js";
+import type { AccessConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
 import type { CfBinding, CfPermissionGroup, CfPolicy, CfZone, CloudflareInfraClient } from "./cloudflare-client.js";
 import type { InfraEventHandler, InfraTarget } from "./events.js";
@@ -37,6 +39,16 @@ export interface InfraContext {
   workersSubdomain: string;
   permissionGroups: CfPermissionGroup[];
   names: InfraNames;
+  /** linkup.yaml's access block: the worker then checks Cloudflare Access assertions (ACCESS_* vars). */
+  access?: AccessConfig;
+}
+
+/** Misses (requests for sessions that do not exist) allowed per client address and minute on a deployed worker. */
+export const NAME_PROBE_LIMIT = 30;
+
+/** The rate-limiting namespace: an account-wide integer, derived from the script name so deployments do not share counters. */
+export function rateLimitNamespace(names: InfraNames): string {
+  return String(1_000 + (parseInt(createHash("sha256").update(names.script).digest("hex").slice(0, 8), 16) % 1_000_000));
 }
 
 const ZONE_PERMISSIONS = ["Zone Read", "DNS Write"];
@@ -72,11 +84,14 @@ export function workerBindings(ctx: InfraContext): CfBinding[] {
     CLOUDFLARE_TUNNEL_ZONE_NAME: tunnelZone.name,
     LINKUP_ZONES: ctx.zones.map((z) => z.name).join(","),
     ...(ctx.apiBase !== CLOUDFLARE_API_BASE ? { CLOUDFLARE_API_BASE: ctx.apiBase } : {}),
+    ...(ctx.access ? { ACCESS_TEAM_DOMAIN: normaliseTeamDomain(ctx.access.team_domain) ?? ctx.access.team_domain, ACCESS_AUD: ctx.access.audience } : {}),
   };
   return [
     { type: "kv_namespace", name: "LINKUP_SESSIONS", namespace_title: ctx.names.sessionsKv },
     { type: "kv_namespace", name: "LINKUP_TUNNELS", namespace_title: ctx.names.tunnelsKv },
     ...Object.entries(vars).map(([name, text]) => ({ type: "plain_text", name, text })),
+    // Counts requests for sessions that do not exist, per client address (src/worker/name-probes.ts).
+    { type: "ratelimit", name: "NAME_PROBE_LIMITER", namespace_id: rateLimitNamespace(ctx.names), simple: { limit: NAME_PROBE_LIMIT, period: 60 } },
   ];
 }
 
@@ -176,6 +191,11 @@ export interface InfraOptions {
   apiToken: string;
   apiBase?: string;
   dryRun?: boolean;
+  /** linkup.yaml's access block, when the config has one. */
+  access?: AccessConfig;
+  /** linkup.yaml's domains and its `access: public` sessions, for the Access setup the plan shows. */
+  sessionDomains?: string[];
+  publicSessions?: string[];
   /**
    * Asked after the "plan" event, when something would change (not for --dry-run). Answering
    * false changes nothing. Absent: apply without asking (the caller already has consent).
@@ -208,5 +228,6 @@ export async function loadInfraContext(client: CloudflareInfraClient, opts: Infr
     workersSubdomain: await client.workersSubdomain(),
     permissionGroups: await client.permissionGroups(),
     names: infraNames(zones),
+    ...(opts.access ? { access: opts.access } : {}),
   };
 }

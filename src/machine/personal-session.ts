@@ -78,7 +78,7 @@ async function remember(stateDir: string, names: Remembered): Promise<void> {
 
 /**
  * The remembered name; else the earlier personal session's name recovered from the local server;
- * else a fresh adjective-animal name. The result is remembered.
+ * else a fresh generated name (adjective-animal-suffix). The result is remembered.
  */
 export async function resolvePersonalName(stateDir: string, identity: string, sources: PersonalNameSources): Promise<PersonalName> {
   const file = join(stateDir, PERSONAL_SESSION_FILE);

@@ -13,7 +13,8 @@ import type { LocalAdminApi } from "../clients/admin-client.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import type { WriteResult } from "../reconcile/reconcile.js";
 import { hostResolver } from "./resolve-hostname.js";
-import { readRunToken, storeRunToken } from "../machine/run-tokens.js";
+import { readRunToken } from "../machine/run-tokens.js";
+import { keepTunnelStart } from "../machine/tunnel-secrets.js";
 
 
 export interface TunnelConnection extends TunnelConnectorStatus {
@@ -59,9 +60,9 @@ async function runTokenFor(ctx: ReconcileContext, session: string, written: Writ
   if (stored) return stored;
   // Idempotent on the worker: hands out the existing tunnel's token and refreshes last_started.
   const started = await ctx.clients.worker.startTunnel?.(session);
-  if (!started?.run_token) return undefined;
-  await storeRunToken(ctx.stateDir, session, started.run_token);
-  return started.run_token;
+  if (!started) return undefined;
+  await keepTunnelStart(ctx.stateDir, session, started);
+  return started.run_token ?? undefined;
 }
 
 /** The tunnel step of `apply` and `start`: after a write, connect this machine to a tunneled session's Cloudflare tunnel. */

@@ -6,6 +6,7 @@
 import { ConflictError } from "../core/errors.js";
 import { normaliseRecord, type ActualSession } from "./actual.js";
 import type { Placement, SessionApi } from "../clients/session-api.js";
+import type { TunnelStart } from "../core/api.js";
 import type { DesiredSession } from "./desired.js";
 import { plan, type Action } from "./plan.js";
 
@@ -31,8 +32,13 @@ export interface ApplyInput {
   prune: boolean;
   /** Actual worker-side tunnel URLs, so tunnels are only started where none is known yet. */
   tunnelUrls?: Map<string, string | null>;
-  /** Writes the connector token of a Cloudflare tunnel where the local daemon can find it. */
-  onRunToken?: (session: string, runToken: string) => Promise<void>;
+  /** Keeps what the worker handed out with a tunnel (signing secret, Cloudflare run token) where the local server finds it. */
+  onTunnelStart?: (session: string, started: TunnelStart) => Promise<void>;
+  /**
+   * True when this machine lacks what it needs for the session's known tunnel (its signing secret),
+   * so the tunnel is asked for again even though the worker already has a tunnel URL.
+   */
+  needsTunnel?: (session: string) => Promise<boolean>;
 }
 
 type Done = { kind: Action["kind"]; tunnelUrl?: string | null };
@@ -125,9 +131,9 @@ async function ensureTunnel(name: string, done: Done, input: ApplyInput): Promis
   const client = input.clients.worker;
   if (desired?.spec.type !== "tunneled" || !client.startTunnel) return undefined;
   const known = done.kind === "unchanged" ? (done.tunnelUrl ?? input.tunnelUrls?.get(name) ?? null) : (done.tunnelUrl ?? null);
-  if (known) return known;
+  if (known && !(await input.needsTunnel?.(name))) return known;
   const started = await client.startTunnel(name);
-  if (started.run_token && input.onRunToken) await input.onRunToken(name, started.run_token);
+  await input.onTunnelStart?.(name, started);
   return started.tunnel_url;
 }
 

@@ -15,7 +15,7 @@ import { desiredSession, desiredSessions, personalDeclaration, type DesiredSessi
 import { STATE_FILES } from "../core/defaults.js";
 import { rememberedPersonalName, resolvePersonalName } from "../machine/personal-session.js";
 import { ownerConflicts, type OwnerConflict } from "./ownership.js";
-import { storeRunToken } from "../machine/run-tokens.js";
+import { keepTunnelStart, readTunnelSecret } from "../machine/tunnel-secrets.js";
 import { plan, type Action } from "./plan.js";
 
 export interface PlanResult {
@@ -149,10 +149,13 @@ export async function writePlan(ctx: ReconcileContext, planned: PlanResult, repo
       owner: planned.owner,
       prune: planned.prune,
       tunnelUrls: new Map(planned.actual.sessions.filter((s) => s.placement === "worker").map((s) => [s.name, s.tunnel_url])),
-      onRunToken: async (session, token) => {
-        runTokens.set(session, token);
-        await storeRunToken(ctx.stateDir, session, token);
+      // The tunnel's signing secret (and a Cloudflare run token) are kept where the local server finds them.
+      onTunnelStart: async (session, started) => {
+        if (started.run_token) runTokens.set(session, started.run_token);
+        await keepTunnelStart(ctx.stateDir, session, started);
       },
+      // A machine without the secret of a tunnel it uses asks the worker for it again.
+      needsTunnel: async (session) => (await readTunnelSecret(ctx.stateDir, session)) === undefined,
     },
     report,
   );

@@ -11,7 +11,9 @@ import type { AppEnv } from "./env.js";
 import { legacyApi } from "./legacy-api.js";
 import { proxyRequest } from "./proxy.js";
 import { scheduledHandler } from "./scheduled.js";
+import { isolateNameProbes } from "./name-probes.js";
 import { isolateSessionCache } from "./session-cache.js";
+import { isolateTunnelKeys } from "./tunnel-keys.js";
 import { sessionStoreOf } from "./sessions.js";
 import { tunnelProviderFromEnv } from "./tunnels/from-env.js";
 import { startTunnel } from "./tunnels/tunnel-store.js";
@@ -33,7 +35,14 @@ const api = sessionApi<AppEnv>({
   onWrite: (_c, name) => isolateSessionCache.invalidate(name),
   startTunnel: async (c, name, now) => {
     const started = await startTunnel(c.env.LINKUP_TUNNELS, tunnelProviderFromEnv(c.env), name, now);
-    return { tunnel_url: started.record.tunnel_url, hostname: started.record.hostname, run_token: started.run_token };
+    // A re-provisioned tunnel has a new secret: this isolate signs with it at once.
+    isolateTunnelKeys.invalidate(name);
+    return {
+      tunnel_url: started.record.tunnel_url,
+      hostname: started.record.hostname,
+      run_token: started.run_token,
+      tunnel_secret: started.record.signing_secret,
+    };
   },
   onError: (err, c) => logFailure(err, c.req.method, c.req.url),
 });
@@ -51,7 +60,8 @@ app.on(["GET", "HEAD"], CHECK_PATH, (c) => {
 app.all(CHECK_PATH, (c) => c.text(`${c.req.method} is not allowed on ${CHECK_PATH}; use GET\n`, 405, { allow: "GET, HEAD" }));
 // Mentimeter's session endpoints, for its CLIs during a move (docs/migrating.md).
 app.route("/linkup", legacyApi(isolateSessionCache));
-app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));
+const proxyState = { sessions: isolateSessionCache, tunnels: isolateTunnelKeys, probes: isolateNameProbes };
+app.all("*", (c) => proxyRequest(c.req.raw, c.env, proxyState));
 
 /** Message only (no stack, no headers): nothing request-supplied such as the token is logged. */
 function logFailure(err: unknown, method: string, url: string): string {

@@ -60,7 +60,7 @@ describe("imperative commands and JSON outputs", () => {
   it("start applies the personal session, injects env files, and keeps the name", async () => {
     const s = await json(["start", "--json"]);
     expect(s).toMatchObject({ type: "tunneled", result: "created" });
-    expect(s.session).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
+    expect(s.session).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}(-\d+)?$/);
     // A deployed worker (worker_url): the session's real URL.
     expect(s.urls).toEqual([`https://${s.session}.example.com/`]);
     expect(s.curl).toEqual([]);
@@ -112,7 +112,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(dj.sessions[0].changes).toEqual([{ path: "services[api].route", from: "local", to: "remote" }]);
     expect(dj.sessions[0].placements).toEqual(["local", "worker"]);
     const text = await cli(["route", "remote", "--all"]);
-    expect(text.stdout).toMatch(/^session\/[a-z-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
+    expect(text.stdout).toMatch(/^session\/[a-z0-9-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
     expect(text.stdout).toMatch(/^api\s+remote\s+https:\/\/api\.example\.com$/m);
     // web is local in the config, so --all remote is drift too; apply puts the config back.
     expect((await cli(["diff"])).code).toBe(1);

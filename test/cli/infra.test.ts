@@ -1,6 +1,6 @@
 // `linkup infra deploy|destroy` through the real CLI process, against the Cloudflare API stand-in:
 // the bundle is the real worker (wrangler deploy --dry-run of this repository's wrangler.toml).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +41,37 @@ describe("linkup infra (CLI)", () => {
     expect(r.stdout).toContain("Dry run: nothing was changed.");
     expect(cf.writes()).toEqual([]);
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  }, 120_000);
+
+  it("deploy --dry-run with linkup.yaml's access block shows what to create in Cloudflare Access", async () => {
+    const file = join(home, "with-access.yaml");
+    writeFileSync(
+      file,
+      `access:
+  team_domain: myteam
+  audience: 4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2
+services:
+  - name: web
+    remote: https://web.example.com
+domains:
+  - domain: example.com
+    default_service: web
+sessions:
+  - name: demo-for-client
+    type: preview
+    access: public
+`,
+    );
+    const r = await cli(["deploy", "--dry-run", "-f", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Cloudflare Access (team myteam.cloudflareaccess.com): create in Zero Trust");
+    expect(r.stdout).toContain("public hostnames: *.example.com");
+    expect(r.stdout).toContain("Service Auth");
+    expect(r.stdout).toContain("linkup-tunnel-<session>.a.test");
+    expect(r.stdout).toContain("demo-for-client.example.com");
+    expect(r.stdout).toContain("https://myteam.cloudflareaccess.com/cdn-cgi/access/certs");
+    expect(r.stdout).toContain("Dry run: nothing was changed.");
+    expect(cf.writes()).toEqual([]);
   }, 120_000);
 
   it("without a terminal to ask on, deploy refuses to change anything unless --yes is given", async () => {

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tunnelSigner } from "../../src/core/tunnel-signature.js";
 import { startCloudflareStandin, type CloudflareStandin } from "../support/cloudflare-api-standin.js";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
 import { childProcesses } from "../../src/machine/process-table.js";
@@ -66,6 +67,8 @@ describe("a Cloudflare tunnel through the CLI", () => {
   beforeAll(async () => {
     cf = await startCloudflareStandin({ token: CF_TOKEN, accountId: ACCOUNT, zones: [ZONE] });
     const proxyPort = await freePort();
+    // cloudflared's ingress is the local server's tunnel listener, not the proxy port.
+    const listenerPort = await freePort();
     worker = await startWorkerHarness({
       vars: {
         TUNNEL_PROVIDER: "cloudflare",
@@ -74,7 +77,7 @@ describe("a Cloudflare tunnel through the CLI", () => {
         CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
         CLOUDFLARE_TUNNEL_ZONE_ID: ZONE.id,
         CLOUDFLARE_TUNNEL_ZONE_NAME: ZONE.name,
-        TUNNEL_INGRESS_SERVICE: `http://127.0.0.1:${proxyPort}`,
+        TUNNEL_INGRESS_SERVICE: `http://127.0.0.1:${listenerPort}`,
       },
     });
     app = http.createServer((req, res) => res.end(`app saw ${req.url} for ${req.headers["x-forwarded-host"] ?? req.headers.host}`));
@@ -84,12 +87,13 @@ describe("a Cloudflare tunnel through the CLI", () => {
       LINKUP_HOME: home,
       LINKUP_ADMIN_PORT: String(await freePort()),
       LINKUP_PROXY_PORT: String(proxyPort),
+      LINKUP_TUNNEL_PORT: String(listenerPort),
       LINKUP_LOCAL_DNS: "0",
       TEST_WORKER_TOKEN: worker.token,
       // Read by the daemon the CLI starts (it inherits the CLI's environment).
       LINKUP_CLOUDFLARED: FAKE,
       FAKE_CLOUDFLARED_PORT: String(tunnelPort),
-      FAKE_CLOUDFLARED_INGRESS: `http://127.0.0.1:${proxyPort}`,
+      FAKE_CLOUDFLARED_INGRESS: `http://127.0.0.1:${listenerPort}`,
       // The stand-in's tunnel zone is not in real DNS.
       LINKUP_TEST_RESOLVE_HOSTS: `*.${ZONE.name}`,
       LINKUP_TUNNEL_TIMEOUT_MS: "20000",
@@ -146,9 +150,21 @@ ${personal}`;
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(home, "cloudflared-stderr"), "utf8")).not.toContain(readFileSync(tokenFile, "utf8").trim());
 
-    // What the edge sends down the tunnel reaches the local app through the local proxy.
-    const res = await throughTunnel(tunnelPort, { "linkup-destination": "web", "x-forwarded-host": "team-a.example.com" });
+    // The tunnel's signing secret arrived with the tunnel and is kept like the run token.
+    const secretFile = join(home, "tunnel-secrets", "team-a");
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    const secret = readFileSync(secretFile, "utf8").trim();
+    expect(r.stdout + r.stderr + readFileSync(join(home, "cloudflared-stderr"), "utf8")).not.toContain(secret);
+
+    // What the worker sends down the tunnel (signed with that secret) reaches the local app; the
+    // same request without the signature, as anyone who finds the tunnel hostname could send it, does not.
+    const forwarded = { "linkup-destination": "web", "x-forwarded-host": "team-a.example.com", "linkup-session": "team-a" };
+    const signature = await tunnelSigner(secret).sign({ method: "GET", host: "team-a.example.com", target: "/hello", session: "team-a", destination: "web" }, Date.now());
+    const res = await throughTunnel(tunnelPort, { ...forwarded, "linkup-tunnel-signature": signature });
     expect(res).toEqual({ status: 200, text: "app saw /hello for team-a.example.com" });
+    const unsigned = await throughTunnel(tunnelPort, forwarded);
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.text).not.toContain("team-a");
   });
 
   it("status and health show the tunnel; a second apply changes nothing and keeps the same cloudflared", async () => {

@@ -32,6 +32,7 @@ describe("localServerConfig", () => {
       host: "127.0.0.1",
       port: 8790,
       adminPort: 8791,
+      tunnelPort: 8792,
       httpsPort: null,
       dnsPort: null,
       dnsUpstreams: [],
@@ -69,7 +70,11 @@ describe("localServerConfig", () => {
   it("takes flags over environment and refuses bad ports", () => {
     const dir = tempDir();
     const env = { LINKUP_HOME: dir, LINKUP_PROXY_PORT: "9000", LINKUP_ADMIN_PORT: "9001", LINKUP_EMBEDDED_WORKER: "1" };
-    expect(localServerConfig(["--port", "9100"], env)).toMatchObject({ port: 9100, adminPort: 9001, embeddedWorkerPort: 8787 });
+    // Hosting the embedded worker, the tunnel listener takes a free port (the worker is told which).
+    expect(localServerConfig(["--port", "9100"], env)).toMatchObject({ port: 9100, adminPort: 9001, tunnelPort: 0, embeddedWorkerPort: 8787 });
+    expect(localServerConfig(["--tunnel-port", "9300"], { ...env, LINKUP_TUNNEL_PORT: "9200" })).toMatchObject({ tunnelPort: 9300 });
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_TUNNEL_PORT: "9200" })).toMatchObject({ tunnelPort: 9200 });
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_TUNNEL_PORT: "x" })).toThrow('LINKUP_TUNNEL_PORT must be a port number (0-65535), not "x"');
     expect(() => localServerConfig(["--port", "http"], env)).toThrow('--port must be a port number (0-65535), not "http"');
     expect(() => localServerConfig(["--nope"], env)).toThrow(/usage/);
   });
@@ -89,7 +94,7 @@ describe("localServerConfig", () => {
 describe("main.ts process", () => {
   it("starts, logs its ports without the token, serves the admin API, and exits 0 on SIGTERM", async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/daemon/main.ts", "--port", "0", "--admin-port", "0"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/daemon/main.ts", "--port", "0", "--admin-port", "0", "--tunnel-port", "0"], {
       cwd: root,
       env: { ...process.env, LINKUP_HOME: dir, LINKUP_LOCAL_DNS: "0", LINKUP_EMBEDDED_WORKER: "" },
       stdio: ["ignore", "pipe", "pipe"],

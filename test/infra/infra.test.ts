@@ -131,8 +131,11 @@ describe("infra deploy/destroy", () => {
         { type: "plain_text", name: "TUNNEL_PROVIDER", text: "cloudflare" },
         { type: "plain_text", name: "CLOUDFLARE_TUNNEL_ZONE_NAME", text: "a.test" },
         { type: "plain_text", name: "CLOUDFLARE_API_BASE", text: cf.url },
+        { type: "ratelimit", name: "NAME_PROBE_LIMITER", namespace_id: expect.stringMatching(/^\d+$/), simple: { limit: 30, period: 60 } },
       ]),
     );
+    // Without an access block, the worker gets no Access settings.
+    expect(script.metadata.bindings.map((b) => b.name)).not.toContain("ACCESS_AUD");
     expect(script.modules["index.js"]).toContain("hello from linkup");
     expect(script.secrets.get("WORKER_TOKEN")).toBe(r1.workerToken);
     const workerApiToken = [...cf.state.tokens.values()][0]!;
@@ -175,6 +178,33 @@ describe("infra deploy/destroy", () => {
     expect(o.events.map((e) => e.type)).toEqual(["plan"]);
     expect(cf.writes()).toEqual([]);
     expect(o.text(r)).toContain("Cancelled: nothing was changed.");
+  });
+
+  it("with an access block the worker gets the Access settings (a script update), and the plan says what to create in Access", async () => {
+    await infraDeploy(opts(capture().onEvent));
+    const access = { team_domain: "https://myteam.cloudflareaccess.com/", audience: "a".repeat(64) };
+    const o = capture();
+    const r = await infraDeploy(opts(o.onEvent, { access, sessionDomains: ["example.com"], publicSessions: ["shared"] }));
+    expect(r.actions.filter((a) => a.op !== "unchanged").map((a) => `${a.op} ${a.kind}`)).toEqual(["update worker-script"]);
+    const bindings = cf.state.scripts.get(SCRIPT)!.metadata.bindings;
+    expect(bindings).toEqual(
+      expect.arrayContaining([
+        { type: "plain_text", name: "ACCESS_TEAM_DOMAIN", text: "myteam.cloudflareaccess.com" },
+        { type: "plain_text", name: "ACCESS_AUD", text: "a".repeat(64) },
+      ]),
+    );
+    // Never a test-only certs URL on a deployed worker.
+    expect(bindings.map((b) => b.name)).not.toContain("ACCESS_CERTS_URL");
+    // Reported with the plan, as data the CLI prints.
+    const plan = o.events.find((e) => e.type === "plan");
+    expect(plan?.type === "plan" && plan.access).toMatchObject({
+      teamDomain: "myteam.cloudflareaccess.com",
+      certsUrl: "https://myteam.cloudflareaccess.com/cdn-cgi/access/certs",
+      sessionHosts: ["*.example.com"],
+      tunnelHosts: "linkup-tunnel-<session>.a.test",
+      publicHosts: ["shared.example.com"],
+    });
+    expect(o.text(r)).toContain("Cloudflare Access (team myteam.cloudflareaccess.com)");
   });
 
   it("a changed bundle re-uploads only the script and keeps its secrets; a lost API-token secret is restored by rolling the token", async () => {

@@ -42,7 +42,7 @@ describe("resolvePersonalName", () => {
   it("with a corrupt file and no local server to ask: a name for now, the file left for next time", async () => {
     writeFileSync(file(), "not json");
     const r = await resolvePersonalName(dir, "app", { ...none, owned: undefined });
-    expect(r.name).toMatch(/^[a-z]+-[a-z]+$/);
+    expect(r.name).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}$/);
     expect(r.note).toContain("left as it is");
     expect(readFileSync(file(), "utf8")).toBe("not json");
   });

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../../src/core/api.js";
-import { startEmbeddedWorker, type EmbeddedWorker } from "../../src/daemon/embedded-worker/worker-host.js";
+import { startEmbeddedWorker, type EmbeddedWorker, type EmbeddedWorkerOptions } from "../../src/daemon/embedded-worker/worker-host.js";
 
 export interface ApiAnswer {
   status: number;
@@ -57,6 +57,8 @@ export interface KvLike {
 export interface WorkerHarnessOptions {
   token?: string;
   vars?: Record<string, string>;
+  /** Workers rate-limiting bindings (Miniflare's implementation of the deployed binding). */
+  ratelimits?: EmbeddedWorkerOptions["ratelimits"];
 }
 
 export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Promise<WorkerHarness> {
@@ -71,6 +73,7 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
       stateDir,
       token,
       ...(options.vars ? { vars: options.vars } : {}),
+      ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
       onLog: (entry) => {
         logs.push(entry);
       },

@@ -7,7 +7,7 @@ import { sessionApiContract } from "../../src/api/contract.js";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
 import { specOf } from "./upstream.js";
 
-const TUNNEL = "http://127.0.0.1:8790";
+const TUNNEL = "http://127.0.0.1:8792";
 let w: WorkerHarness;
 beforeAll(async () => {
   w = await startWorkerHarness({ vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: TUNNEL } });
@@ -37,14 +37,18 @@ describe("POST /sessions/:name/tunnel (worker only)", () => {
     await w.api("PUT", "/sessions/tun-one", { body: { spec: specOf([{ name: "web", route: "local", local: "http://localhost:3000" }]) } });
     const res = await w.api("POST", "/sessions/tun-one/tunnel");
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ tunnel_url: TUNNEL, hostname: "127.0.0.1:8790", run_token: null });
+    expect(res.json).toEqual({ tunnel_url: TUNNEL, hostname: "127.0.0.1:8792", run_token: null, tunnel_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const got = await w.api("GET", "/sessions/tun-one");
     expect(got.json).toMatchObject({ tunnel_url: TUNNEL, version: 2 });
     expect(got.headers.get("etag")).toBe('"2"');
-    expect((await w.api("POST", "/sessions/tun-one/tunnel")).status).toBe(200);
+    // The secret is the tunnel's: asking again hands out the same one; it never appears in the session record.
+    const again = await w.api("POST", "/sessions/tun-one/tunnel");
+    expect(again.status).toBe(200);
+    expect(again.json.tunnel_secret).toBe(res.json.tunnel_secret);
+    expect(got.text).not.toContain(res.json.tunnel_secret);
     expect((await w.api("GET", "/sessions/tun-one")).json.version).toBe(2);
     const record = JSON.parse((await (await w.kv("LINKUP_TUNNELS")).get("tun-one", "text"))!);
-    expect(record).toMatchObject({ session: "tun-one", provider: "direct", tunnel_url: TUNNEL });
+    expect(record).toMatchObject({ session: "tun-one", provider: "direct", tunnel_url: TUNNEL, signing_secret: res.json.tunnel_secret });
   });
 
   it("needs the token like every API path", async () => {

@@ -133,7 +133,7 @@ describe("the sessions they write, seen by this project's API and proxy", () => 
     const other = await post(w, "/linkup/local-session", namedRequest("twice-owned", "http://evil.test/", "someone-else"));
     expect(other.status).toBe(200);
     expect(other.text).not.toBe("twice-owned");
-    expect(other.text).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
+    expect(other.text).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}(-\d+)?$/);
     expect((await w.api("GET", "/sessions/twice-owned")).json.spec.services[0].remote).toBe("http://example.org/");
   });
 
@@ -167,7 +167,7 @@ describe("the sessions they write, seen by this project's API and proxy", () => 
   it("a desired name that is not a DNS label gets a fresh name on v1 and a 400 on v2", async () => {
     const v1 = await post(w, "/linkup/local-session", namedRequest("Not_A_Label"));
     expect(v1.status).toBe(200);
-    expect(v1.text).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
+    expect(v1.text).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}(-\d+)?$/);
     const v2 = await post(w, "/linkup/v2/sessions/preview", namedRequest("Not_A_Label"));
     expect(v2.status).toBe(400);
     expect(v2.text).toContain("DNS label");
@@ -218,10 +218,10 @@ describe("v2 routes", () => {
     expect((await w.api("GET", "/sessions/pr-local")).status).toBe(404);
   });
 
-  it("preview: an Unnamed animal request gets a fresh adjective-animal name", async () => {
+  it("preview: an Unnamed animal request gets a fresh generated name (adjective-animal-suffix)", async () => {
     const res = await post(w, "/linkup/v2/sessions/preview", { ...previewRequest(), name_kind: "animal" });
     expect(res.status).toBe(200);
-    expect(res.json.session_name).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
+    expect(res.json.session_name).toMatch(/^[a-z]+-[a-z]+-[0-9a-z]{6}(-\d+)?$/);
   });
 
   it("tunneled: starts the tunnel (delivering to the old CLI's local server on :80) and routes localhost services through it", async () => {

@@ -1,6 +1,7 @@
 // How `infra deploy|destroy` reads: the plan (one line per action, kubectl-diff signs, a summary),
 // each action as it is applied, and one closing line per outcome. Text only: the infra code
 // hands over events and results (src/infra/events.ts) and never prints.
+import type { AccessSetup } from "../../infra/access-setup.js";
 import type { InfraDeployResult } from "../../infra/deploy.js";
 import type { InfraDestroyResult } from "../../infra/destroy.js";
 import type { InfraEvent } from "../../infra/events.js";
@@ -26,7 +27,25 @@ export function infraEventLines(event: InfraEvent): string[] {
     event.operation === "deploy"
       ? `Linkup deployment ${script} on account ${accountId}; zones: ${zones.map((z, i) => (i === 0 ? `${z} (tunnel zone)` : z)).join(", ")}`
       : `Removing Linkup deployment ${script} from account ${accountId}`;
-  return [header, ...planLines(event.actions)];
+  return [header, ...planLines(event.actions), ...(event.access ? accessSetupLines(event.access) : [])];
+}
+
+/** What to create in Cloudflare Access (Linkup does not create it: the policies are the team's). */
+export function accessSetupLines(a: AccessSetup): string[] {
+  const lines = [
+    `Cloudflare Access (team ${a.teamDomain}): create in Zero Trust > Access > Applications (Linkup does not create these):`,
+    `  1. a self-hosted application for the sessions, public hostnames: ${a.sessionHosts.join(", ") || "(the session domains)"}`,
+    "     policies: Allow for your team (e.g. emails ending in your company domain, or an IdP group),",
+    "     and Service Auth with a service token for deployed services that call session URLs",
+    `     its Application Audience (AUD) tag goes in linkup.yaml access.audience (now ${a.audience})`,
+    `  2. keep out of that application: the tunnels (${a.tunnelHosts}; the worker signs every`,
+    `     request into them) and the session API (${a.apiUrl}, bearer token): if the tunnel zone`,
+    "     is also a session domain, add a Bypass application for each tunnel hostname",
+  ];
+  if (a.publicHosts.length > 0)
+    lines.push("  3. for each access: public session, a self-hosted application with a Bypass policy for Everyone:", `     ${a.publicHosts.join(", ")}`);
+  lines.push(`  The worker checks Cf-Access-Jwt-Assertion against ${a.certsUrl} (RS256, issuer, audience, expiry).`);
+  return lines;
 }
 
 const NOTHING_CHANGED = { "dry-run": "Dry run: nothing was changed.", cancelled: "Cancelled: nothing was changed." } as const;

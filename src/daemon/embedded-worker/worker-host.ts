@@ -27,6 +27,8 @@ export interface EmbeddedWorkerOptions {
   vars?: Record<string, string>;
   /** Miniflare log (default: none). */
   log?: MiniflareOptions["log"];
+  /** Workers rate-limiting bindings, as deployed (tests; the embedded default counts in memory). */
+  ratelimits?: MiniflareOptions["ratelimits"];
   /**
    * Each line the worker writes (console.log/error), with its level: the embedding process picks
    * out the request log lines (core asRequestLogLine). Default: workerd's output goes to stdout.
@@ -62,6 +64,7 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     host,
     port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.ratelimits ? { ratelimits: options.ratelimits } : {}),
     ...(options.onLog
       ? {
           structuredWorkerdLogs: true,

@@ -17,7 +17,8 @@ import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
 import type { RequestTrace } from "../../core/request-record.js";
 import { resolveSessionSync } from "../../core/resolve-session.js";
-import { selectTarget, type CompiledService } from "../../core/route.js";
+import type { RequestView } from "../../core/request.js";
+import { selectTarget, type CompiledService, type CompiledSession } from "../../core/route.js";
 import { sendFailure, upstreamFailure, writeSocketFailure } from "./failure-response.js";
 import { createHttpForwarder, hasRequestBody, type ForwardedRoute, type Upstream } from "./http-forwarder.js";
 import { pooledRandomHex } from "./random-hex.js";
@@ -43,8 +44,9 @@ interface ServiceUpstream {
 }
 
 export interface ProxyHandler {
-  web(req: IncomingMessage, res: ServerResponse): void;
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `session`: route to exactly this session instead of resolving one (the tunnel listener, after checking the worker's signature). */
+  web(req: IncomingMessage, res: ServerResponse, session?: string): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, session?: string): void;
   /** Closes pooled upstream connections. */
   close(): Promise<void>;
 }
@@ -88,6 +90,12 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
   }
 }
 
+/** A request view naming exactly one session (as tracestate would), for resolving a session the worker chose. */
+function onlyCandidate(name: string): RequestView {
+  const tracestate = `linkup-session=${name}`;
+  return { host: "", path: "/", header: (h) => (h === "tracestate" ? tracestate : undefined) };
+}
+
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug, requestLog } = options;
   const now = options.now ?? Date.now;
@@ -123,12 +131,10 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   }
 
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
-  function route(req: IncomingMessage, view: NodeRequestView, trace: RequestTrace | undefined): RouteState | RoutingFailure {
-    const resolution = resolveSessionSync(view, lookup, {
-      now: now(),
-      expiresAt: (s) => s.expiresAt,
-      tombstone: (name) => registry.expiredAt(name),
-    });
+  function route(req: IncomingMessage, view: NodeRequestView, trace: RequestTrace | undefined, session: string | undefined): RouteState | RoutingFailure {
+    const expiry = { now: now(), expiresAt: (s: CompiledSession) => s.expiresAt, tombstone: (name: string) => registry.expiredAt(name) };
+    // A forced session (the worker signed for it) is resolved as the only candidate, with the same expiry rules.
+    const resolution = resolveSessionSync(session === undefined ? view : onlyCandidate(session), lookup, expiry);
     if (trace) trace.resolution = resolution;
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
@@ -207,11 +213,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   proxy.on("econnreset", () => {});
 
   return {
-    web(req, res) {
+    web(req, res, session) {
       if (isCheckPath(req.url!)) return sendCheck(req, res, options.check?.());
       const view = new NodeRequestView(req);
       const trace = requestLog?.start(req.method!, view.host, view.path);
-      const routed = route(req, view, trace);
+      const routed = route(req, view, trace, session);
       if ("kind" in routed) {
         const status = sendFailure(req, res, routed);
         if (trace) requestLog!.finish(trace, status, routed);
@@ -219,11 +225,11 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       }
       forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
     },
-    upgrade(req: RoutedRequest, socket, head) {
+    upgrade(req: RoutedRequest, socket, head, session) {
       socket.on("error", () => socket.destroy());
       const view = new NodeRequestView(req);
       const trace = requestLog?.start(req.method!, view.host, view.path);
-      const routed = route(req, view, trace);
+      const routed = route(req, view, trace, session);
       if ("kind" in routed) {
         const status = writeSocketFailure(socket, routed, req);
         if (trace) requestLog!.finish(trace, status, routed);

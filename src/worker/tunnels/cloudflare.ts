@@ -13,7 +13,7 @@ export interface CloudflareTunnelOptions {
   accountId: string;
   zoneId: string;
   zoneName: string;
-  /** Where cloudflared sends tunnel traffic on the developer's machine (the local proxy). */
+  /** Where cloudflared sends tunnel traffic on the developer's machine (the local server's tunnel listener). */
   ingressService: string;
   fetch?: typeof fetch;
   timeoutMs?: number;

@@ -3,7 +3,7 @@
 import type { TunnelProvider, TunnelRecord } from "./tunnel-provider.js";
 
 export interface DirectTunnelOptions {
-  /** The local server's address as the worker can reach it, e.g. http://127.0.0.1:8790. */
+  /** The local server's tunnel listener as the worker can reach it, e.g. http://127.0.0.1:8792. */
   url: string;
 }
 

@@ -17,8 +17,9 @@ export interface TunnelEnv {
   DIRECT_TUNNEL_URL?: string;
 }
 
-export const DEFAULT_TUNNEL_INGRESS_SERVICE = `http://localhost:${DEFAULT_PORTS.proxy}`;
-export const DEFAULT_DIRECT_TUNNEL_URL = `http://127.0.0.1:${DEFAULT_PORTS.proxy}`;
+/** The developer's tunnel listener (signed requests only), not the proxy port browsers use. */
+export const DEFAULT_TUNNEL_INGRESS_SERVICE = `http://localhost:${DEFAULT_PORTS.tunnel}`;
+export const DEFAULT_DIRECT_TUNNEL_URL = `http://127.0.0.1:${DEFAULT_PORTS.tunnel}`;
 
 export function tunnelProviderFromEnv(env: TunnelEnv, fetchImpl?: typeof fetch): TunnelProvider {
   const kind = env.TUNNEL_PROVIDER || "direct";

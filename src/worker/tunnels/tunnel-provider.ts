@@ -18,6 +18,13 @@ export interface TunnelRecord {
    * CLI (docs/migrating.md) deliver to its local server on port 80. Absent for the default.
    */
   ingress?: string;
+  /**
+   * Key of the signatures on every request the worker forwards into this tunnel
+   * (core/tunnel-signature.ts). Made with the tunnel (a re-provisioned tunnel gets a new one),
+   * handed only to the machine that starts the tunnel, never logged. Set by tunnel-store, not by
+   * the providers; absent only in records written before signatures existed (filled in on start).
+   */
+  signing_secret?: string;
 }
 
 export interface TunnelProvider {

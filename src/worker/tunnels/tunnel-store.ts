@@ -3,6 +3,7 @@
 // The KV entry is the only memory of a Cloudflare tunnel, so it is deleted only after the
 // provider confirmed the tunnel and its DNS record are gone.
 import { LinkupError } from "../../core/errors.js";
+import { generateTunnelSecret, isTunnelSecret } from "../../core/tunnel-signature.js";
 import type { TunnelProvider, TunnelRecord } from "./tunnel-provider.js";
 
 /** The part of Workers KV this module uses (KVNamespace satisfies it; tests can pass a Map-backed fake). */
@@ -18,7 +19,8 @@ export interface TunnelKv {
 }
 
 export interface StartedTunnel {
-  record: TunnelRecord;
+  /** The stored record; its signing_secret is always set. */
+  record: TunnelRecord & { signing_secret: string };
   run_token: string | null;
 }
 
@@ -55,14 +57,21 @@ export async function readTunnel(kv: TunnelKv, session: string): Promise<TunnelR
  * The session's tunnel, provisioned on first use; a known tunnel gets `last_started = now`
  * (this is what keeps it alive through the cleanup cron). A tunnel that delivers elsewhere than
  * `ingress` asks for (undefined: the provider's default) is provisioned again, which re-points it.
+ * A newly provisioned tunnel gets a new signing secret, so the secret rotates with the tunnel; a
+ * known one keeps its own.
  */
 export async function startTunnel(kv: TunnelKv, provider: TunnelProvider, session: string, now: number, ingress?: string): Promise<StartedTunnel> {
   const existing = await readTunnel(kv, session);
-  let record: TunnelRecord;
+  let record: TunnelRecord & { signing_secret: string };
   if (existing && existing.provider === provider.kind && existing.ingress === ingress) {
-    record = { ...existing, last_started: now };
+    const secret = isTunnelSecret(existing.signing_secret) ? existing.signing_secret : generateTunnelSecret();
+    record = { ...existing, last_started: now, signing_secret: secret };
   } else {
-    record = { ...(await provider.provision(session, now, ingress)), ...(existing && existing.provider === provider.kind ? { created: existing.created } : {}) };
+    record = {
+      ...(await provider.provision(session, now, ingress)),
+      ...(existing && existing.provider === provider.kind ? { created: existing.created } : {}),
+      signing_secret: generateTunnelSecret(),
+    };
   }
   await kv.put(session, JSON.stringify(record));
   return { record, run_token: await provider.runToken(record) };

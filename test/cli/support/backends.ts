@@ -66,7 +66,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       }>;
     };
     const { startLocalServer } = (await import(server)) as {
-      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; close(): Promise<void> }>;
+      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; tunnelUrl: string; close(): Promise<void> }>;
     };
     const adminPort = await freePort();
     const local = await startLocalServer({ host: "127.0.0.1", port: await freePort(), adminPort, stateDir: home });
@@ -79,7 +79,7 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       stateDir: workerState,
       token,
       // As the daemon does for the embedded default: `local` services go through this local server.
-      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.proxyUrl },
+      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.tunnelUrl },
       // The worker's request log lines would otherwise go to the test's stdout.
       onLog: () => {},
     });
