@@ -19,6 +19,8 @@ export function sessionApi(baseUrl, token) {
   return {
     put: (name, spec, managedBy) => call("PUT", `/sessions/${name}`, { spec, ...(managedBy ? { managed_by: managedBy } : {}) }),
     list: async () => (await call("GET", "/sessions")).sessions,
+    /** Starts (provisions) a session's tunnel through the worker's API; returns { tunnel_url, ... }. */
+    startTunnel: (name) => call("POST", `/sessions/${name}/tunnel`),
   };
 }
 

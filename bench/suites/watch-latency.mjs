@@ -1,7 +1,9 @@
 // (d) Watch: `linkup apply --watch` running; each edit flips one service of an isolated session
 // between `local` and `remote` (two upstreams answering "local" and "remote"); the time from the
 // file write to the first response through the local proxy showing the new route. Polled every
-// 5 ms, so figures are accurate to about that; each edit is bounded by a timeout.
+// 5 ms, so figures are accurate to about that; each edit is bounded by a timeout. `rounds` rounds of
+// `edits` edits each; p50, p95 and max are taken per round, then reported as the median of the
+// rounds with their spread.
 import { createServer, request } from "node:http";
 import { once } from "node:events";
 import { writeFileSync } from "node:fs";
@@ -10,7 +12,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { linkupBackground } from "../lib/linkup-cli.mjs";
 import { stopProcess } from "../lib/processes.mjs";
-import { quantile, round } from "../lib/stats.mjs";
+import { quantile, round, summarize } from "../lib/stats.mjs";
+
+const round0 = (x) => round(x, 0);
 
 const EDIT_TIMEOUT_MS = 5_000;
 const POLL_MS = 5;
@@ -55,7 +59,7 @@ export function watchConfig({ local, remote, route }) {
 }
 
 /** Runs against a Linkup instance (createLinkupInstance); leaves its runtime running for the caller. */
-export async function watchLatency({ log, linkup, edits = 50 }) {
+export async function watchLatency({ log, linkup, edits = 50, rounds = 3 }) {
   const local = await answering("local");
   const remote = await answering("remote");
   const file = join(linkup.dir, "watch.yaml");
@@ -69,29 +73,30 @@ export async function watchLatency({ log, linkup, edits = 50 }) {
     const firstMs = await timeUntil(linkup.proxyUrl + "/", "local", performance.now(), 60_000);
     if (firstMs === null) throw new Error(`apply --watch never served the session: ${output.slice(-800)}`);
 
-    const times = [];
-    let missed = 0;
+    const perRound = [];
     let route = "local";
-    log(`  ${edits} edits`);
-    for (let i = 0; i < edits; i++) {
-      route = route === "local" ? "remote" : "local";
-      const t0 = performance.now();
-      writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route }));
-      const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
-      if (ms === null) missed++;
-      else times.push(ms);
-      // A pause between saves, as a person editing would leave; also keeps saves from merging
-      // into one debounce window.
-      await sleep(100);
+    for (let round = 1; round <= rounds; round++) {
+      const times = [];
+      let missed = 0;
+      log(`  round ${round}: ${edits} edits`);
+      for (let i = 0; i < edits; i++) {
+        route = route === "local" ? "remote" : "local";
+        const t0 = performance.now();
+        writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route }));
+        const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
+        if (ms === null) missed++;
+        else times.push(ms);
+        // A pause between saves, as a person editing would leave; also keeps saves from merging
+        // into one debounce window.
+        await sleep(100);
+      }
+      perRound.push({ missed, p50_ms: round0(quantile(times, 0.5)), p95_ms: round0(quantile(times, 0.95)), max_ms: round0(Math.max(...times)) });
     }
-    return {
-      edits,
-      served: times.length,
-      missed,
-      p50_ms: round(quantile(times, 0.5), 0),
-      p95_ms: round(quantile(times, 0.95), 0),
-      max_ms: round(Math.max(...times), 0),
-    };
+    const missed = perRound.reduce((n, r) => n + r.missed, 0);
+    const p50 = summarize(perRound.map((r) => r.p50_ms), 0);
+    const p95 = summarize(perRound.map((r) => r.p95_ms), 0);
+    const max = summarize(perRound.map((r) => r.max_ms), 0);
+    return { edits, rounds, missed, p50, p95, max, p50_ms: p50.median, p95_ms: p95.median, max_ms: max.median, per_round: perRound };
   } finally {
     // Ctrl-C, as a user would: the sessions stay as applied.
     if (watcher) {

@@ -9,8 +9,13 @@
 // round-robin through more sessions than that evicts every name before it comes round again, so
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
+//
+// Tunnel hop: the embedded default's tunneled path (worker -> "direct" tunnel -> the local server
+// in its own process -> upstream) against a preview session through the worker alone (worker ->
+// upstream), both at a light fixed rate (paced-load.mjs); the difference of the p50s, round by
+// round, is what the tunnel hop adds.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,12 +23,15 @@ import autocannon from "autocannon";
 import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, onStopAll, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
-import { round } from "../lib/stats.mjs";
+import { pacedLatency } from "../lib/paced-load.mjs";
+import { pairwise, round, summarize } from "../lib/stats.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DOMAIN = "bench.test";
 /** More than SESSION_CACHE_MAX_ENTRIES, so round-robin access always misses. */
 const COLD_SESSIONS = 1100;
+/** Requests per second for the tunnel-hop latency: light for workerd, which peaks at a few thousand. */
+const TUNNEL_RATE = 200;
 
 function load({ url, hostFor, durationS, connections = 32 }) {
   let i = 0;
@@ -68,7 +76,32 @@ async function mapLimit(items, limit, fn) {
   );
 }
 
-export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
+/**
+ * Median and spread over the rounds of each figure.
+ * @returns {{ warm: any, cold: any, tunnel?: any }}
+ */
+export function workerFigures(runs) {
+  const of = (list) => ({
+    rps: summarize(list.map((r) => r.rps), 0),
+    cpu_ms_per_request: summarize(list.map((r) => r.cpu_ms_per_request)),
+    requests: list.reduce((n, r) => n + r.requests, 0),
+    errors: list.reduce((n, r) => n + r.errors, 0),
+  });
+  /** @type {{ warm: any, cold: any, tunnel?: any }} */
+  const out = { warm: of(runs.warm), cold: of(runs.cold) };
+  if (runs.preview?.length && runs.tunneled?.length) {
+    const lat = (list) => ({ p50_ms: summarize(list.map((r) => r.p50_ms)), p99_ms: summarize(list.map((r) => r.p99_ms)), errors: list.reduce((n, r) => n + r.errors, 0) });
+    out.tunnel = {
+      rate: TUNNEL_RATE,
+      preview: lat(runs.preview),
+      tunneled: lat(runs.tunneled),
+      hop_p50_ms: pairwise(runs.tunneled.map((r) => r.p50_ms), runs.preview.map((r) => r.p50_ms), (a, b) => a - b),
+    };
+  }
+  return out;
+}
+
+export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
   const { startEmbeddedWorker } = await import("../../dist/daemon/embedded-worker/worker-host.js");
   const dir = mkdtempSync(join(tmpdir(), "linkup-bench-worker-"));
   const stops = [];
@@ -77,8 +110,14 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     stops.push(() => stopProcess(upstream));
     const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
 
+    // The local server the "direct" tunnel leads to, in its own process as in the embedded default.
+    const localState = join(dir, "local");
+    const local = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), localState]);
+    stops.push(() => stopProcess(local));
+    const { proxyUrl, adminUrl } = await firstJsonLine(local);
+
     const token = randomBytes(24).toString("hex");
-    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token });
+    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token, vars: { DIRECT_TUNNEL_URL: proxyUrl } });
     let closing;
     const closeWorker = () => (closing ??= worker.close());
     onStopAll(closeWorker);
@@ -92,25 +131,28 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
+    // One tunneled session, on both sides as `linkup apply` leaves it: its worker record points at
+    // the tunnel, the local server routes its local service to the upstream.
+    const tunneledSpec = singleServiceSpec({ type: "tunneled", domain: DOMAIN, url: upstreamUrl, route: "local" });
+    await api.put("tun", tunneledSpec);
+    await api.startTunnel("tun");
+    await sessionApi(adminUrl, readFileSync(join(localState, "admin-token"), "utf8").trim()).put("tun", tunneledSpec);
 
-    // Warm and cold alternate, `rounds` times each, so background load hits both alike; the best
-    // round of each counts (highest req/s; lowest CPU per request).
-    const runs = { warm: [], cold: [] };
+    // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
+    // hits both of a pair alike; each figure is the median of its rounds.
+    const runs = { warm: [], cold: [], preview: [], tunneled: [] };
     const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}` };
     for (let round = 1; round <= rounds; round++)
       for (const mode of ["warm", "cold"]) {
         log(`  round ${round}: ${mode === "warm" ? "warm cache (one session, every request a hit)" : "cold cache (round-robin over more sessions than the cache holds, every request a miss)"}`);
         runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS }));
       }
-    const best = (list) => ({
-      rps: Math.max(...list.map((r) => r.rps)),
-      cpu_ms_per_request: Math.min(...list.map((r) => r.cpu_ms_per_request)),
-      requests: list.reduce((n, r) => n + r.requests, 0),
-      errors: list.reduce((n, r) => n + r.errors, 0),
-    });
-    const warm = best(runs.warm);
-    const cold = best(runs.cold);
-    return { warm, cold, cold_sessions: COLD_SESSIONS, rounds: runs };
+    for (let round = 1; round <= rounds; round++)
+      for (const [mode, session] of [["preview", "warm"], ["tunneled", "tun"]]) {
+        log(`  round ${round}: ${mode} at ${TUNNEL_RATE} req/s`);
+        runs[mode].push(await pacedLatency(`${worker.url}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
+      }
+    return { ...workerFigures(runs), cold_sessions: COLD_SESSIONS, rounds: runs };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });
