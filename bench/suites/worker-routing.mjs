@@ -10,16 +10,19 @@
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
 //
-// Tunnel hop: the embedded default's tunneled path (worker -> "direct" tunnel -> the local server
-// in its own process -> upstream) against a preview session through the worker alone (worker ->
-// upstream), both at a light fixed rate (paced-load.mjs); the difference of the p50s, round by
-// round, is what the tunnel hop adds.
+// Tunnel hop: the embedded default as `linkup apply` starts it (one local server process hosting
+// the proxy and the worker under Miniflare, the "direct" tunnel leading back to that proxy), a
+// tunneled session (worker -> tunnel -> local server -> upstream) against a preview session
+// through the worker alone (worker -> upstream), both at a light fixed rate (paced-load.mjs); the
+// difference of the p50s, round by round, is what the tunnel hop adds.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { stringify } from "yaml";
+import { createLinkupInstance } from "../lib/linkup-instance.mjs";
 import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, onStopAll, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
@@ -32,6 +35,19 @@ const DOMAIN = "bench.test";
 const COLD_SESSIONS = 1100;
 /** Requests per second for the tunnel-hop latency: light for workerd, which peaks at a few thousand. */
 const TUNNEL_RATE = 200;
+
+/** One service on the upstream; a tunneled session routing it local (through the tunnel) and a preview routing it remote. */
+export function tunnelConfig(upstreamUrl) {
+  return stringify({
+    linkup: { config_id: "bench-tunnel" },
+    services: [{ name: "web", local: upstreamUrl, remote: upstreamUrl }],
+    domains: [{ domain: DOMAIN, default_service: "web" }],
+    sessions: [
+      { name: "tun", type: "tunneled", routes: { web: "local" } },
+      { name: "prev", type: "preview", routes: { web: "remote" } },
+    ],
+  });
+}
 
 function load({ url, hostFor, durationS, connections = 32 }) {
   let i = 0;
@@ -110,14 +126,8 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     stops.push(() => stopProcess(upstream));
     const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
 
-    // The local server the "direct" tunnel leads to, in its own process as in the embedded default.
-    const localState = join(dir, "local");
-    const local = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), localState]);
-    stops.push(() => stopProcess(local));
-    const { proxyUrl, adminUrl } = await firstJsonLine(local);
-
     const token = randomBytes(24).toString("hex");
-    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token, vars: { DIRECT_TUNNEL_URL: proxyUrl } });
+    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token });
     let closing;
     const closeWorker = () => (closing ??= worker.close());
     onStopAll(closeWorker);
@@ -131,12 +141,15 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
-    // One tunneled session, on both sides as `linkup apply` leaves it: its worker record points at
-    // the tunnel, the local server routes its local service to the upstream.
-    const tunneledSpec = singleServiceSpec({ type: "tunneled", domain: DOMAIN, url: upstreamUrl, route: "local" });
-    await api.put("tun", tunneledSpec);
-    await api.startTunnel("tun");
-    await sessionApi(adminUrl, readFileSync(join(localState, "admin-token"), "utf8").trim()).put("tun", tunneledSpec);
+
+    // The embedded default, started by `linkup apply` as a user would.
+    log("  starting the embedded default (linkup apply) for the tunnel hop");
+    const linkup = await createLinkupInstance("tunnel");
+    stops.push(() => linkup.stop());
+    const configFile = join(linkup.dir, "linkup.yaml");
+    writeFileSync(configFile, tunnelConfig(upstreamUrl));
+    const applied = await linkup.run(["apply", "-f", configFile], { timeoutMs: 120_000 });
+    if (applied.code !== 0) throw new Error(`linkup apply for the tunnel hop failed (exit ${applied.code}): ${(applied.stderr || applied.stdout).slice(-800)}`);
 
     // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
     // hits both of a pair alike; each figure is the median of its rounds.
@@ -148,9 +161,9 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
         runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const [mode, session] of [["preview", "warm"], ["tunneled", "tun"]]) {
+      for (const [mode, session] of [["preview", "prev"], ["tunneled", "tun"]]) {
         log(`  round ${round}: ${mode} at ${TUNNEL_RATE} req/s`);
-        runs[mode].push(await pacedLatency(`${worker.url}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
+        runs[mode].push(await pacedLatency(`${linkup.workerUrl}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
       }
     return { ...workerFigures(runs), cold_sessions: COLD_SESSIONS, rounds: runs };
   } finally {
