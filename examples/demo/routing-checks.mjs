@@ -1,6 +1,6 @@
 // The curl lines the demo prints and runs: for each session, one request per route of the
 // example config (the page, /auth on the page's domain, and the api on api.example.test
-// attributed by Referer, which in turn calls auth attributed by tracestate), sent to the entry
+// attributed by Referer, which in turn calls auth attributed by baggage), sent to the entry
 // that serves that session type: the worker for tunneled and preview sessions, the local server
 // for isolated ones.
 import { execFile } from "node:child_process";

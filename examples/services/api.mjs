@@ -1,6 +1,7 @@
 // The `api` service of the example: answers the web page's fetch (cross-origin, attributed by
 // Linkup through Referer/Origin), calls `auth` server to server through Linkup passing on the
-// traceparent/tracestate it received (attributed by tracestate), and echoes over a WebSocket.
+// traceparent and W3C baggage it received (attributed by the `linkup-session` baggage member),
+// and echoes over a WebSocket.
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { WebSocketServer } from "ws";
 import { createRequestLog, requestInfo, sessionFromTracestate, REQUEST_LOG_PATH } from "./request-info.mjs";
@@ -9,12 +10,20 @@ import { sendJson, handleCommon } from "./respond.mjs";
 const AUTH_TIMEOUT_MS = 5_000;
 
 /**
- * GET `path` on auth through Linkup, forwarding the trace context so Linkup can tell which
+ * What this service passes on to its own calls: the trace id and the W3C baggage, as an
+ * OpenTelemetry SDK's propagators would. Linkup puts `linkup-session=<name>` in both tracestate
+ * and baggage; this example leaves tracestate out, as a hop that rewrites or drops it would, so
+ * the call to auth is attributed by baggage alone.
+ */
+export const PROPAGATED_HEADERS = ["traceparent", "baggage"];
+
+/**
+ * GET `path` on auth through Linkup, forwarding the propagated context so Linkup can tell which
  * session this server-side call belongs to (it has no Host label, Referer or Origin of its own).
  */
 function callAuth({ gatewayUrl, apiHost, agent }, path, incoming) {
   const headers = { host: apiHost, accept: "application/json" };
-  for (const name of ["traceparent", "tracestate"]) if (incoming[name]) headers[name] = incoming[name];
+  for (const name of PROPAGATED_HEADERS) if (incoming[name]) headers[name] = incoming[name];
   return new Promise((resolve) => {
     const req = httpRequest(new URL(path, gatewayUrl), { headers, agent, signal: AbortSignal.timeout(AUTH_TIMEOUT_MS) }, (res) => {
       const chunks = [];
@@ -52,7 +61,7 @@ export function createApiService({ copy, gatewayUrl, apiHost }) {
       res,
       200,
       {
-        // One line that shows both hops: the page's call (Referer) and the api's own call (tracestate).
+        // One line that shows both hops: the page's call (Referer) and the api's own call (baggage).
         message: `api (${copy} copy) for session ${info.session ?? "(none)"}; its call to auth: ${auth.message ?? `failed (${auth.status}: ${auth.error})`}`,
         service: "api",
         copy,
@@ -60,6 +69,8 @@ export function createApiService({ copy, gatewayUrl, apiHost }) {
         referer: info.referer,
         origin: info.origin,
         auth,
+        // The headers that carried the session on the api's call to auth.
+        propagated: PROPAGATED_HEADERS.filter((name) => req.headers[name] !== undefined),
       },
       cors,
     );

@@ -1,6 +1,6 @@
 // The `auth` service of the example: answers who the caller is. It is only ever called server to
 // server (by `api`, through Linkup), so the session it reports shows that Linkup attributed the
-// call by the `tracestate` header the api passed on.
+// call by the `baggage` header the api passed on.
 import { createServer } from "node:http";
 import { createRequestLog, requestInfo, REQUEST_LOG_PATH } from "./request-info.mjs";
 import { sendJson, handleCommon } from "./respond.mjs";

@@ -33,7 +33,7 @@ const example = defineCommand({
     const output: "text" | "json" = args.output;
     const session: string | undefined = args.session;
     const zones: string[] = args.zoneIds;
-    const file: string | undefined = args.file;
+    const file: string[] = args.file;
     // @ts-expect-error: options are camel-cased; the flag's own spelling is not a key.
     void args["dry-run"];
     // @ts-expect-error: a flag that is not defined (e.g. renamed) does not exist on args.
@@ -75,6 +75,7 @@ describe("defineCommand in main.ts", () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({
       target: "local",
       extra: [],
+      file: [],
       dryRun: false,
       output: "json",
       session: "s1",
@@ -83,7 +84,11 @@ describe("defineCommand in main.ts", () => {
       admin: 9999,
     });
     const defaults = await run(["example", "remote", "x", "y", "--dry-run", "-f", "l.yaml"]);
-    expect(JSON.parse(defaults.io.stdout[0]!)).toMatchObject({ target: "remote", extra: ["x", "y"], dryRun: true, output: "text", zones: [], file: "l.yaml" });
+    expect(JSON.parse(defaults.io.stdout[0]!)).toMatchObject({ target: "remote", extra: ["x", "y"], dryRun: true, output: "text", zones: [], file: ["l.yaml"] });
+    // A repeatable option keeps every value in order and never swallows a positional.
+    const several = await run(["example", "-f", "a.yaml", "local", "-f", "b.yaml", "z"]);
+    expect(JSON.parse(several.io.stdout[0]!)).toMatchObject({ target: "local", extra: ["z"], file: ["a.yaml", "b.yaml"] });
+    expect(JSON.parse((await run(["example", "local"])).io.stdout[0]!)).toMatchObject({ file: [] });
   });
 
   it("runs validate() before the handler and reports its message once, exit 2", async () => {
@@ -113,16 +118,17 @@ describe("the CLI's commands", () => {
           .sort(),
       ]),
     );
-    const config = ["--config", "-f/--file"];
+    const config = ["-c/--config", "-f/--file"];
     expect(flags).toEqual({
-      start: [...config, "--isolated", "--json"].sort(),
+      start: [...config, "--isolated", "--json", "--owner"].sort(),
       stop: [...config, "--json"].sort(),
-      status: [...config, "--json", "--session"].sort(),
-      route: [...config, "-a/--all", "--json", "--session"].sort(),
-      apply: [...config, "--dry-run", "--prune", "-w/--watch", "-o/--output"].sort(),
-      diff: [...config, "--base", "--prune", "-o/--output"].sort(),
+      status: [...config, "--json", "--owner", "--session"].sort(),
+      route: [...config, "-a/--all", "--json", "--owner", "--session"].sort(),
+      apply: [...config, "--dry-run", "--owner", "--prune", "-w/--watch", "-o/--output"].sort(),
+      diff: [...config, "--base", "--owner", "--prune", "-o/--output"].sort(),
       validate: [...config, "--ignore-env", "--json"].sort(),
-      "sessions list": [...config, "--json"].sort(),
+      "config view": [...config, "--ignore-env", "--show-origin", "-o/--output"].sort(),
+      "sessions list": [...config, "--json", "--owner"].sort(),
       "sessions create-preview": [...config, "--json", "--print-request", "--ttl", "--wait"].sort(),
       "sessions create-isolated": [...config, "--json"].sort(),
       "sessions delete": [...config, "--ignore-not-found", "--json"].sort(),

@@ -8,8 +8,11 @@ import type { ContextSource } from "../reconcile/context.js";
 import type { CliIo } from "./io.js";
 
 export interface OptionSpec {
-  /** "string": `--name <value>`; "boolean": `--name`; "array": `--name <values...>` (one or more). */
-  type: "string" | "boolean" | "array";
+  /**
+   * "string": `--name <value>`; "boolean": `--name`; "array": `--name <values...>` (one or more);
+   * "list": `--name <value>`, repeatable (`-f a -f b`), the values in order.
+   */
+  type: "string" | "boolean" | "array" | "list";
   description: string;
   /** One-letter short form: `alias: "f"` -> `-f`. */
   alias?: string;
@@ -41,7 +44,7 @@ type Choice<O> = O extends { choices: readonly (infer C extends string)[] } ? C 
 
 export type OptionValue<O extends OptionSpec> = O["type"] extends "boolean"
   ? boolean
-  : O["type"] extends "array"
+  : O["type"] extends "array" | "list"
     ? Choice<O>[]
     : Choice<O> | (O extends { default: string } ? never : undefined);
 
@@ -91,20 +94,44 @@ export function defineCommand<const O extends OptionSpecs = {}, const P extends 
 
 /** Options of every command that reads the config. */
 export const CONFIG_OPTIONS = {
-  file: { type: "string", alias: "f", valueName: "file", description: "config file (`-` reads stdin); default $LINKUP_CONFIG or ./linkup.yaml" },
-  config: { type: "string", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  file: {
+    type: "list",
+    alias: "f",
+    valueName: "file",
+    description:
+      "config file, or a directory holding linkup.yaml (`-` reads stdin); repeat to merge files in order; default $LINKUP_CONFIG, else the nearest linkup.yaml here or above",
+  },
+  config: { type: "list", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+} as const satisfies OptionSpecs;
+
+/** `--owner`: whose personal sessions these are (commands that plan, write or list sessions). */
+export const OWNER_OPTION = {
+  owner: {
+    type: "string",
+    valueName: "id",
+    description: "owner id recorded on your personal sessions (default $LINKUP_OWNER, else the id in the state directory); for CI",
+  },
 } as const satisfies OptionSpecs;
 
 export const JSON_OPTION = { json: { type: "boolean", description: "print the result as JSON" } } as const satisfies OptionSpecs;
 
-/** Where the config comes from: -f, else --config, else LINKUP_CONFIG, else ./linkup.yaml. */
-export function configSource(args: { file: string | undefined; config: string | undefined }, { io, settings }: CommandContext): ContextSource {
+/**
+ * Where the config comes from: -f (repeatable), else --config, else LINKUP_CONFIG, else the
+ * nearest linkup.yaml here or above; and, for commands with OWNER_OPTION, --owner.
+ */
+export function configSource(args: { file: string[]; config: string[]; owner?: string | undefined }, { io, settings }: CommandContext): ContextSource {
   return {
-    ...(args.file !== undefined ? { file: args.file } : {}),
-    ...(args.config !== undefined ? { config: args.config } : {}),
+    ...(args.file.length > 0 ? { file: args.file } : {}),
+    ...(args.config.length > 0 ? { config: args.config } : {}),
     ...(settings.configFile !== undefined ? { envFile: settings.configFile } : {}),
+    ...(args.owner !== undefined ? { owner: args.owner } : {}),
     env: io.env,
     cwd: io.cwd,
     settings,
   };
+}
+
+/** The config files named on the command line (-f, else --config). */
+export function namedFiles(args: { file: string[]; config: string[] }): string[] {
+  return args.file.length > 0 ? args.file : args.config;
 }

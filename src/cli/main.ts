@@ -16,6 +16,7 @@ function commanderOption(name: string, spec: OptionSpec): Option {
   const option = new Option(`${short}--${name}${value}`, spec.description);
   if (spec.default !== undefined) option.default(spec.default);
   if (spec.choices) option.choices(spec.choices);
+  if (spec.type === "list") option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   return option;
 }
 
@@ -34,7 +35,7 @@ function argsFor(def: AnyCommand, positionals: unknown[], opts: Record<string, u
   for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, OptionSpec>)) {
     const key = camelCase(name);
     const v = opts[key];
-    args[key] = spec.type === "boolean" ? Boolean(v) : spec.type === "array" ? ((v as string[] | undefined) ?? []) : v;
+    args[key] = spec.type === "boolean" ? Boolean(v) : spec.type === "array" || spec.type === "list" ? ((v as string[] | undefined) ?? []) : v;
   }
   ((def.positionals ?? []) as readonly PositionalSpec[]).forEach((spec, i) => {
     args[camelCase(spec.name)] = spec.variadic ? ((positionals[i] as string[] | undefined) ?? []) : positionals[i];
@@ -51,6 +52,8 @@ export function buildProgram(
   const program = new Command("linkup")
     .description("Run only the services you change; Linkup routes the rest to shared deployed copies.")
     .version(CLI_VERSION, "-v, --version")
+    // Mentimeter's `linkup -c FILE <command>`, so old scripts keep working; a command's own -f wins.
+    .option("-c, --config <file>", "config file for the command (same as its -f/--config)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const groupCommands = new Map<string, Command>();
@@ -71,8 +74,12 @@ export function buildProgram(
     for (const [name, spec] of Object.entries((def.options ?? {}) as Record<string, OptionSpec>)) cmd.addOption(commanderOption(name, spec));
     cmd.action(async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
+      const opts = command.opts();
+      // Mentimeter's global `-c FILE` before the command stands for the command's own --config.
+      const global = program.opts().config as string | undefined;
+      if (global !== undefined && opts.config === undefined) opts.config = [global];
       // The shape ArgsOf<> promises, built from the same specs at runtime.
-      const args = argsFor(def, received.slice(0, -2), command.opts()) as Parameters<AnyCommand["handler"]>[0];
+      const args = argsFor(def, received.slice(0, -2), opts) as Parameters<AnyCommand["handler"]>[0];
       const problem = def.validate?.(args);
       if (problem !== undefined) throw new ConfigError("invalid-arguments", problem, { hint: `see \`linkup ${def.name} --help\`` });
       // After the arguments, before any work: a bad LINKUP_* value stops every command the same way.

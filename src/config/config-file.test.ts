@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../core/config-schema.js";
-import { ConfigDiagnosticsError, configPath, loadConfig, loadConfigText, type Diagnostic } from "./config-file.js";
+import { ConfigDiagnosticsError, configFiles, configPath, effectiveConfig, findUpward, loadConfig, loadConfigText, type Diagnostic } from "./config-file.js";
 
 const mentimeterStyle = `linkup:
   worker_url: https://linkup-worker.example.workers.dev
@@ -149,39 +149,209 @@ describe("loading linkup.yaml", () => {
   });
 });
 
-describe("config files on disk", () => {
-  it("merges linkup.local.yaml on top: services and sessions by name", () => {
-    const dir = mkdtempSync(join(tmpdir(), "linkup-cfg-"));
-    writeFileSync(join(dir, "linkup.yaml"), mentimeterStyle + "sessions:\n  - name: team\n    routes: {frontend: remote}\n");
-    writeFileSync(
-      join(dir, "linkup.local.yaml"),
-      "services:\n  - name: frontend\n    local: http://127.0.0.1:5173\nsessions:\n  - name: team\n    routes: {frontend: local}\n  - name: mine\n    type: isolated\n",
-    );
+function projectDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "linkup-cfg-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function loadDiagnostics(src: Parameters<typeof loadConfig>[0]): Diagnostic[] {
+  try {
+    loadConfig(src);
+  } catch (e) {
+    if (e instanceof ConfigDiagnosticsError) return e.diagnostics;
+    throw e;
+  }
+  throw new Error("expected the config to be invalid");
+}
+
+const team = mentimeterStyle + `sessions:
+  - type: tunneled
+    routes: {frontend: local}
+  - name: pr-1
+    type: preview
+  - name: team
+    routes: {frontend: local}
+`;
+
+describe("linkup.local.yaml: one person's layer", () => {
+  it("overrides a service's local side for personal sessions only; the team config keeps the team's", () => {
+    const dir = projectDir({
+      "linkup.yaml": team,
+      "linkup.local.yaml": "services:\n  - name: frontend\n    local: http://127.0.0.1:5173\nsessions:\n  - routes: {backend: local}\n  - name: mine\n    type: isolated\n",
+    });
     const loaded = loadConfig({ file: join(dir, "linkup.yaml"), env: {} });
-    expect(loaded.files).toHaveLength(2);
-    const fe = loaded.config.services.find((s) => s.name === "frontend")!;
-    expect(fe.local).toBe("http://127.0.0.1:5173");
-    expect(fe.remote).toBe("https://frontend.example.com");
-    expect(loaded.config.sessions.map((s) => [s.name, s.routes])).toEqual([
-      ["team", { frontend: "local" }],
-      ["mine", {}],
+    expect(loaded.files).toEqual([join(dir, "linkup.yaml"), join(dir, "linkup.local.yaml")]);
+    expect(loaded.localFile).toBe(join(dir, "linkup.local.yaml"));
+    expect(loaded.config.services.find((s) => s.name === "frontend")!.local).toBe("http://127.0.0.1:5173");
+    expect(loaded.config.services.find((s) => s.name === "frontend")!.remote).toBe("https://frontend.example.com");
+    expect(loaded.team.services.find((s) => s.name === "frontend")!.local).toBe("http://localhost:3000");
+    // The personal session takes the local routes on top of the team's; the new session is personal too.
+    expect(loaded.config.sessions.map((s) => [s.name ?? "(personal)", s.routes, s.personal === true])).toEqual([
+      ["(personal)", { frontend: "local", backend: "local" }, true],
+      ["pr-1", {}, false],
+      ["team", { frontend: "local" }, false],
+      ["mine", {}, true],
+    ]);
+    expect(loaded.origin(["sessions", 0, "routes", "backend"])).toMatchObject({ file: join(dir, "linkup.local.yaml"), line: 5 });
+    expect(loaded.origin(["sessions", 0, "routes", "frontend"])).toMatchObject({ file: join(dir, "linkup.yaml"), line: 33 });
+    expect(loaded.fromLocal(["services", 0, "local"])).toBe(true);
+    expect(loaded.fromLocal(["services", 0, "remote"])).toBe(false);
+  });
+
+  it("refuses what the team shares, each at its line in the local file", () => {
+    const dir = projectDir({
+      "linkup.yaml": team,
+      "linkup.local.yaml": `linkup:
+  config_id: mine
+services:
+  - name: frontend
+    remote: https://elsewhere.example.com
+  - name: ghost
+    local: http://127.0.0.1:1
+domains:
+  - domain: other.com
+    default_service: frontend
+sessions:
+  - name: pr-1
+    type: tunneled
+`,
+    });
+    const d = loadDiagnostics({ file: join(dir, "linkup.yaml"), env: {} });
+    const local = join(dir, "linkup.local.yaml");
+    const at = (line: number) => d.find((x) => x.file === local && x.line === line);
+    expect(at(2)?.message).toBe("linkup.config_id is shared by the team: change it in linkup.yaml, not in linkup.local.yaml");
+    expect(at(5)?.message).toContain("services[frontend].remote is shared by the team");
+    expect(at(6)?.message).toContain('unknown service "ghost"');
+    expect(at(8)?.message).toContain("domains is shared by the team");
+    expect(at(12)?.message).toContain('session "pr-1" is shared (declared in linkup.yaml)');
+    expect(d).toHaveLength(5);
+  });
+
+  it("reports a typo in the local file as an unknown key there, not as a shared key", () => {
+    const dir = projectDir({ "linkup.yaml": team, "linkup.local.yaml": "services:\n  - name: frontend\n    lcoal: http://127.0.0.1:1\n" });
+    expect(loadDiagnostics({ file: join(dir, "linkup.yaml"), env: {} })).toEqual([
+      expect.objectContaining({ file: join(dir, "linkup.local.yaml"), line: 3, message: 'unknown key "lcoal"' }),
     ]);
   });
 
-  it("points at the override file for problems it introduced", () => {
-    const dir = mkdtempSync(join(tmpdir(), "linkup-cfg-"));
-    writeFileSync(join(dir, "linkup.yaml"), mentimeterStyle);
-    writeFileSync(join(dir, "linkup.local.yaml"), "services:\n  - name: backend\n    local: nope\n");
-    try {
-      loadConfig({ file: join(dir, "linkup.yaml"), env: {} });
-      expect.unreachable();
-    } catch (e) {
-      const d = (e as ConfigDiagnosticsError).diagnostics;
-      expect(d[0]).toMatchObject({ file: join(dir, "linkup.local.yaml"), line: 3, path: "services[1].local" });
-    }
+  it("checks the personal session merged with the override, not the team's half alone", () => {
+    // The team routes `backend` local without a local URL; this person's override supplies one.
+    const teamNoLocal = team.replace("    local: http://localhost:8000/\n", "").replace("routes: {frontend: local}", "routes: {backend: local}");
+    const dir = projectDir({ "linkup.yaml": teamNoLocal, "linkup.local.yaml": "services:\n  - name: backend\n    local: http://127.0.0.1:8001\n" });
+    const loaded = loadConfig({ file: join(dir, "linkup.yaml"), env: {} });
+    expect(loaded.config.sessions[0]!.routes).toEqual({ backend: "local" });
+    // Without the override the same team file is invalid, at the personal session's route.
+    const bare = projectDir({ "linkup.yaml": teamNoLocal });
+    expect(loadDiagnostics({ file: join(bare, "linkup.yaml"), env: {} })).toEqual([
+      expect.objectContaining({ path: "sessions[0].routes.backend", message: 'service "backend" is routed local but has no local URL' }),
+    ]);
   });
 
-  it("takes the file from -f, then --config, then LINKUP_CONFIG, then ./linkup.yaml", () => {
+  it("still refuses two unnamed sessions in one file", () => {
+    const d = diagnostics(mentimeterStyle + "sessions:\n  - type: tunneled\n  - type: isolated\n");
+    expect(d).toEqual([expect.objectContaining({ path: "sessions[1]", message: "only one session may leave out its name (your personal session)" })]);
+  });
+
+  it("points at the override file for problems it introduced", () => {
+    const dir = projectDir({ "linkup.yaml": mentimeterStyle, "linkup.local.yaml": "services:\n  - name: backend\n    local: nope\n" });
+    const d = loadDiagnostics({ file: join(dir, "linkup.yaml"), env: {} });
+    expect(d).toEqual([expect.objectContaining({ file: join(dir, "linkup.local.yaml"), line: 3, path: "services[1].local" })]);
+  });
+
+  it("an empty override, or empty lists in it, change nothing", () => {
+    const dir = projectDir({ "linkup.yaml": team, "linkup.local.yaml": "sessions:\nservices:\n" });
+    const loaded = loadConfig({ file: join(dir, "linkup.yaml"), env: {} });
+    expect(loaded.config.sessions).toHaveLength(3);
+  });
+});
+
+describe("several files", () => {
+  it("-f a -f b merges in order: linkup by key, services and sessions by name, routes by service", () => {
+    const dir = projectDir({
+      "linkup.yaml": team,
+      "ci.yaml": `linkup:
+  worker_url: https://ci-worker.example.dev
+services:
+  - name: backend
+    remote: https://backend-ci.example.com
+  - name: extra
+    remote: https://extra.example.com
+sessions:
+  - name: team
+    routes: {backend: remote}
+  - name: ci-1
+    type: preview
+`,
+    });
+    const loaded = loadConfig({ file: [join(dir, "linkup.yaml"), join(dir, "ci.yaml")], env: {} });
+    expect(loaded.teamFiles).toEqual([join(dir, "linkup.yaml"), join(dir, "ci.yaml")]);
+    const c = loaded.config;
+    expect(c.linkup.worker_url).toBe("https://ci-worker.example.dev");
+    expect(c.linkup.worker_token).toBe("worker_token");
+    expect(c.services.map((s) => [s.name, s.remote])).toEqual([
+      ["frontend", "https://frontend.example.com"],
+      ["backend", "https://backend-ci.example.com"],
+      ["extra", "https://extra.example.com"],
+    ]);
+    expect(c.services[1]!.local).toBe("http://localhost:8000/");
+    expect(c.sessions.find((s) => s.name === "team")!.routes).toEqual({ frontend: "local", backend: "remote" });
+    expect(c.sessions.map((s) => s.name ?? "-")).toEqual(["-", "pr-1", "team", "ci-1"]);
+    // A later file's layer is shared too: the team config holds it.
+    expect(loaded.team.sessions.map((s) => s.name ?? "-")).toEqual(["-", "pr-1", "team", "ci-1"]);
+    expect(loaded.origin(["services", 1, "remote"])).toMatchObject({ file: join(dir, "ci.yaml"), line: 5 });
+    expect(loaded.origin(["services", 1, "local"])).toMatchObject({ file: join(dir, "linkup.yaml"), line: 19 });
+    // The other order: the first file's values lose.
+    const reversed = loadConfig({ file: [join(dir, "ci.yaml"), join(dir, "linkup.yaml")], env: {} });
+    expect(reversed.config.services.find((s) => s.name === "backend")!.remote).toBe("https://backend.example.com/");
+  });
+
+  it("reports a problem in the second file at its own line", () => {
+    const dir = projectDir({ "linkup.yaml": team, "b.yaml": "domains:\n  - domain: example.com\n    default_service: nope\n" });
+    const d = loadDiagnostics({ file: [join(dir, "linkup.yaml"), join(dir, "b.yaml")], env: {} });
+    expect(d).toEqual([expect.objectContaining({ file: join(dir, "b.yaml"), line: 3, path: "domains[0].default_service" })]);
+  });
+});
+
+describe("where the config comes from", () => {
+  it("-f DIR reads DIR/linkup.yaml (and its linkup.local.yaml)", () => {
+    const dir = projectDir({ "app/linkup.yaml": team, "app/linkup.local.yaml": "sessions:\n  - name: mine\n" });
+    const files = configFiles({ file: "app", cwd: dir, env: {} });
+    expect(files).toEqual({ team: [join(dir, "app/linkup.yaml")], local: join(dir, "app/linkup.local.yaml"), baseDir: join(dir, "app") });
+    expect(loadConfig({ file: "app", cwd: dir, env: {} }).config.sessions.at(-1)).toMatchObject({ name: "mine", personal: true });
+  });
+
+  it("a directory without linkup.yaml is an error naming it", () => {
+    const dir = projectDir({ "empty/.keep": "" });
+    expect(() => configFiles({ file: join(dir, "empty"), env: {} })).toThrow(`${join(dir, "empty")} is a directory, and it has no linkup.yaml`);
+  });
+
+  it("without -f looks in this folder, then each folder above", () => {
+    const dir = projectDir({ "linkup.yaml": team, "a/b/c/.keep": "" });
+    expect(configFiles({ cwd: join(dir, "a/b/c"), env: {} }).team).toEqual([join(dir, "linkup.yaml")]);
+    expect(loadConfig({ cwd: join(dir, "a/b"), env: {} }).baseDir).toBe(dir);
+    const none = projectDir({ "x/.keep": "" });
+    // The temp folder's parents hold no linkup.yaml (the test would be meaningless if they did).
+    if (findUpward(none) === undefined) expect(() => configFiles({ cwd: join(none, "x"), env: {} })).toThrow(/no linkup\.yaml in .* or any folder above it/);
+  });
+
+  it("takes -f, then --config, then LINKUP_CONFIG (a list), then the search", () => {
+    const dir = projectDir({ "a.yaml": "", "b.yaml": "", "c.yaml": "", "d.yaml": "" });
+    const team = (src: Parameters<typeof configFiles>[0]) => configFiles({ cwd: dir, ...src }).team;
+    expect(team({ file: ["a.yaml", "b.yaml"], config: "c.yaml", envFile: "d.yaml" })).toEqual([join(dir, "a.yaml"), join(dir, "b.yaml")]);
+    expect(team({ config: ["c.yaml"], envFile: "d.yaml" })).toEqual([join(dir, "c.yaml")]);
+    expect(team({ envFile: `c.yaml${delimiter}${join(dir, "d.yaml")}` })).toEqual([join(dir, "c.yaml"), join(dir, "d.yaml")]);
+    // The environment reaches here only through settings (LINKUP_CONFIG -> envFile).
+    expect(() => team({ env: { LINKUP_CONFIG: "d.yaml" } })).toThrow(/no linkup\.yaml in/);
+    expect(team({ file: "-", env: {} })).toEqual(["-"]);
+    expect(() => team({ file: ["-", "-"], env: {} })).toThrow(/only once/);
+    expect(() => team({ file: "missing.yaml", env: {} })).toThrow(`config file ${join(dir, "missing.yaml")} not found`);
+  });
+
+  it("configPath names the first file without reading it (the offline diff), as configFiles would", () => {
     expect(configPath({ file: "a.yaml", config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/a.yaml");
     expect(configPath({ config: "b.yaml", envFile: "c.yaml", cwd: "/x" })).toBe("/x/b.yaml");
     expect(configPath({ envFile: "/abs/c.yaml", cwd: "/x" })).toBe("/abs/c.yaml");
@@ -194,6 +364,27 @@ describe("config files on disk", () => {
   it("reads stdin for -f -", () => {
     const loaded = loadConfig({ file: "-", stdin: mentimeterStyle, env: {} });
     expect(loaded.config.domains).toHaveLength(2);
+    expect(loaded.files).toEqual(["<stdin>"]);
+  });
+});
+
+describe("effectiveConfig", () => {
+  it("remembers which variables a value came from", () => {
+    const text = mentimeterStyle.replace("worker_token: worker_token", "worker_token: ${TOKEN}").replace("http://localhost:3000", "http://localhost:${PORT:-3000}");
+    const eff = effectiveConfig({ team: [{ file: "linkup.yaml", text }] }, { TOKEN: "s3cret" });
+    expect(eff.raw).toMatchObject({ linkup: { worker_token: "s3cret" } });
+    expect(eff.envRefs(["linkup", "worker_token"])).toEqual([{ name: "TOKEN", source: "env" }]);
+    expect(eff.envRefs(["services", 0, "local"])).toEqual([{ name: "PORT", source: "default" }]);
+    expect(eff.envRefs(["services", 0, "remote"])).toEqual([]);
+  });
+
+  it("symbolic interpolation keeps ${VAR} as written and does not need the variables", () => {
+    const text = mentimeterStyle.replace("worker_token: worker_token", "worker_token: ${TOKEN}").replace("https://frontend.example.com", "${FRONTEND_URL}");
+    const eff = effectiveConfig({ team: [{ file: "linkup.yaml", text }] }, {}, { interpolation: "symbolic" });
+    expect(eff.config.linkup.worker_token).toBe("${TOKEN}");
+    expect(eff.config.services[0]!.remote).toBe("${FRONTEND_URL}");
+    // Resolving needs them.
+    expect(() => effectiveConfig({ team: [{ file: "linkup.yaml", text }] }, {})).toThrow(ConfigDiagnosticsError);
   });
 });
 

@@ -1,16 +1,24 @@
-// Loads linkup.yaml (and linkup.local.yaml beside it): YAML with source positions, `${VAR}`
-// interpolation, JSON Schema validation (ajv, every error at once), the core's semantic checks,
-// and per-developer overrides merged on top. Every problem is reported together, each with
-// file:line:column, the YAML path and a sentence.
-import { readFileSync, existsSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+// Loads the config: the team files (`-f a.yaml -f b.yaml`, merged in order) and the person's
+// linkup.local.yaml on top (layers.ts says what each may set). YAML with source positions,
+// `${VAR}` interpolation, JSON Schema validation (ajv, every error at once) and the core's
+// semantic checks. Every problem is reported together, each with file:line:column, the YAML path
+// and a sentence. The result keeps where each value was written and which variables it came from
+// (`linkup config view --show-origin`).
+import { readFileSync, statSync } from "node:fs";
+import { basename, delimiter, resolve } from "node:path";
 import type { ErrorObject } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { configSchema } from "../core/config-schema.js";
 import { normaliseConfig, type LinkupConfig, type RawConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
-import { interpolate } from "../core/interpolate.js";
+import { envRefs as refsOf, interpolate, type EnvRef } from "../core/interpolate.js";
+import type { Problem } from "../core/session.js";
 import { validateConfig } from "../core/validate-config.js";
+import { configFiles, type ConfigSource } from "./find-config.js";
+import { isObject, mergeLocalLayer, mergeTeamLayer, Provenance, type YamlPath } from "./layers.js";
+
+export { configFiles, findUpward, localOverridePath, type ConfigFiles, type ConfigSource } from "./find-config.js";
+export type { YamlPath } from "./layers.js";
 
 export interface Diagnostic {
   file: string;
@@ -18,16 +26,6 @@ export interface Diagnostic {
   column: number;
   path: string;
   message: string;
-}
-
-export interface LoadedConfig {
-  config: LinkupConfig;
-  /** Absolute path of the main file, or `-` for stdin. */
-  file: string;
-  /** Files that make up the config (watch these). */
-  files: string[];
-  /** Directory relative paths (service `directory`) resolve against. */
-  baseDir: string;
 }
 
 export class ConfigDiagnosticsError extends ConfigError {
@@ -46,32 +44,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.path ? d.path + ": " : ""}${d.message}`;
 }
 
-export interface ConfigSource {
-  /** `-f/--file`; `-` reads stdin. */
-  file?: string;
-  /** `--config`. */
-  config?: string;
-  /** LINKUP_CONFIG, as parsed into settings.configFile (core/settings.ts). */
-  envFile?: string;
-  /** For `${VAR}` interpolation in the config. */
-  env?: Readonly<Record<string, string | undefined>>;
-  cwd?: string;
-  /** Contents of stdin, when file is `-`. */
-  stdin?: string;
-}
-
-/** `-f`, else `--config`, else LINKUP_CONFIG, else ./linkup.yaml. */
-export function configPath(src: ConfigSource): string {
-  const chosen = src.file ?? src.config ?? src.envFile ?? "linkup.yaml";
-  return chosen === "-" ? "-" : resolve(src.cwd ?? process.cwd(), chosen);
-}
-
 interface ParsedFile {
   file: string;
   doc: Document.Parsed;
   lines: LineCounter;
   value: unknown;
+  /** Path (inside this file) -> the `${VAR}`s its value was written with. */
+  envRefs: Map<string, EnvRef[]>;
 }
+
+/** resolve: `${VAR}` replaced from the environment; symbolic: left as written (for review, offline). */
+export type Interpolation = "resolve" | "symbolic";
 
 type SchemaValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
@@ -129,11 +112,11 @@ function parseFile(
   text: string,
   env: Readonly<Record<string, string | undefined>>,
   out: Diagnostic[],
-  symbolic = false,
+  interpolation: Interpolation,
 ): ParsedFile | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const p: ParsedFile = { file, doc, lines, value: undefined };
+  const p: ParsedFile = { file, doc, lines, value: undefined, envRefs: new Map() };
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lines.linePos(e.pos[0]);
@@ -141,15 +124,19 @@ function parseFile(
     }
     return undefined;
   }
-  // Interpolate every string scalar value in place, remembering where each problem is.
-  if (!symbolic) visit(doc, {
+  // Interpolate every string scalar value in place (remembering the variables each used and where
+  // each problem is); symbolic: only remember the variables.
+  visit(doc, {
     Scalar(key, node, pathNodes) {
       if (key === "key" || typeof node.value !== "string") return;
+      const refs = refsOf(node.value, env);
+      if (refs.length > 0) p.envRefs.set(JSON.stringify(pathOf(pathNodes)), refs);
+      if (interpolation === "symbolic") return;
       const r = interpolate(node.value, env);
       if (r.ok) node.value = r.value;
       else {
         const pos = node.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
-        const yamlPath = pathOfNode(pathNodes);
+        const yamlPath = formatPath(pathOf(pathNodes));
         for (const name of r.missing)
           out.push({
             file,
@@ -165,7 +152,7 @@ function parseFile(
   return p;
 }
 
-function pathOfNode(pathNodes: readonly unknown[]): string {
+function pathOf(pathNodes: readonly unknown[]): YamlPath {
   const parts: (string | number)[] = [];
   for (let i = 0; i < pathNodes.length; i++) {
     const n = pathNodes[i];
@@ -177,49 +164,7 @@ function pathOfNode(pathNodes: readonly unknown[]): string {
       if (isScalar(pair.key)) parts.push(String(pair.key.value));
     }
   }
-  return formatPath(parts);
-}
-
-type Origin = { file: ParsedFile; path: (string | number)[] };
-
-/** Merge the local override on top: services and sessions by name, domains by domain, the rest by key. */
-function mergeOverride(base: ParsedFile, local: ParsedFile | undefined): { value: any; locate: (path: (string | number)[]) => Origin } {
-  const b = structuredClone(base.value) as any;
-  if (!local || local.value === null || typeof local.value !== "object") return { value: b, locate: (path) => ({ file: base, path }) };
-  const l = local.value as any;
-  const origins = new Map<string, Origin>();
-  for (const key of Object.keys(l)) {
-    if ((key === "services" || key === "sessions" || key === "domains") && Array.isArray(l[key])) {
-      const id = key === "domains" ? "domain" : "name";
-      const list: any[] = Array.isArray(b[key]) ? b[key] : [];
-      l[key].forEach((item: any, li: number) => {
-        const at = item && item[id] !== undefined ? list.findIndex((x) => x && x[id] === item[id]) : -1;
-        const index = at === -1 ? list.push(item) - 1 : at;
-        if (at !== -1) list[at] = { ...list[at], ...item };
-        origins.set(`${key}.${index}`, { file: local, path: [key, li] });
-      });
-      b[key] = list;
-    } else if (key === "linkup" && typeof l.linkup === "object" && l.linkup) {
-      b.linkup = { ...(b.linkup ?? {}), ...l.linkup };
-      for (const k of Object.keys(l.linkup)) origins.set(`linkup.${k}`, { file: local, path: ["linkup", k] });
-    } else {
-      b[key] = l[key];
-      origins.set(key, { file: local, path: [key] });
-    }
-  }
-  return {
-    value: b,
-    locate(path) {
-      const k2 = path.length >= 2 ? `${path[0]}.${path[1]}` : undefined;
-      const o = (k2 && origins.get(k2)) || origins.get(String(path[0]));
-      if (!o) return { file: base, path };
-      const rest = path.slice(o.path.length);
-      // A field the override did not set still lives in the base file.
-      if (o.file.doc.getIn([...o.path, ...rest], true) === undefined && base.doc.getIn(path, true) !== undefined)
-        return { file: base, path };
-      return { file: o.file, path: [...o.path, ...rest] };
-    },
-  };
+  return parts;
 }
 
 function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: string; atKey?: boolean } {
@@ -246,6 +191,196 @@ function schemaMessage(e: ErrorObject): { path: (string | number)[]; message: st
   }
 }
 
+
+/** One file's text, named as it should appear in messages (`<stdin>` for stdin). */
+export interface ConfigText {
+  file: string;
+  text: string;
+}
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface EffectiveOptions {
+  /** Default resolve. symbolic keeps `${VAR}` as written and skips checks on such values. */
+  interpolation?: Interpolation;
+}
+
+/** The config after merging every layer: what Linkup acts on, and where each value came from. */
+export interface EffectiveConfig {
+  /** Team files and the local override together; `sessions[].personal` marks one person's sessions. */
+  config: LinkupConfig;
+  /** The team files alone: shared sessions are computed from this, so they are the same for everyone. */
+  team: LinkupConfig;
+  /** The merged document as plain data (interpolated unless symbolic), before defaults are filled in. */
+  raw: Record<string, unknown>;
+  /** Every file merged, in order: the team files, then the local override. */
+  files: string[];
+  teamFiles: string[];
+  localFile: string | undefined;
+  /** Where the value at `path` of `raw` was written. */
+  origin(path: YamlPath): SourcePosition;
+  /** The `${VAR}`s the value at `path` of `raw` was written with (empty when none). */
+  envRefs(path: YamlPath): EnvRef[];
+  /** The value at `path` was set by the local override, so it applies to personal sessions only. */
+  fromLocal(path: YamlPath): boolean;
+}
+
+function valueAt(value: unknown, path: YamlPath): unknown {
+  let v = value;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+type Locate = (path: YamlPath) => { file: ParsedFile; path: YamlPath };
+
+function schemaDiagnostics(value: unknown, locate: Locate, keep: (path: YamlPath) => boolean): Diagnostic[] {
+  const validate = schemaValidator();
+  if (validate(value)) return [];
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    // `type: [array, null]` style unions report each branch; keep one line per path and message.
+    const m = schemaMessage(e);
+    const k = formatPath(m.path) + m.message;
+    if (seen.has(k) || !keep(m.path)) continue;
+    seen.add(k);
+    const o = locate(m.path);
+    out.push({ ...diag(o.file, o.path, m.message, m.atKey), path: formatPath(m.path) });
+  }
+  return out;
+}
+
+function semanticDiagnostics(problems: Problem[], locate: Locate, already: Diagnostic[], keep: (path: YamlPath) => boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const p of problems) {
+    if (!keep(p.path)) continue;
+    const path = formatPath(p.path);
+    // After schema errors the semantic pass is best effort: skip paths already reported.
+    if (already.some((d) => d.path === path || path.startsWith(d.path + ".") || path.startsWith(d.path + "["))) continue;
+    const o = locate(p.path);
+    out.push({ ...diag(o.file, o.path, p.message), path });
+  }
+  return out;
+}
+
+function addUnique(into: Diagnostic[], more: Diagnostic[]): void {
+  const key = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}:${d.message}`;
+  const seen = new Set(into.map(key));
+  for (const d of more)
+    if (!seen.has(key(d))) {
+      seen.add(key(d));
+      into.push(d);
+    }
+}
+
+/**
+ * Parses, interpolates, merges (team files in order, then the local override) and validates.
+ * Throws ConfigDiagnosticsError with every problem found.
+ */
+export function effectiveConfig(
+  input: { team: ConfigText[]; local?: ConfigText | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  options: EffectiveOptions = {},
+): EffectiveConfig {
+  if (input.team.length === 0) throw new ConfigError("config-not-found", "no config file given");
+  const interpolation = options.interpolation ?? "resolve";
+  const diagnostics: Diagnostic[] = [];
+  const texts = [...input.team, ...(input.local ? [input.local] : [])];
+  const parsed = texts.map((t) => parseFile(t.file, t.text, env, diagnostics, interpolation));
+  if (parsed.some((p) => !p) || diagnostics.length > 0) throw new ConfigDiagnosticsError(diagnostics);
+  const layers = parsed as ParsedFile[];
+  const teamLayers = layers.slice(0, input.team.length);
+  const localIndex = input.local ? input.team.length : -1;
+  for (const l of teamLayers)
+    if (!isObject(l.value))
+      diagnostics.push({ file: l.file, line: 1, column: 1, path: "", message: "the config must be a YAML mapping with services and domains" });
+  if (diagnostics.length > 0) throw new ConfigDiagnosticsError(diagnostics);
+
+  // The team files, merged in order.
+  const teamRaw = structuredClone(teamLayers[0]!.value) as Record<string, unknown>;
+  const teamProv = new Provenance({ layer: 0, path: [] });
+  teamLayers.slice(1).forEach((l, i) => mergeTeamLayer(teamRaw, l.value as Record<string, unknown>, i + 1, teamProv));
+
+  // The local override on top, refusing what the team shares.
+  const raw = structuredClone(teamRaw);
+  const prov = teamProv.clone();
+  let personalIndices: number[] = [];
+  if (localIndex !== -1) {
+    const local = layers[localIndex]!;
+    const r = mergeLocalLayer(raw, local.value, localIndex, prov, { local: basename(local.file), team: basename(teamLayers[0]!.file) });
+    for (const p of r.problems) diagnostics.push(diag(local, p.path, p.message, p.atKey));
+    personalIndices = r.personalSessions;
+  }
+
+  const locateWith =
+    (pv: Provenance): Locate =>
+    (path) => {
+      const o = pv.locate(path);
+      return { file: layers[o.layer]!, path: o.path };
+    };
+  // Symbolic values cannot be checked as URLs or patterns: leave them to the run that resolves them.
+  const keepFor = (value: unknown) => (path: YamlPath) => {
+    if (interpolation !== "symbolic") return true;
+    const v = valueAt(value, path);
+    return !(typeof v === "string" && v.includes("${"));
+  };
+
+  const schemaFound: Diagnostic[] = [];
+  if (localIndex !== -1) addUnique(schemaFound, schemaDiagnostics(teamRaw, locateWith(teamProv), keepFor(teamRaw)));
+  addUnique(schemaFound, schemaDiagnostics(raw, locateWith(prov), keepFor(raw)));
+  addUnique(diagnostics, schemaFound);
+
+  let team: LinkupConfig | undefined;
+  let config: LinkupConfig | undefined;
+  try {
+    team = normaliseConfig(teamRaw as RawConfig);
+    const unnamed = (p: YamlPath) => p[0] === "sessions" && typeof p[1] === "number" && team!.sessions[p[1]]?.name === undefined;
+    // The team's personal session is checked merged with the local override (below), not alone.
+    const keep = keepFor(teamRaw);
+    addUnique(diagnostics, semanticDiagnostics(validateConfig(team), locateWith(teamProv), schemaFound, (p) => keep(p) && !unnamed(p)));
+  } catch (e) {
+    if (diagnostics.length === 0) throw e;
+  }
+  try {
+    config = normaliseConfig(raw as RawConfig);
+    addUnique(diagnostics, semanticDiagnostics(validateConfig(config), locateWith(prov), schemaFound, keepFor(raw)));
+  } catch (e) {
+    if (diagnostics.length === 0) throw e;
+  }
+  if (diagnostics.length > 0 || !team || !config) throw new ConfigDiagnosticsError(diagnostics);
+
+  team.sessions = team.sessions.map((s) => (s.name === undefined ? { ...s, personal: true } : s));
+  config.sessions = config.sessions.map((s, i) => (s.name === undefined || personalIndices.includes(i) ? { ...s, personal: true } : s));
+  const files = texts.map((t) => t.file);
+  return {
+    config,
+    team,
+    raw,
+    files,
+    teamFiles: files.slice(0, input.team.length),
+    localFile: input.local?.file,
+    origin(path) {
+      const o = prov.locate(path);
+      const layer = layers[o.layer]!;
+      return { file: layer.file, ...positionOf(layer, o.path) };
+    },
+    envRefs(path) {
+      const o = prov.locate(path);
+      return layers[o.layer]!.envRefs.get(JSON.stringify(o.path)) ?? [];
+    },
+    fromLocal(path) {
+      return localIndex !== -1 && prov.locate(path).layer === localIndex;
+    },
+  };
+}
+
 export interface LoadTextOptions {
   /**
    * Leave `${VAR}` references as written instead of reading the environment (the offline diff:
@@ -255,14 +390,7 @@ export interface LoadTextOptions {
   symbolic?: boolean;
 }
 
-/** True when the value at `path` in a parsed config still holds a `${VAR}` reference. */
-function holdsReference(value: unknown, path: (string | number)[]): boolean {
-  let v: any = value;
-  for (const p of path) v = v === null || typeof v !== "object" ? undefined : v[p];
-  return typeof v === "string" && v.includes("${");
-}
-
-/** Parse, interpolate, validate and merge. Throws ConfigDiagnosticsError with every problem found. */
+/** One file's config (and an optional local override), checked; the effective LinkupConfig. */
 export function loadConfigText(
   file: string,
   text: string,
@@ -270,73 +398,59 @@ export function loadConfigText(
   local?: { file: string; text: string },
   options: LoadTextOptions = {},
 ): LinkupConfig {
-  const diagnostics: Diagnostic[] = [];
-  const symbolic = options.symbolic === true;
-  const base = parseFile(file, text, env, diagnostics, symbolic);
-  const over = local ? parseFile(local.file, local.text, env, diagnostics, symbolic) : undefined;
-  if (!base || (local && !over) || diagnostics.length > 0) throw new ConfigDiagnosticsError(diagnostics);
-  if (base.value === null || typeof base.value !== "object" || Array.isArray(base.value))
-    throw new ConfigDiagnosticsError([{ file, line: 1, column: 1, path: "", message: "the config must be a YAML mapping with services and domains" }]);
-  const merged = mergeOverride(base, over);
-  const validate = schemaValidator();
-  if (!validate(merged.value)) {
-    const seen = new Set<string>();
-    for (const e of validate.errors ?? []) {
-      // `type: [array, null]` style unions report each branch; keep one line per path and message.
-      const m = schemaMessage(e);
-      if (symbolic && holdsReference(merged.value, m.path)) continue;
-      const key = formatPath(m.path) + m.message;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const o = merged.locate(m.path);
-      diagnostics.push({ ...diag(o.file, o.path, m.message, m.atKey), path: formatPath(m.path) });
-    }
-  }
-  let config: LinkupConfig | undefined;
+  return effectiveConfig({ team: [{ file, text }], local }, env, { interpolation: options.symbolic ? "symbolic" : "resolve" }).config;
+}
+
+export interface LoadedConfig extends EffectiveConfig {
+  /** Absolute path of the first team file, or `-` for stdin. */
+  file: string;
+  /** Directory relative paths (service `directory`) resolve against: the first file's. */
+  baseDir: string;
+  /** Files to watch: the team files on disk and the local override's path (even if it does not exist yet). */
+  watchFiles: string[];
+}
+
+function isFile(path: string): boolean {
   try {
-    config = normaliseConfig(merged.value as RawConfig);
-    for (const p of validateConfig(config)) {
-      if (symbolic && holdsReference(merged.value, p.path)) continue;
-      const o = merged.locate(p.path);
-      const path = formatPath(p.path);
-      // After schema errors the semantic pass is best effort: skip paths already reported.
-      if (!diagnostics.some((d) => d.path === path || path.startsWith(d.path + ".") || path.startsWith(d.path + "[")))
-        diagnostics.push({ ...diag(o.file, o.path, p.message), path });
-    }
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first config file as named (`-` for stdin), without reading or checking it: the offline
+ * diff uses it to find the file's committed versions. A directory means its linkup.yaml; with
+ * nothing named, the nearest linkup.yaml here or above (./linkup.yaml when there is none).
+ */
+export function configPath(src: ConfigSource): string {
+  try {
+    return configFiles(src).team[0]!;
   } catch (e) {
-    if (diagnostics.length === 0) throw e;
+    if (!(e instanceof ConfigError) || e.code !== "config-not-found") throw e;
+    const named = [src.file, src.config].flat().find((f) => f !== undefined && f !== "") ?? src.envFile?.split(delimiter)[0];
+    return resolve(src.cwd ?? process.cwd(), named ?? "linkup.yaml");
   }
-  if (diagnostics.length > 0 || !config) throw new ConfigDiagnosticsError(diagnostics);
-  return config;
 }
 
-/** The local override that sits beside a config file: linkup.yaml -> linkup.local.yaml. */
-export function localOverridePath(file: string): string {
-  const name = basename(file);
-  const dot = name.lastIndexOf(".");
-  const local = dot > 0 ? `${name.slice(0, dot)}.local${name.slice(dot)}` : `${name}.local`;
-  return join(dirname(file), local);
-}
-
-export function loadConfig(src: ConfigSource = {}): LoadedConfig {
+export function loadConfig(src: ConfigSource = {}, options: EffectiveOptions = {}): LoadedConfig {
   const env = src.env ?? process.env;
-  const file = configPath(src);
-  if (file === "-") {
-    const config = loadConfigText("<stdin>", src.stdin ?? readFileSync(0, "utf8"), env);
-    return { config, file: "-", files: [], baseDir: resolve(src.cwd ?? process.cwd()) };
-  }
-  if (!existsSync(file))
-    throw new ConfigError("config-not-found", `config file ${file} not found`, {
-      hint: "pass -f FILE, set LINKUP_CONFIG, or create linkup.yaml (see examples/linkup.yaml)",
-    });
-  const localFile = localOverridePath(file);
-  const local = existsSync(localFile) ? { file: localFile, text: readFileSync(localFile, "utf8") } : undefined;
-  const config = loadConfigText(file, readFileSync(file, "utf8"), env, local);
-  return { config, file, files: local ? [file, localFile] : [file], baseDir: dirname(file) };
+  const where = configFiles(src);
+  const team = where.team.map((f) =>
+    f === "-" ? { file: "<stdin>", text: src.stdin ?? readFileSync(0, "utf8") } : { file: f, text: readFileSync(f, "utf8") },
+  );
+  const local = where.local && isFile(where.local) ? { file: where.local, text: readFileSync(where.local, "utf8") } : undefined;
+  const eff = effectiveConfig({ team, local }, env, options);
+  return {
+    ...eff,
+    file: where.team[0]!,
+    baseDir: where.baseDir,
+    watchFiles: [...where.team.filter((f) => f !== "-"), ...(where.local ? [where.local] : [])],
+  };
 }
 
 /** The identity recorded on sessions this config manages: linkup.config_id, else the config directory's name. */
-export function configIdentity(loaded: LoadedConfig): string {
+export function configIdentity(loaded: Pick<LoadedConfig, "config" | "baseDir">): string {
   if (loaded.config.linkup.config_id) return loaded.config.linkup.config_id;
   const dir = basename(loaded.baseDir).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
   return dir || "linkup";

@@ -6,9 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, relative, resolve, sep } from "node:path";
-import type { LinkupConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
-import { loadConfigText, localOverridePath } from "./config-file.js";
+import { effectiveConfig, localOverridePath, type EffectiveConfig } from "./config-file.js";
 
 export interface ConfigVersion {
   /** How output names this version: `origin/main:linkup.yaml`, `linkup.yaml`. */
@@ -85,8 +84,11 @@ export function diskVersion(file: string, label: string = file): ConfigVersion {
   };
 }
 
-/** The config of one version (symbolic: `${VAR}` as written), or undefined when its file does not exist. */
-export function loadVersion(version: ConfigVersion): LinkupConfig | undefined {
+/**
+ * The config of one version (symbolic: `${VAR}` as written), or undefined when its file does not
+ * exist: the effective config and the team file alone (shared sessions are computed from that).
+ */
+export function loadVersion(version: ConfigVersion): EffectiveConfig | undefined {
   if (version.text === undefined) return undefined;
-  return loadConfigText(version.file, version.text, {}, version.local, { symbolic: true });
+  return effectiveConfig({ team: [{ file: version.file, text: version.text }], local: version.local }, {}, { interpolation: "symbolic" });
 }

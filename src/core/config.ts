@@ -43,6 +43,12 @@ export interface SessionDeclaration {
   name?: string;
   type: SessionType;
   routes: Record<string, RouteTarget>;
+  /**
+   * One person's session, set by the loader: the unnamed session and every session declared in
+   * linkup.local.yaml. Its spec uses that person's service overrides and its record carries their
+   * owner id. Shared sessions (absent) are computed from the team files alone.
+   */
+  personal?: boolean;
   /** Canonical ttl (`72h`, `1w`, `none`) when the session declares one; see duration.ts. */
   ttl?: string;
 }

@@ -29,6 +29,8 @@ export const STATE_FILES = {
   sessions: "sessions.json",
   /** The personal session's name per config identity. */
   personalSession: "personal-session.json",
+  /** This person's owner id, recorded on their personal sessions (machine/owner.ts). */
+  ownerId: "owner-id",
   /** What `linkup local-dns install` did; its presence turns the local server's HTTPS and DNS on. */
   localDnsRecord: "local-dns.json",
   /** Directory: one Cloudflare tunnel run token per session (mode 0600). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestHeaderDelta, responseHeaderDelta, rewriteLocation, withSessionTracestate } from "./headers.js";
+import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, requestHeaderDelta, responseHeaderDelta, rewriteLocation, withSessionBaggage, withSessionTracestate } from "./headers.js";
 
 const getter = (h: Record<string, string>) => (n: string) => h[n];
 const asMap = (d: [string, string | null][]) => new Map(d);
@@ -11,6 +11,7 @@ describe("request headers", () => {
     expect(d.get("traceparent")).toBe(`00-${"a".repeat(32)}-${"a".repeat(16)}-01`);
     expect(d.get("traceparent")).toHaveLength(55);
     expect(d.get("tracestate")).toBe("linkup-session=tiny-cow");
+    expect(d.get("baggage")).toBe("linkup-session=tiny-cow");
     expect(d.get("x-forwarded-host")).toBe("tiny-cow.example.com");
     expect(d.get("x-forwarded-proto")).toBe("https");
     expect(d.get("x-forwarded-for")).toBe("10.1.1.1");
@@ -25,6 +26,30 @@ describe("request headers", () => {
     const d = asMap(requestHeaderDelta(getter({ tracestate: "linkup-session=tiny-cow,a=1", "x-forwarded-host": "edge.example.com" }), ctx));
     expect(d.has("tracestate")).toBe(false);
     expect(d.has("x-forwarded-host")).toBe(false);
+  });
+  it("puts linkup-session first in an existing baggage, replacing another session's member", () => {
+    const d = asMap(requestHeaderDelta(getter({ baggage: "userId=alice,linkup-session=old-one;p=1, isProduction=false" }), ctx));
+    expect(d.get("baggage")).toBe("linkup-session=tiny-cow,userId=alice,isProduction=false");
+  });
+  it("leaves a baggage that already names the session (anywhere, with properties) untouched", () => {
+    for (const baggage of ["linkup-session=tiny-cow", "a=1, linkup-session = tiny-cow;p", "linkup-session=tiny-cow,b=2"]) {
+      expect(asMap(requestHeaderDelta(getter({ baggage }), ctx)).has("baggage")).toBe(false);
+    }
+    // Two linkup members (even if one is ours) are collapsed to one.
+    expect(asMap(requestHeaderDelta(getter({ baggage: "linkup-session=tiny-cow,linkup-session=x" }), ctx)).get("baggage")).toBe(
+      "linkup-session=tiny-cow",
+    );
+  });
+  it("keeps baggage within the W3C limits by dropping whole members from the end", () => {
+    const many = Array.from({ length: 80 }, (_, i) => `k${i}=v`).join(",");
+    const members = withSessionBaggage(many, "tiny-cow").split(",");
+    expect(members).toHaveLength(BAGGAGE_MAX_MEMBERS);
+    expect(members[0]).toBe("linkup-session=tiny-cow");
+    expect(members.at(-1)).toBe("k62=v");
+    const big = [`a=${"x".repeat(5000)}`, `b=${"y".repeat(5000)}`].join(",");
+    const kept = withSessionBaggage(big, "tiny-cow");
+    expect(kept.length).toBeLessThanOrEqual(BAGGAGE_MAX_BYTES);
+    expect(kept.split(",").map((m) => m.split("=")[0])).toEqual(["linkup-session", "a"]);
   });
   it("appends to x-forwarded-for", () => {
     const d = asMap(requestHeaderDelta(getter({ "x-forwarded-for": "1.2.3.4" }), { ...ctx, clientIp: "5.6.7.8" }));

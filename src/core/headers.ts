@@ -2,6 +2,8 @@
 // getter, so the worker (Fetch Headers) and the local server (Node header objects) apply the same
 // rules to their own representation without copying headers around.
 
+import { sessionFromBaggage } from "./resolve-session.js";
+
 export type HeaderGetter = (lowercaseName: string) => string | undefined;
 
 /** Header by which the worker tells the local server which service it picked (the local hop skips routing). */
@@ -56,6 +58,38 @@ export function withSessionTracestate(existing: string | undefined, session: str
   return [ours, ...others].slice(0, 32).join(",");
 }
 
+/** W3C Baggage: at most 64 list-members and 8192 bytes are guaranteed to be propagated. */
+export const BAGGAGE_MAX_MEMBERS = 64;
+export const BAGGAGE_MAX_BYTES = 8192;
+
+/**
+ * baggage with `linkup-session=<name>` as its first member and no other linkup-session member.
+ * Members past the W3C limits are dropped whole, from the end (never cut in the middle).
+ */
+export function withSessionBaggage(existing: string | undefined, session: string): string {
+  const ours = `linkup-session=${session}`;
+  if (!existing) return ours;
+  const out = [ours];
+  let bytes = ours.length;
+  for (const raw of existing.split(",")) {
+    const member = raw.trim();
+    if (member === "") continue;
+    const eq = member.indexOf("=");
+    if (eq !== -1 && member.slice(0, eq).trim() === "linkup-session") continue;
+    if (out.length >= BAGGAGE_MAX_MEMBERS || bytes + 1 + member.length > BAGGAGE_MAX_BYTES) break;
+    out.push(member);
+    bytes += 1 + member.length;
+  }
+  return out.join(",");
+}
+
+/** Whether a baggage header already carries exactly `linkup-session=<session>` as its only linkup member. */
+function baggageNamesOnly(baggage: string, session: string): boolean {
+  const first = baggage.indexOf("linkup-session");
+  if (first === -1 || baggage.indexOf("linkup-session", first + 1) !== -1) return false;
+  return sessionFromBaggage(baggage) === session;
+}
+
 export function requestHeaderDelta(get: HeaderGetter, ctx: RequestHeaderContext): HeaderDelta {
   const delta: HeaderDelta = [];
   const connection = get("connection");
@@ -72,6 +106,10 @@ export function requestHeaderDelta(get: HeaderGetter, ctx: RequestHeaderContext)
   const tracestate = get("tracestate");
   if (tracestate === undefined || tracestate.split(",", 1)[0]!.trim() !== `linkup-session=${ctx.session}` || /,\s*linkup-session=/.test(tracestate))
     delta.push(["tracestate", withSessionTracestate(tracestate, ctx.session)]);
+  // The same name in W3C baggage: OpenTelemetry SDKs propagate baggage by default, so services
+  // that pass on their telemetry context carry the session to their own calls through Linkup.
+  const baggage = get("baggage");
+  if (baggage === undefined || !baggageNamesOnly(baggage, ctx.session)) delta.push(["baggage", withSessionBaggage(baggage, ctx.session)]);
   if (get("x-forwarded-host") === undefined) delta.push(["x-forwarded-host", ctx.host]);
   if (get("x-forwarded-proto") === undefined) delta.push(["x-forwarded-proto", ctx.proto]);
   if (ctx.clientIp) {

@@ -19,3 +19,23 @@ export function interpolate(input: string, env: Readonly<Record<string, string |
   });
   return missing.length > 0 ? { ok: false, missing } : { ok: true, value };
 }
+
+/** One `${VAR}` a config value uses, and where its text came from. */
+export interface EnvRef {
+  name: string;
+  /** env: the variable's value; default: the `:-default` text (the variable is unset or empty); unset: neither. */
+  source: "env" | "default" | "unset";
+}
+
+/** The variables `input` refers to (`$${...}` escapes excluded), in order of appearance. */
+export function envRefs(input: string, env: Readonly<Record<string, string | undefined>>): EnvRef[] {
+  if (!input.includes("${")) return [];
+  const refs: EnvRef[] = [];
+  for (const m of input.matchAll(PATTERN)) {
+    if (m[0] === "$${") continue;
+    const name = m[1]!;
+    const v = env[name];
+    refs.push({ name, source: v !== undefined && v !== "" ? "env" : m[2] !== undefined ? "default" : v === "" ? "env" : "unset" });
+  }
+  return refs;
+}

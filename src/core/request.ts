@@ -30,3 +30,17 @@ export function hostOfUrl(value: string): string | undefined {
   const at = authority.lastIndexOf("@");
   return at === -1 ? authority : authority.slice(at + 1);
 }
+
+/**
+ * Host of a Referer or Origin value. Browsers send absolute URLs; some HTTP clients (and
+ * Mentimeter's own server tests) send a bare `example.com` or `example.com/path`, which is
+ * accepted too as long as what precedes the first `/` looks like a host.
+ */
+export function hostOfReference(value: string): string | undefined {
+  const absolute = hostOfUrl(value);
+  if (absolute !== undefined) return absolute;
+  const v = value.trim();
+  const end = v.search(/[/?#]/);
+  const host = end === -1 ? v : v.slice(0, end);
+  return /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(host) ? host : undefined;
+}

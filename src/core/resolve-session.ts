@@ -1,12 +1,17 @@
 // Which session a request belongs to. Candidates are tried in a fixed order and the first one
 // that names an existing session wins: the first label of the Host, of x-forwarded-host, of the
-// Referer's host, of the Origin's host, then `linkup-session=<name>` in the W3C tracestate header.
+// Referer's host, of the Origin's host, then `linkup-session=<name>` in the W3C tracestate header,
+// then a `linkup-session` member of the W3C baggage header (OpenTelemetry propagates baggage by
+// default, so a service that passes on its telemetry context is attributed without extra code).
 // An expired session counts as absent (so the next candidate may still match); when nothing
 // matches and a candidate names a session that expired, the answer says so (410, not 422).
-import { hostnameOf, hostOfUrl, type RequestView } from "./request.js";
+import { hostnameOf, hostOfReference, type RequestView } from "./request.js";
 import { isDnsLabel } from "./session-name.js";
 
-export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin" | "tracestate";
+export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin" | "tracestate" | "baggage";
+
+/** Sources that name a session explicitly (not a host that may merely look like one). */
+const EXPLICIT: readonly CandidateSource[] = ["tracestate", "baggage"];
 
 export interface Candidate {
   source: CandidateSource;
@@ -17,7 +22,7 @@ export type SessionResolution<S> =
   | { kind: "found"; session: S; name: string; source: CandidateSource }
   /** Nothing in the request named an existing session (the host label, if any, was not one). */
   | { kind: "no-session"; tried: Candidate[] }
-  /** tracestate named a session explicitly and it does not exist. */
+  /** tracestate or baggage named a session explicitly and it does not exist. */
   | { kind: "unknown-session"; name: string; tried: Candidate[] }
   /** Nothing live matched, and a candidate names a session that expired (still stored, or remembered after its removal). */
   | { kind: "expired-session"; name: string; expired_at: string; tried: Candidate[] };
@@ -54,6 +59,30 @@ export function sessionFromTracestate(tracestate: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The session named by a `linkup-session` member of a W3C baggage header, if any. Members are
+ * `key=value` with optional `;property` parts after the value; whitespace around keys and values
+ * is allowed and values are percent-encoded (a DNS label needs no encoding, but a client may
+ * still encode it).
+ */
+export function sessionFromBaggage(baggage: string): string | undefined {
+  for (const member of baggage.split(",")) {
+    const eq = member.indexOf("=");
+    if (eq === -1 || member.slice(0, eq).trim() !== "linkup-session") continue;
+    const semicolon = member.indexOf(";", eq);
+    let value = (semicolon === -1 ? member.slice(eq + 1) : member.slice(eq + 1, semicolon)).trim();
+    if (value.includes("%")) {
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    }
+    return isDnsLabel(value) ? value : undefined;
+  }
+  return undefined;
+}
+
 export function sessionCandidates(req: RequestView): Candidate[] {
   const out: Candidate[] = [];
   const push = (source: CandidateSource, name: string | undefined) => {
@@ -64,21 +93,23 @@ export function sessionCandidates(req: RequestView): Candidate[] {
   if (xfh) push("x-forwarded-host", sessionLabelOf(xfh.split(",")[0]!));
   const referer = req.header("referer");
   if (referer) {
-    const h = hostOfUrl(referer);
+    const h = hostOfReference(referer);
     if (h) push("referer", sessionLabelOf(h));
   }
   const origin = req.header("origin");
   if (origin) {
-    const h = hostOfUrl(origin);
+    const h = hostOfReference(origin);
     if (h) push("origin", sessionLabelOf(h));
   }
   const tracestate = req.header("tracestate");
   if (tracestate) push("tracestate", sessionFromTracestate(tracestate));
+  const baggage = req.header("baggage");
+  if (baggage) push("baggage", sessionFromBaggage(baggage));
   return out;
 }
 
 function settle<S>(tried: Candidate[]): SessionResolution<S> {
-  const explicit = tried.find((c) => c.source === "tracestate");
+  const explicit = tried.find((c) => EXPLICIT.includes(c.source));
   return explicit ? { kind: "unknown-session", name: explicit.name, tried } : { kind: "no-session", tried };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveSession, resolveSessionSync, sessionCandidates, sessionLabelOf } from "./resolve-session.js";
+import { resolveSession, resolveSessionSync, sessionCandidates, sessionFromBaggage, sessionLabelOf } from "./resolve-session.js";
 import { compileSession, selectTarget, type CompiledSession } from "./route.js";
 import { describeFailure } from "./outcome.js";
 import { exampleSpec, record, req } from "./test-fixtures.js";
@@ -38,16 +38,50 @@ describe("the Foundation example", () => {
     const t = route("https://api.example.com/", { tracestate: "linkup-session=smart-snake" });
     expect(t.kind === "routed" && t.service.name).toBe("api");
   });
+  it("api.example.com/ with a linkup-session baggage member goes to api", () => {
+    const t = route("https://api.example.com/", { baggage: "userId=alice, linkup-session=smart-snake;ttl=3" });
+    expect(t.kind === "routed" && t.service.name).toBe("api");
+  });
+});
+
+// One row per way a request can say which session and which domain it is for, as both hosts see
+// it: the URL the request was addressed to, the headers it carried, and where it ends up.
+describe("routing table", () => {
+  const rows: [string, string, Record<string, string>, string | number][] = [
+    ["session host", "https://smart-snake.example.com/", {}, "frontend"],
+    ["session host, second domain", "https://smart-snake.api.example.com/", {}, "api"],
+    ["x-forwarded-host from the tunnel hop", "http://127.0.0.1:8790/auth/x", { "x-forwarded-host": "smart-snake.example.com" }, "auth"],
+    ["Referer names the session, Host the domain", "https://api.example.com/", { referer: "https://smart-snake.example.com/page" }, "api"],
+    ["Origin names the session, Host the domain", "https://api.example.com/", { origin: "https://smart-snake.example.com" }, "api"],
+    ["tracestate names the session, Host the domain", "https://api.example.com/", { tracestate: "linkup-session=smart-snake" }, "api"],
+    ["baggage names the session, Host the domain", "https://api.example.com/", { baggage: "linkup-session=smart-snake" }, "api"],
+    // Addressed to an IP (a server-to-server call through the local server): the domain comes from Referer or Origin.
+    ["tracestate + Referer URL on an IP", "http://127.0.0.1:8790/auth/x", { tracestate: "linkup-session=smart-snake", referer: "https://example.com/page" }, "auth"],
+    ["tracestate + bare Referer on an IP (Mentimeter's test form)", "http://127.0.0.1:8790/", { tracestate: "linkup-session=smart-snake", referer: "example.com" }, "frontend"],
+    ["baggage + Origin on localhost", "http://localhost:8790/", { baggage: "linkup-session=smart-snake", origin: "https://api.example.com" }, "api"],
+    ["baggage + Referer on the session host of another domain", "http://127.0.0.1/", { baggage: "linkup-session=smart-snake", referer: "https://smart-snake.api.example.com/x" }, "api"],
+    ["Host wins over Referer for the domain", "https://api.example.com/", { tracestate: "linkup-session=smart-snake", referer: "https://example.com/" }, "api"],
+    ["session but no domain anywhere", "http://127.0.0.1:8790/", { tracestate: "linkup-session=smart-snake" }, 404],
+    ["session but a foreign Referer", "http://127.0.0.1:8790/", { tracestate: "linkup-session=smart-snake", referer: "https://other.org/" }, 404],
+    ["nothing names a session", "http://127.0.0.1:8790/", { referer: "example.com" }, 422],
+    ["baggage names a session that does not exist", "https://api.example.com/", { baggage: "linkup-session=ghost-cat" }, 422],
+  ];
+  it.each(rows)("%s", (_what, url, headers, expected) => {
+    const t = route(url, headers);
+    if (typeof expected === "number") expect(describeFailure(t as never, "worker").status).toBe(expected);
+    else expect(t.kind === "routed" && t.service.name).toBe(expected);
+  });
 });
 
 describe("session resolution order", () => {
-  it("tries host, x-forwarded-host, referer, origin, tracestate in that order", () => {
+  it("tries host, x-forwarded-host, referer, origin, tracestate, baggage in that order", () => {
     const c = sessionCandidates(
       req("https://a-one.example.com/", {
         "x-forwarded-host": "b-two.example.com",
         referer: "https://c-three.example.com/x",
         origin: "https://d-four.example.com",
         tracestate: "vendor=1,linkup-session=e-five",
+        baggage: "k=v,linkup-session=f-six",
       }),
     );
     expect(c.map((x) => `${x.source}:${x.name}`)).toEqual([
@@ -56,7 +90,27 @@ describe("session resolution order", () => {
       "referer:c-three",
       "origin:d-four",
       "tracestate:e-five",
+      "baggage:f-six",
     ]);
+  });
+  it("tracestate wins over baggage when both name existing sessions", () => {
+    const both = new Map([...sessions, ["other-one", compileSession(record("other-one"), "local")]]);
+    const r = resolveSessionSync(req("https://api.example.com/", { tracestate: "linkup-session=smart-snake", baggage: "linkup-session=other-one" }), (n) =>
+      both.get(n),
+    );
+    expect(r).toMatchObject({ kind: "found", name: "smart-snake", source: "tracestate" });
+  });
+  it("baggage is used when tracestate names no existing session", () => {
+    const r = resolveSessionSync(req("https://api.example.com/", { tracestate: "linkup-session=ghost-cat", baggage: "linkup-session=smart-snake" }), lookup);
+    expect(r).toMatchObject({ kind: "found", name: "smart-snake", source: "baggage" });
+  });
+  it("reads the baggage member with spaces, properties and percent-encoding; ignores invalid names", () => {
+    expect(sessionFromBaggage("a=1 , linkup-session = smart-snake ; prop1;p2=x, b=2")).toBe("smart-snake");
+    expect(sessionFromBaggage("linkup-session=smart%2Dsnake")).toBe("smart-snake");
+    expect(sessionFromBaggage("linkup-session=Smart_Snake")).toBeUndefined();
+    expect(sessionFromBaggage("linkup-session=%E0%A4%A")).toBeUndefined();
+    expect(sessionFromBaggage("xlinkup-session=smart-snake")).toBeUndefined();
+    expect(sessionFromBaggage("")).toBeUndefined();
   });
   it("the first candidate that exists wins", () => {
     const r = resolveSessionSync(
@@ -70,6 +124,7 @@ describe("session resolution order", () => {
     ["referer", { referer: "http://smart-snake.example.com:8787/p?q=1" }],
     ["origin", { origin: "https://smart-snake.example.com" }],
     ["tracestate", { tracestate: "other=1, linkup-session=smart-snake " }],
+    ["baggage", { baggage: "other=1, linkup-session=smart-snake " }],
   ])("finds the session from %s alone", (source, headers) => {
     const r = resolveSessionSync(req("http://127.0.0.1:8790/", headers), lookup);
     expect(r).toMatchObject({ kind: "found", source });

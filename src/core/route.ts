@@ -3,7 +3,7 @@
 // route regexes only, never a compilation.
 import { DESTINATION_HEADER } from "./headers.js";
 import { compileRegex } from "./regex.js";
-import { hostnameOf, type RequestView } from "./request.js";
+import { hostnameOf, hostOfReference, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
 
@@ -115,6 +115,28 @@ function matchDomain(session: CompiledSession, host: string): CompiledDomain | u
   return undefined;
 }
 
+/**
+ * The domain a request is for: from the Host, else x-forwarded-host, else the Referer's host, else
+ * the Origin's host (Mentimeter's order). A server-to-server call addressed to an IP or `localhost`
+ * and attributed by tracestate or baggage still finds its domain from the page that caused it.
+ */
+function domainOf(session: CompiledSession, req: RequestView): CompiledDomain | undefined {
+  const byHost = matchDomain(session, req.host);
+  if (byHost) return byHost;
+  const xfh = req.header("x-forwarded-host");
+  if (xfh) {
+    const d = matchDomain(session, xfh.split(",")[0]!);
+    if (d) return d;
+  }
+  for (const name of ["referer", "origin"] as const) {
+    const value = req.header(name);
+    const host = value ? hostOfReference(value) : undefined;
+    const d = host ? matchDomain(session, host) : undefined;
+    if (d) return d;
+  }
+  return undefined;
+}
+
 export function selectTarget(session: CompiledSession, req: RequestView): TargetResult {
   const path = req.path;
   let service: CompiledService | undefined;
@@ -125,15 +147,11 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     service = session.services.get(destination);
     rewrite = false;
   } else {
-    let domain = matchDomain(session, req.host);
-    if (!domain) {
-      const xfh = req.header("x-forwarded-host");
-      if (xfh) domain = matchDomain(session, xfh.split(",")[0]!);
-    }
+    const domain = domainOf(session, req);
     if (!domain)
       return {
         kind: "no-target",
-        reason: `host ${hostnameOf(req.host)} is not under any domain of session ${session.name}`,
+        reason: `host ${hostnameOf(req.host)} is not under any domain of session ${session.name} (nor are x-forwarded-host, Referer or Origin)`,
       };
     let serviceName = domain.defaultService;
     for (const r of domain.routes)

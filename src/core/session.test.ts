@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseIfMatch, versionProblem } from "./api.js";
 import { normaliseConfig } from "./config.js";
-import { interpolate } from "./interpolate.js";
+import { envRefs, interpolate } from "./interpolate.js";
 import { canonicalJson, parsePutBody, previewName, specFromConfig, specHash, validateSpec } from "./session.js";
 import { isDnsLabel } from "./session-name.js";
 import { exampleSpec, record } from "./test-fixtures.js";
@@ -40,6 +40,16 @@ describe("API input validation", () => {
     const r = parsePutBody("pr-1", { spec: { ...exampleSpec, cache_routes: undefined } });
     expect(r.ok && r.body.spec.cache_routes).toEqual([]);
     expect(r.ok && r.body.managed_by).toBeNull();
+    expect(r.ok && r.body.owner).toBeNull();
+  });
+  it("keeps a valid owner and refuses one that is not an owner id", () => {
+    const r = parsePutBody("pr-1", { spec: exampleSpec, managed_by: "team", owner: "alice-3f9a2c1d" });
+    expect(r.ok && r.body.owner).toBe("alice-3f9a2c1d");
+    for (const owner of [42, "", "-lead", "has space", "x".repeat(65)]) {
+      const bad = parsePutBody("pr-1", { spec: exampleSpec, owner });
+      expect(bad.ok).toBe(false);
+      expect(!bad.ok && bad.message).toMatch(/owner/);
+    }
   });
   it.each([
     ["Bad_Name", { spec: exampleSpec }, "invalid session name"],
@@ -66,6 +76,12 @@ describe("versioned writes", () => {
     const current = record("a", exampleSpec, { version: 4, tunnel_url: "http://t" });
     const next = planPut("a", current, body, "h2", now, { ifMatch: 4 });
     expect(next).toMatchObject({ kind: "write", created: false, record: { version: 5, tunnel_url: "http://t", created_at: current.created_at } });
+  });
+  it("records the owner a write sends, and clears it when a write sends none", () => {
+    const mine = planPut("a", undefined, { ...body, owner: "bob-1" }, "h", now, {});
+    expect(mine.kind === "write" && mine.record.owner).toBe("bob-1");
+    const shared = planPut("a", record("a", exampleSpec, { owner: "bob-1" }), body, "h", now, {});
+    expect(shared.kind === "write" && shared.record.owner).toBeNull();
   });
   it("refuses a stale If-Match and create-only on an existing session", () => {
     const current = record("a", exampleSpec, { version: 4 });
@@ -99,6 +115,11 @@ describe("interpolation", () => {
     expect(interpolate("${X:-dflt}", {})).toEqual({ ok: true, value: "dflt" });
     expect(interpolate("$${X}", {})).toEqual({ ok: true, value: "${X}" });
     expect(interpolate("${A}${B}", { A: "1" })).toEqual({ ok: false, missing: ["B"] });
+    expect(envRefs("$${X} ${A}-${B:-b}-${C}", { A: "1" })).toEqual([
+      { name: "A", source: "env" },
+      { name: "B", source: "default" },
+      { name: "C", source: "unset" },
+    ]);
   });
 });
 

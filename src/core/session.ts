@@ -5,6 +5,7 @@ import type { DomainConfig, LinkupConfig, Rewrite, SessionDeclaration, SessionTy
 import { SESSION_TYPES } from "./config.js";
 import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
+import { ownerProblem } from "./owner.js";
 import { isDnsLabel } from "./session-name.js";
 import { isHttpUrl } from "./url.js";
 
@@ -37,6 +38,11 @@ export interface SessionRecord {
   spec_hash: string;
   /** Identity of the config that manages this session (`apply --prune` only deletes its own). */
   managed_by: string | null;
+  /**
+   * The person a personal session belongs to (see owner.ts); null or absent for shared sessions.
+   * Records written before owners existed have no such field.
+   */
+  owner?: string | null;
   /** Where `local` services are reached from the worker (server-managed; set by `start`). */
   tunnel_url: string | null;
   created_at: string;
@@ -51,6 +57,8 @@ export interface SessionRecord {
 export interface PutSessionBody {
   spec: SessionSpec;
   managed_by?: string | null;
+  /** Set on personal sessions only. */
+  owner?: string | null;
 }
 
 export interface Problem {
@@ -153,6 +161,11 @@ export function parsePutBody(
     return { ok: false, message: problems.map((p) => `spec.${p.path.join(".")}: ${p.message}`.replace(/\.:/, ":")).join("; ") };
   if (input.managed_by !== undefined && input.managed_by !== null && typeof input.managed_by !== "string")
     return { ok: false, message: "managed_by must be a string" };
+  if (input.owner !== undefined && input.owner !== null) {
+    if (typeof input.owner !== "string") return { ok: false, message: "owner must be a string" };
+    const problem = ownerProblem(input.owner);
+    if (problem) return { ok: false, message: problem };
+  }
   const spec = input.spec as SessionSpec;
   return {
     ok: true,
@@ -165,6 +178,7 @@ export function parsePutBody(
         ...(typeof spec.ttl === "string" ? { ttl: (normaliseTtl(spec.ttl) as { ttl: string }).ttl } : {}),
       },
       managed_by: (input.managed_by as string | null | undefined) ?? null,
+      owner: (input.owner as string | null | undefined) ?? null,
     },
   };
 }

@@ -21,9 +21,11 @@ describe("parseSettings", () => {
     expect(parseSettings({})).toEqual({
       home: undefined,
       configFile: undefined,
+      owner: undefined,
       debug: false,
       proxyHost: "127.0.0.1",
       ports: { worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: undefined },
+      dnsUpstream: [],
       localDns: undefined,
       embeddedWorker: false,
       cloudflared: undefined,
@@ -39,6 +41,7 @@ describe("parseSettings", () => {
     const s = parseSettings({
       LINKUP_HOME: "/tmp/h",
       LINKUP_CONFIG: "team.yaml",
+      LINKUP_OWNER: "ci-bot",
       LINKUP_DEBUG: "1",
       LINKUP_PROXY_HOST: "0.0.0.0",
       LINKUP_PROXY_PORT: "9000",
@@ -46,6 +49,7 @@ describe("parseSettings", () => {
       LINKUP_WORKER_PORT: "9002",
       LINKUP_HTTPS_PORT: "9443",
       LINKUP_DNS_PORT: "5353",
+      LINKUP_DNS_UPSTREAM: "10.0.0.1, [::1]:5300",
       LINKUP_LOCAL_DNS: "0",
       LINKUP_EMBEDDED_WORKER: "true",
       LINKUP_CLOUDFLARED: "/opt/cloudflared",
@@ -59,9 +63,11 @@ describe("parseSettings", () => {
     expect(s).toEqual({
       home: "/tmp/h",
       configFile: "team.yaml",
+      owner: "ci-bot",
       debug: true,
       proxyHost: "0.0.0.0",
       ports: { proxy: 9000, admin: 9001, worker: 9002, https: 9443, dns: 5353 },
+      dnsUpstream: ["10.0.0.1", "[::1]:5300"],
       localDns: false,
       embeddedWorker: true,
       cloudflared: "/opt/cloudflared",
@@ -91,6 +97,7 @@ describe("parseSettings", () => {
 
   it("refuses flags that are neither on nor off, and timeouts that are not positive whole numbers", () => {
     expect(problem({ LINKUP_DEBUG: "yes" }).message).toBe('LINKUP_DEBUG must be 1 or 0, not "yes"');
+    expect(problem({ LINKUP_OWNER: "two words" }).message).toMatch(/^LINKUP_OWNER must be an owner id/);
     expect(problem({ LINKUP_TUNNEL_TIMEOUT_MS: "0" }).message).toBe('LINKUP_TUNNEL_TIMEOUT_MS must be a whole number above 0, not "0"');
     expect(problem({ LINKUP_TUNNEL_TIMEOUT_MS: "10s" }).message).toMatch(/^LINKUP_TUNNEL_TIMEOUT_MS /);
     expect(parseSettings({ LINKUP_DEBUG: "FALSE", LINKUP_LOCAL_DNS: "1" })).toMatchObject({ debug: false, localDns: true });

@@ -6,6 +6,7 @@
 import type { LinkupConfig } from "./config.js";
 import { DEFAULT_PORTS, DEFAULT_TUNNEL_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
+import { ownerProblem } from "./owner.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,6 +14,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const ENV = {
   home: "LINKUP_HOME",
   config: "LINKUP_CONFIG",
+  owner: "LINKUP_OWNER",
   debug: "LINKUP_DEBUG",
   proxyHost: "LINKUP_PROXY_HOST",
   proxyPort: "LINKUP_PROXY_PORT",
@@ -20,6 +22,7 @@ export const ENV = {
   workerPort: "LINKUP_WORKER_PORT",
   httpsPort: "LINKUP_HTTPS_PORT",
   dnsPort: "LINKUP_DNS_PORT",
+  dnsUpstream: "LINKUP_DNS_UPSTREAM",
   localDns: "LINKUP_LOCAL_DNS",
   embeddedWorker: "LINKUP_EMBEDDED_WORKER",
   cloudflared: "LINKUP_CLOUDFLARED",
@@ -43,13 +46,17 @@ export interface Ports {
 export interface LinkupSettings {
   /** LINKUP_HOME as given (machine/state-dir.ts makes it absolute); undefined: ~/.linkup. */
   home: string | undefined;
-  /** LINKUP_CONFIG: the config file when neither -f nor --config is given. */
+  /** LINKUP_CONFIG: the config file(s) when neither -f nor --config is given (several: separated like PATH). */
   configFile: string | undefined;
+  /** LINKUP_OWNER: the owner id recorded on your personal sessions (else the one in the state directory). */
+  owner: string | undefined;
   /** LINKUP_DEBUG: stack traces in the CLI, detail lines in the local server's log. */
   debug: boolean;
   /** LINKUP_PROXY_HOST: where the local server's proxy (and HTTPS, DNS) listen. */
   proxyHost: string;
   ports: Ports;
+  /** LINKUP_DNS_UPSTREAM: resolvers local DNS forwards to (`ip`, `ip:port`, `[ipv6]:port`); empty: the system's. */
+  dnsUpstream: string[];
   /** LINKUP_LOCAL_DNS: force the local server's HTTPS and DNS on or off; undefined: on when installed. */
   localDns: boolean | undefined;
   /** LINKUP_EMBEDDED_WORKER: the local server also hosts the embedded worker (set by the CLI). */
@@ -97,6 +104,11 @@ const listValue: Parse<string[]> = (raw) =>
 
 const textValue: Parse<string> = (raw) => raw;
 
+const ownerValue: Parse<string> = (raw) => {
+  const problem = ownerProblem(raw);
+  return problem ? { problem: `must be an owner id (letters, digits, '.', '_', '@' and '-', at most 64), not "${raw.slice(0, 70)}"` } : raw;
+};
+
 /** The error for one or more unparsable values; the same text in the CLI and the local server. */
 function settingsError(problems: string[]): ConfigError {
   return new ConfigError("invalid-setting", problems.join("; "), { hint: "fix the value, or unset the variable to use the default" });
@@ -125,6 +137,7 @@ export function parseSettings(env: Env): LinkupSettings {
   const settings: LinkupSettings = {
     home: read(ENV.home, textValue),
     configFile: read(ENV.config, textValue),
+    owner: read(ENV.owner, ownerValue),
     debug: read(ENV.debug, booleanValue, false),
     proxyHost: read(ENV.proxyHost, textValue, "127.0.0.1"),
     ports: {
@@ -134,6 +147,7 @@ export function parseSettings(env: Env): LinkupSettings {
       https: read(ENV.httpsPort, portValue, DEFAULT_PORTS.https),
       dns: read(ENV.dnsPort, portValue),
     },
+    dnsUpstream: read(ENV.dnsUpstream, listValue, []),
     localDns: read(ENV.localDns, booleanValue),
     embeddedWorker: read(ENV.embeddedWorker, booleanValue, false),
     cloudflared: read(ENV.cloudflared, textValue),
@@ -172,6 +186,12 @@ export function adminUrl(port: number): string {
 /** The embedded worker on a port of this machine. */
 export function embeddedWorkerUrl(port: number): string {
   return `http://127.0.0.1:${port}`;
+}
+
+/** Whether a variable is given (non-empty), for settings whose default comes from elsewhere when it is not. */
+export function isSet(env: Env, name: (typeof ENV)[keyof typeof ENV]): boolean {
+  const raw = env[name];
+  return raw !== undefined && raw !== "";
 }
 
 /** The worker the config talks to: its worker_url, else the embedded one on this machine. */

@@ -42,6 +42,7 @@ export function planPut(
       version: (current?.version ?? 0) + 1,
       spec_hash: hash,
       managed_by: body.managed_by ?? null,
+      owner: body.owner ?? null,
       tunnel_url: current?.tunnel_url ?? null,
       created_at: current?.created_at ?? now,
       updated_at: now,

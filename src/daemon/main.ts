@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     adminPort: config.adminPort,
     stateDir: config.stateDir,
     ...(config.httpsPort !== null ? { httpsPort: config.httpsPort } : {}),
-    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort } : {}),
+    ...(config.dnsPort !== null ? { dnsPort: config.dnsPort, dnsUpstreams: config.dnsUpstreams } : {}),
     log,
     ...(config.debug ? { debug: (line: string) => log(`debug: ${line}`) } : {}),
   });

@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_PORTS, STATE_FILES } from "../core/defaults.js";
 import { ConfigError } from "../core/errors.js";
-import { ENV, parsePort, parseSettings, type Env } from "../core/settings.js";
+import { ENV, isSet, parsePort, parseSettings, type Env } from "../core/settings.js";
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
+import { parseUpstreamList } from "./dns/upstream-resolvers.js";
 
 export interface LocalServerConfig {
   stateDir: string;
@@ -20,25 +22,35 @@ export interface LocalServerConfig {
   httpsPort: number | null;
   /** null: DNS off. */
   dnsPort: number | null;
+  /** Resolvers local DNS forwards to; empty: the system's (resolv.conf). */
+  dnsUpstreams: DnsUpstream[];
   /** Port of the embedded worker this process also hosts, or null. */
   embeddedWorkerPort: number | null;
   debug: boolean;
 }
 
 export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PORTS.proxy}] [--admin-port ${DEFAULT_PORTS.admin}]
-  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--state-dir DIR]
-env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.localDns}=1|0,
+  [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
+env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.dnsUpstream}, ${ENV.localDns}=1|0,
   ${ENV.embeddedWorker}=1 with ${ENV.workerPort}, ${ENV.cloudflared}, ${ENV.debug}=1`;
 
-/** The DNS port install configured the OS resolver with (it must match), else the default; null when not installed. */
-function installedDnsPort(dir: string): number | null {
+/**
+ * The ports install configured the system with: the OS resolver's DNS port, and the HTTP and HTTPS
+ * ports that 80 and 443 are redirected to. They must match, so they are the defaults while local
+ * DNS is installed. null when not installed.
+ */
+function installedPorts(dir: string): { dns: number; http?: number; https?: number } | null {
   const path = join(dir, STATE_FILES.localDnsRecord);
   if (!existsSync(path)) return null;
   try {
-    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown };
-    return typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_PORTS.dns;
+    const record = JSON.parse(readFileSync(path, "utf8")) as { dnsPort?: unknown; httpPort?: unknown; httpsPort?: unknown };
+    return {
+      dns: typeof record.dnsPort === "number" ? record.dnsPort : DEFAULT_PORTS.dns,
+      ...(typeof record.httpPort === "number" ? { http: record.httpPort } : {}),
+      ...(typeof record.httpsPort === "number" ? { https: record.httpsPort } : {}),
+    };
   } catch {
-    return DEFAULT_PORTS.dns;
+    return { dns: DEFAULT_PORTS.dns };
   }
 }
 
@@ -53,6 +65,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
         "admin-port": { type: "string" },
         "https-port": { type: "string" },
         "dns-port": { type: "string" },
+        "dns-upstream": { type: "string" },
         "state-dir": { type: "string" },
         "local-dns": { type: "boolean" },
         "no-local-dns": { type: "boolean" },
@@ -65,17 +78,23 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
   const settings = parseSettings(env);
   const flagPort = (name: string, value: string | undefined) => (value === undefined ? undefined : parsePort(`--${name}`, value));
   const dir = ensureStateDir({ home: flags["state-dir"] ?? settings.home });
-  const installed = installedDnsPort(dir);
+  const installed = installedPorts(dir);
   const flag = flags["local-dns"] ? true : flags["no-local-dns"] ? false : undefined;
   const localDns = flag ?? settings.localDns ?? installed !== null;
-  const dnsPort = flagPort("dns-port", flags["dns-port"]) ?? settings.ports.dns ?? installed ?? DEFAULT_PORTS.dns;
+  const dnsPort = flagPort("dns-port", flags["dns-port"]) ?? settings.ports.dns ?? installed?.dns ?? DEFAULT_PORTS.dns;
+  // Where install pointed 80 and 443, unless a flag or the variable says otherwise.
+  const proxyPort = flagPort("port", flags.port) ?? (isSet(env, ENV.proxyPort) ? settings.ports.proxy : (installed?.http ?? settings.ports.proxy));
+  const httpsPort = flagPort("https-port", flags["https-port"]) ?? (isSet(env, ENV.httpsPort) ? settings.ports.https : (installed?.https ?? settings.ports.https));
+  const upstreamFlag = flags["dns-upstream"];
   return {
     stateDir: dir,
     host: flags.host ?? settings.proxyHost,
-    port: flagPort("port", flags.port) ?? settings.ports.proxy,
+    port: proxyPort,
     adminPort: flagPort("admin-port", flags["admin-port"]) ?? settings.ports.admin,
-    httpsPort: localDns ? (flagPort("https-port", flags["https-port"]) ?? settings.ports.https) : null,
+    httpsPort: localDns ? httpsPort : null,
     dnsPort: localDns ? dnsPort : null,
+    dnsUpstreams:
+      upstreamFlag !== undefined ? parseUpstreamList(upstreamFlag, "--dns-upstream") : parseUpstreamList(settings.dnsUpstream.join(","), ENV.dnsUpstream),
     embeddedWorkerPort: settings.embeddedWorker ? settings.ports.worker : null,
     debug: settings.debug,
   };

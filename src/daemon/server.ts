@@ -19,6 +19,7 @@ import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
+import type { DnsUpstream } from "./dns/dns-server.js";
 
 /** The admin API is loopback-only whatever `host` the proxy uses. */
 export const ADMIN_HOST = "127.0.0.1";
@@ -34,9 +35,11 @@ export interface LocalServerOptions {
   adminToken?: string;
   /** Set to serve HTTPS with certificates minted for the configured domains (local DNS installed). */
   httpsPort?: number;
-  /** Set to answer DNS (UDP and TCP) for the configured domains. */
+  /** Set to answer DNS (UDP and TCP) for the session hosts, forwarding the rest upstream. */
   dnsPort?: number;
-  /** Domains DNS and TLS answer for; default: every domain of every session. */
+  /** Resolvers DNS forwards to (default: the system's, from resolv.conf). */
+  dnsUpstreams?: DnsUpstream[];
+  /** Domains TLS signs for; default: every domain of every session. */
   domains?: () => string[];
   /** One line per notable event (never tokens or headers). */
   log?: (line: string) => void;
@@ -175,9 +178,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     let dnsPort: number | null = null;
     if (options.dnsPort !== undefined) {
-      const { createDnsServer } = await import("./dns/dns-server.js");
-      const dns = createDnsServer({ host, port: options.dnsPort, domains });
+      const [{ createDnsServer }, { upstreamResolvers }] = await Promise.all([import("./dns/dns-server.js"), import("./dns/upstream-resolvers.js")]);
+      // The port is known only after binding (0 in tests); the loop filter needs it.
+      let upstreams: () => DnsUpstream[] = () => [];
+      const dns = createDnsServer({ host, port: options.dnsPort, hosts: () => registry.hosts(), upstreams: () => upstreams() });
       dnsPort = (await dns.start()).port;
+      upstreams = upstreamResolvers({ host, port: dnsPort }, options.dnsUpstreams);
+      if (upstreams().length === 0) log("local DNS: no upstream resolver found in resolv.conf; names that are not session hosts get SERVFAIL (set LINKUP_DNS_UPSTREAM)");
       closers.push(() => dns.close());
     }
 

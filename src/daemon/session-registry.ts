@@ -8,8 +8,10 @@ import type { SessionRecord } from "../core/session.js";
 export interface SessionRegistry {
   get(name: string): CompiledSession | undefined;
   readonly size: number;
-  /** Every domain any session declares (lowercase, deduplicated): what DNS and TLS answer for. */
+  /** Every domain any session declares (lowercase, deduplicated): what TLS signs for. */
   domains(): string[];
+  /** `<session>.<domain>` for every session and each of its domains: what local DNS answers for. */
+  hosts(): string[];
   /** Adds or replaces one session (after an admin API write). */
   apply(record: SessionRecord): void;
   remove(name: string): void;
@@ -40,6 +42,11 @@ export function createSessionRegistry(
   const now = options.now ?? Date.now;
   const tombstones = new Map<string, string>();
   let domainCache: string[] | undefined;
+  let hostCache: string[] | undefined;
+  const changed = () => {
+    domainCache = undefined;
+    hostCache = undefined;
+  };
 
   function upsert(record: SessionRecord): void {
     tombstones.delete(record.name);
@@ -52,7 +59,7 @@ export function createSessionRegistry(
       options.onCompileError?.(record.name, error);
       return;
     }
-    domainCache = undefined;
+    changed();
   }
 
   return {
@@ -68,16 +75,24 @@ export function createSessionRegistry(
       }
       return domainCache;
     },
+    hosts() {
+      if (!hostCache) {
+        const all = new Set<string>();
+        for (const s of sessions.values()) for (const d of s.domains) all.add(`${s.name}.${d.domain}`);
+        hostCache = [...all].sort();
+      }
+      return hostCache;
+    },
     apply: upsert,
     remove(name) {
-      if (sessions.delete(name)) domainCache = undefined;
+      if (sessions.delete(name)) changed();
     },
     replaceAll(records) {
       const keep = new Set(records.map((r) => r.name));
       for (const name of sessions.keys())
         if (!keep.has(name)) {
           sessions.delete(name);
-          domainCache = undefined;
+          changed();
         }
       for (const r of records) upsert(r);
     },

@@ -1,5 +1,7 @@
 // The personal session's name: generated once per config (keyed by config identity) and kept in
-// `<stateDir>/personal-session.json`, so a developer's URLs stay the same across restarts.
+// `<stateDir>/personal-session.json`, so a developer's URLs stay the same across restarts. Each
+// teammate has their own state directory, hence their own name; the record carries their owner id
+// (machine/owner.ts) so nobody else's apply or prune touches it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
@@ -8,6 +10,15 @@ import { generateSessionName } from "../core/session-name.js";
 
 
 type Remembered = Record<string, string>;
+
+/**
+ * The key a personal session name is remembered under: the config identity for the person the
+ * state directory belongs to; identity@owner when --owner or LINKUP_OWNER names someone else
+ * (CI sharing a state directory), so two owners never share one name.
+ */
+export function personalKey(identity: string, owner: { id: string; source: "flag" | "env" | "state" }): string {
+  return owner.source === "state" ? identity : `${identity}@${owner.id}`;
+}
 
 function read(stateDir: string): Remembered {
   try {

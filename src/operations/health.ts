@@ -36,7 +36,7 @@ export interface HealthReport {
   orphans: ProcessInfo[];
   /** Pid files whose process is gone (harmless; replaced on the next start). */
   stale_pid_files: string[];
-  config: { file: string; identity: string } | null;
+  config: { file: string; files: string[]; identity: string; owner: string } | null;
 }
 
 function pidFiles(dir: string): ProcessInfo[] {
@@ -118,6 +118,8 @@ export async function healthReport(input: {
     // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
     orphans: processes.filter((p) => p.alive && (p.name === STATE_FILES.localServer || p.name === STATE_FILES.cloudflared) && !adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
-    config: input.ctx ? { file: input.ctx.loaded.file, identity: input.ctx.identity } : null,
+    config: input.ctx
+      ? { file: input.ctx.loaded.file, files: input.ctx.loaded.files, identity: input.ctx.identity, owner: input.ctx.owner.id }
+      : null,
   };
 }

@@ -16,7 +16,7 @@ export interface RouteResult {
 }
 
 export function targetSession(ctx: ReconcileContext, session: string | undefined): string {
-  const name = session ?? rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const name = session ?? rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   if (!name) throw new LinkupError("no-session", "no personal session yet", { hint: "run `linkup start`, or pass --session NAME" });
   return name;
 }
@@ -50,8 +50,8 @@ export async function planRoute(
   if (!first) throw new LinkupError("session-not-found", `session ${name} is not running`, { hint: "run `linkup start` or `linkup apply` first" });
   const spec = rerouted(first.spec, to, services);
   // Keep the owner as it is: an imperative change is drift, not a change of ownership.
-  const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false };
-  return planSessions([desired], { ...live, sessions: copies }, { prune: false, identity: first.managed_by });
+  const desired: DesiredSession = { name, placement: copies.map((c) => c.placement), spec, personal: false, owner: first.owner };
+  return planSessions([desired], { ...live, sessions: copies }, { prune: false, identity: first.managed_by, owner: first.owner });
 }
 
 /** What `route` reports once the plan is written; a failed write is an error. */

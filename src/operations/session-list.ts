@@ -11,6 +11,10 @@ export interface SessionListEntry {
   type: SessionType;
   placements: Placement[];
   managed_by: string | null;
+  /** The person a personal session belongs to; null for shared sessions. */
+  owner: string | null;
+  /** Its owner is you (this state directory's id, or --owner / LINKUP_OWNER). */
+  mine: boolean;
   /** Version on each side that holds it. */
   versions: Partial<Record<Placement, number>>;
   urls: string[];
@@ -22,6 +26,8 @@ export interface SessionListEntry {
 }
 
 export interface SessionListing {
+  /** Your owner id. */
+  owner: string;
   sessions: SessionListEntry[];
   /** Sides that could not be read. */
   unavailable: Placement[];
@@ -31,7 +37,7 @@ const TYPE_ORDER: SessionType[] = ["tunneled", "isolated", "preview"];
 
 export async function listSessions(ctx: ReconcileContext): Promise<SessionListing> {
   const actual = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
-  const personal = rememberedPersonalName(ctx.stateDir, ctx.identity);
+  const personal = rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   const byName = new Map<string, SessionListEntry>();
   for (const s of actual.sessions) {
     const e = byName.get(s.name) ?? {
@@ -39,6 +45,8 @@ export async function listSessions(ctx: ReconcileContext): Promise<SessionListin
       type: s.spec.type,
       placements: [],
       managed_by: s.managed_by,
+      owner: s.owner,
+      mine: s.owner !== null && s.owner === ctx.owner.id,
       versions: {},
       urls: sessionUrls(s.name, s.spec.domains),
       tunnel_url: null,
@@ -56,5 +64,5 @@ export async function listSessions(ctx: ReconcileContext): Promise<SessionListin
     (a, b) => TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
   for (const s of sessions) s.placements.sort();
-  return { sessions, unavailable: actual.unavailable.map((u) => u.placement) };
+  return { owner: ctx.owner.id, sessions, unavailable: actual.unavailable.map((u) => u.placement) };
 }

@@ -90,7 +90,7 @@ export async function previewRequest(ctx: ReconcileContext, name: string | undef
     method: "PUT",
     url: `${ctx.clients.worker.baseUrl}/sessions/${p.name}`,
     headers: { ...(current ? { "if-match": etagOf(current.version) } : { "if-none-match": "*" }), "content-type": "application/json" },
-    body: { spec: p.spec, managed_by: current?.managed_by ?? null },
+    body: { spec: p.spec, managed_by: current?.managed_by ?? null, ...(current?.owner ? { owner: current.owner } : {}) },
   };
 }
 
@@ -119,8 +119,9 @@ export async function createPreview(ctx: ReconcileContext, name: string | undefi
         hint: `pick another name, or \`linkup sessions delete ${p.name}\` first`,
       });
     try {
-      // Keep the owner: replacing a preview a config manages must not take it away from that config.
-      const r = await client.put(p.name, { spec: p.spec, managed_by: current?.managed_by ?? null }, current ? { ifMatch: current.version } : { ifNoneMatch: true });
+      // Keep the owners: replacing a preview a config manages (or a person's) must not take it away from them.
+      const body = { spec: p.spec, managed_by: current?.managed_by ?? null, ...(current?.owner ? { owner: current.owner } : {}) };
+      const r = await client.put(p.name, body, current ? { ifMatch: current.version } : { ifNoneMatch: true });
       const same = current !== undefined && isDeepStrictEqual(normaliseRecord(current, "worker").spec, p.spec);
       return { name: p.name, result: !current ? "created" : same ? "renewed" : "configured", record: r.record };
     } catch (e) {
@@ -160,7 +161,7 @@ export async function deleteSession(ctx: ReconcileContext, name: string, options
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
-  const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative" })) };
+  const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative", owner: null })) };
   const { outcomes } = await writePlan(ctx, planSessions([], owned, { prune: true, identity: "imperative" }));
   const [outcome] = outcomes;
   if (!outcome || outcome.result === "failed") throw new LinkupError("delete-failed", outcome?.error ?? `could not delete session ${name}`);

@@ -33,6 +33,8 @@ export interface SessionStatus {
     urls: string[];
     tunnel_url: string | null;
     managed_by: string | null;
+    /** Whose personal session this is (null: shared). */
+    owner: string | null;
   };
   services: ServiceStatus[];
   components: ComponentStatus[];
@@ -83,6 +85,7 @@ export async function sessionStatus(ctx: ReconcileContext, session: string | und
       urls: sessionUrls(name, first.spec.domains),
       tunnel_url: tunnelUrl,
       managed_by: first.managed_by,
+      owner: first.owner,
     },
     services: services.map((s, i) => ({ ...s, ...(s.url ? results[i]! : { status: "error" as const, http_status: null, error: "no URL" }) })),
     components: components.map((c, i) => ({ ...c, ...results[services.length + i]! })),

@@ -9,6 +9,8 @@ export interface ActualSession {
   placement: Placement;
   spec: SessionSpec;
   managed_by: string | null;
+  /** The person a personal session belongs to; null for shared ones (and records from before owners). */
+  owner: string | null;
   /** For If-Match only; never compared. */
   version: number;
   /** Worker side: where `local` services are reached; null until a tunnel is started. */
@@ -49,6 +51,7 @@ export function normaliseRecord(record: SessionRecord, placement: Placement): Ac
       ...(typeof s.ttl === "string" ? { ttl: s.ttl } : {}),
     },
     managed_by: record.managed_by ?? null,
+    owner: record.owner ?? null,
     version: record.version,
     tunnel_url: record.tunnel_url ?? null,
     expires_at: record.expires_at ?? null,

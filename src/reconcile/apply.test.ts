@@ -23,6 +23,7 @@ function fakeApi(placement: Placement, interfere?: (store: Map<string, SessionRe
     version,
     spec_hash: "h",
     managed_by: body.managed_by ?? null,
+    owner: body.owner ?? null,
     tunnel_url: null,
     created_at: "t",
     updated_at: "t",
@@ -58,7 +59,7 @@ function fakeApi(placement: Placement, interfere?: (store: Map<string, SessionRe
   return api;
 }
 
-const desired = (name: string, s = spec()): DesiredSession => ({ name, placement: ["local"], spec: s, personal: false });
+const desired = (name: string, s = spec(), owner: string | null = null): DesiredSession => ({ name, placement: ["local"], spec: s, personal: false, owner });
 
 describe("applyPlan", () => {
   it("on 412 re-reads, re-plans once and succeeds", async () => {
@@ -99,12 +100,30 @@ describe("applyPlan", () => {
     expect(outcomes[0]!.error).toContain("nope");
   });
 
+  it("sends each session's owner, and writes nothing for a session that is only undeclared", async () => {
+    const local = fakeApi("local");
+    const d = [desired("mine", spec(), "alice"), desired("shared")];
+    await applyPlan({ actions: plan(d, [], { prune: false, identity: "team", owner: "alice" }), desired: d, clients: { local, worker: fakeApi("worker") }, identity: "team", owner: "alice", prune: false });
+    expect(local.store.get("mine")).toMatchObject({ managed_by: "team", owner: "alice" });
+    expect(local.store.get("shared")).toMatchObject({ managed_by: "team", owner: null });
+    const before = local.writes();
+    const live = [...local.store.values()].map((r) => ({ name: r.name, placement: "local" as const, spec: r.spec, managed_by: r.managed_by, owner: r.owner ?? null, version: r.version, tunnel_url: null }));
+    const actions = plan([d[0]!], live, { prune: false, identity: "team", owner: "alice" });
+    const outcomes = await applyPlan({ actions, desired: [d[0]!], clients: { local, worker: fakeApi("worker") }, identity: "team", owner: "alice", prune: false });
+    expect(outcomes.map((o) => [o.name, o.result])).toEqual([
+      ["mine", "unchanged"],
+      ["shared", "undeclared"],
+    ]);
+    expect(local.writes()).toBe(before);
+    expect(local.store.has("shared")).toBe(true);
+  });
+
   it("makes no writes for an unchanged plan", async () => {
     const local = fakeApi("local");
     const d = [desired("a")];
     await applyPlan({ actions: plan(d, [], { prune: false, identity: "team" }), desired: d, clients: { local, worker: fakeApi("worker") }, identity: "team", prune: false });
     const before = local.writes();
-    const live = [...local.store.values()].map((r) => ({ name: r.name, placement: "local" as const, spec: r.spec, managed_by: r.managed_by, version: r.version, tunnel_url: null }));
+    const live = [...local.store.values()].map((r) => ({ name: r.name, placement: "local" as const, spec: r.spec, managed_by: r.managed_by, owner: r.owner ?? null, version: r.version, tunnel_url: null }));
     const outcomes = await applyPlan({ actions: plan(d, live, { prune: false, identity: "team" }), desired: d, clients: { local, worker: fakeApi("worker") }, identity: "team", prune: false });
     expect(outcomes[0]!.result).toBe("unchanged");
     expect(local.writes()).toBe(before);

@@ -1,14 +1,15 @@
 // The applier, the only code that writes sessions: one write per changed session and side, each
 // guarded (If-None-Match: * to create, If-Match: <version> to replace or delete). A 412 re-reads
 // that one session, re-plans it once and retries; a failure is reported by name and the rest
-// still applied. Applying an unchanged plan sends no writes at all.
+// still applied. Applying an unchanged plan sends no writes at all; a session the config no
+// longer declares (without --prune) is reported and left alone.
 import { ConflictError } from "../core/errors.js";
 import { normaliseRecord, type ActualSession } from "./actual.js";
 import type { Placement, SessionApi } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
 import { plan, type Action } from "./plan.js";
 
-export type ApplyResult = "created" | "configured" | "unchanged" | "pruned" | "failed";
+export type ApplyResult = "created" | "configured" | "unchanged" | "pruned" | "undeclared" | "failed";
 
 export interface ApplyOutcome {
   name: string;
@@ -25,6 +26,8 @@ export interface ApplyInput {
   desired: DesiredSession[];
   clients: Record<Placement, SessionApi>;
   identity: string | null;
+  /** This person's owner id (re-planning after a 412 must keep a teammate's personal session out of prune). */
+  owner?: string | null;
   prune: boolean;
   /** Actual worker-side tunnel URLs, so tunnels are only started where none is known yet. */
   tunnelUrls?: Map<string, string | null>;
@@ -36,10 +39,13 @@ type Done = { kind: Action["kind"]; tunnelUrl?: string | null };
 
 async function execute(action: Action, input: ApplyInput): Promise<Done> {
   const client = input.clients[action.placement];
-  const body = (spec: DesiredSession["spec"]) => ({ spec, managed_by: input.identity });
+  const owner = input.desired.find((d) => d.name === action.name)?.owner ?? null;
+  const body = (spec: DesiredSession["spec"]) => ({ spec, managed_by: input.identity, owner });
   switch (action.kind) {
     case "unchanged":
       return { kind: "unchanged" };
+    case "undeclared":
+      return { kind: "undeclared" };
     case "create": {
       const r = await client.put(action.name, body(action.spec), { ifNoneMatch: true });
       return { kind: "create", tunnelUrl: r.record?.tunnel_url ?? null };
@@ -59,7 +65,7 @@ async function replan(action: Action, input: ApplyInput): Promise<{ action: Acti
   const record = await input.clients[action.placement].get(action.name);
   const live = record ? normaliseRecord(record, action.placement) : undefined;
   const desired = input.desired.filter((d) => d.name === action.name);
-  const next = plan(desired, live ? [live] : [], { prune: input.prune, identity: input.identity }).find(
+  const next = plan(desired, live ? [live] : [], { prune: input.prune, identity: input.identity, owner: input.owner ?? null }).find(
     (a) => a.placement === action.placement,
   );
   // Nothing planned any more (e.g. the session we were pruning is already gone): nothing to do.
@@ -81,6 +87,7 @@ function resultOf(kinds: Action["kind"][]): ApplyResult {
   if (kinds.every((k) => k === "unchanged")) return "unchanged";
   if (kinds.every((k) => k === "create")) return "created";
   if (kinds.every((k) => k === "delete")) return "pruned";
+  if (kinds.every((k) => k === "undeclared")) return "undeclared";
   return "configured";
 }
 
@@ -96,7 +103,7 @@ export async function applyPlan(input: ApplyInput, report: (o: ApplyOutcome) => 
       for (const action of actions) {
         const done = await executeWithRetry(action, input);
         kinds.push(done.kind);
-        if (action.placement === "worker" && done.kind !== "delete") {
+        if (action.placement === "worker" && done.kind !== "delete" && done.kind !== "undeclared") {
           const tunnel = await ensureTunnel(name, done, input);
           if (tunnel) outcome.tunnel_url = tunnel;
         }

@@ -12,6 +12,10 @@ export type OverviewItem =
   | { kind: "session-type"; session: string; from: string; to: string }
   | { kind: "session-ttl"; session: string; from: string | null; to: string | null }
   | { kind: "session-owner"; session: string; from: string | null; to: string | null }
+  /** The person a session belongs to (its `owner`; null: shared). */
+  | { kind: "session-person"; session: string; from: string | null; to: string | null }
+  /** Managed by the config, no longer declared, kept until `apply --prune`. */
+  | { kind: "session-undeclared"; session: string; type: string }
   | { kind: "session-renewal"; session: string; expires: string | null }
   /** `from` null: the service is new in this session. */
   | { kind: "route"; session: string; service: string; from: string | null; to: string }
@@ -55,6 +59,10 @@ export function describeItem(item: OverviewItem, q: Quote = (s) => s): string {
       return `session ${q(item.session)}: ttl ${opt(item.from, "default")} ${ARROW} ${opt(item.to, "default")}`;
     case "session-owner":
       return `session ${q(item.session)}: managed by ${opt(item.from, "nobody")} ${ARROW} ${opt(item.to, "nobody")}`;
+    case "session-person":
+      return `session ${q(item.session)}: ${item.from === null ? "shared" : `personal session of ${q(item.from)}`} ${ARROW} ${item.to === null ? "shared" : `personal session of ${q(item.to)}`}`;
+    case "session-undeclared":
+      return `session ${q(item.session)} not declared any more (${item.type}; kept until \`apply --prune\`)`;
     case "session-renewal":
       return `session ${q(item.session)}: renewed (${item.expires === null ? "no expiry recorded yet" : `expires ${item.expires}`})`;
     case "route":
@@ -182,6 +190,10 @@ export function overview(actions: Action[]): OverviewItem[] {
       sessions.push({ kind: "session-added", session: name, type: (list[0] as Extract<Action, { kind: "create" }>).spec.type });
       continue;
     }
+    if (list.every((a) => a.kind === "undeclared")) {
+      sessions.push({ kind: "session-undeclared", session: name, type: (list[0] as Extract<Action, { kind: "undeclared" }>).from.type });
+      continue;
+    }
     if (list.every((a) => a.kind === "delete" && a.reason === "pruned")) {
       sessions.push({ kind: "session-removed", session: name, type: (list[0] as Extract<Action, { kind: "delete" }>).from.type });
       continue;
@@ -195,6 +207,8 @@ export function overview(actions: Action[]): OverviewItem[] {
         for (const c of a.changes) {
           if (c.path === "managed_by")
             sessions.push({ kind: "session-owner", session: name, from: (c.from as string | null) ?? null, to: (c.to as string | null) ?? null });
+          if (c.path === "owner")
+            sessions.push({ kind: "session-person", session: name, from: (c.from as string | null) ?? null, to: (c.to as string | null) ?? null });
           if (c.path === "expires_at") sessions.push({ kind: "session-renewal", session: name, expires: (c.from as string | null) ?? null });
         }
       }

@@ -1,6 +1,7 @@
-// The reconcile context every command works from: the loaded config, its identity, the settings,
-// the state directory, the URLs of both sides and the two session API clients (worker and local
-// admin), built in one place so all commands agree on URLs, ports and tokens.
+// The reconcile context every command works from: the loaded config, its identity, this person's
+// owner id, the settings, the state directory, the URLs of both sides and the two session API
+// clients (worker and local admin), built in one place so all commands agree on URLs, ports,
+// tokens and whose sessions are whose.
 import { stateDir as ensureStateDir } from "../machine/state-dir.js";
 import { adminClient, type LocalAdminApi } from "../clients/admin-client.js";
 import type { SessionApi } from "../clients/session-api.js";
@@ -8,10 +9,17 @@ import { workerClient } from "../clients/worker-client.js";
 import { configIdentity, loadConfig, type ConfigSource, type LoadedConfig } from "../config/config-file.js";
 import { adminUrl, workerUrl, type LinkupSettings } from "../core/settings.js";
 import { embeddedWorkerToken } from "../machine/worker-token.js";
+import { resolveOwner, type Owner } from "../machine/owner.js";
+import { personalKey } from "../machine/personal-session.js";
 
 export interface ReconcileContext {
   loaded: LoadedConfig;
+  /** The config identity: recorded as managed_by on every session apply writes. */
   identity: string;
+  /** This person: recorded as owner on their personal sessions. */
+  owner: Owner;
+  /** Key of this person's personal session name in personal-session.json. */
+  personalKey: string;
   settings: LinkupSettings;
   stateDir: string;
   /** The local admin API and the worker (without the /linkup/v1 prefix). */
@@ -25,15 +33,21 @@ export interface ReconcileContext {
 /** Where a command reads its config from, and the settings it runs with. */
 export interface ContextSource extends ConfigSource {
   settings: LinkupSettings;
+  /** `--owner`: overrides LINKUP_OWNER and the id in the state directory. */
+  owner?: string;
 }
 
-export function contextFor(loaded: LoadedConfig, settings: LinkupSettings): ReconcileContext {
+export function contextFor(loaded: LoadedConfig, settings: LinkupSettings, ownerFlag?: string): ReconcileContext {
   const stateDir = ensureStateDir(settings);
   const worker = workerUrl(loaded.config, settings);
   const token = worker.embedded ? embeddedWorkerToken(stateDir) : loaded.config.linkup.worker_token;
+  const identity = configIdentity(loaded);
+  const owner = resolveOwner(stateDir, settings.owner, ownerFlag);
   return {
     loaded,
-    identity: configIdentity(loaded),
+    identity,
+    owner,
+    personalKey: personalKey(identity, owner),
     settings,
     stateDir,
     urls: { admin: adminUrl(settings.ports.admin), worker: worker.url },
@@ -46,5 +60,5 @@ export function contextFor(loaded: LoadedConfig, settings: LinkupSettings): Reco
 }
 
 export function openContext(src: ContextSource): ReconcileContext {
-  return contextFor(loadConfig(src), src.settings);
+  return contextFor(loadConfig(src), src.settings, src.owner);
 }

@@ -12,6 +12,8 @@ export interface DesiredSession {
   spec: SessionSpec;
   /** The developer's personal session (declared without a name). */
   personal: boolean;
+  /** Recorded on the session: this person's owner id for personal sessions, null for shared ones. */
+  owner: string | null;
 }
 
 export function placementFor(type: SessionType): Placement[] {
@@ -53,19 +55,32 @@ export function startDeclaration(config: LinkupConfig, isolated: boolean): Sessi
   return isolated ? { ...declared, type: "isolated" } : declared;
 }
 
-export function desiredSession(config: LinkupConfig, decl: SessionDeclaration, name: string): DesiredSession {
-  return { name, placement: placementFor(decl.type), spec: specFromConfig(config, decl), personal: decl.name === undefined };
+/** One session; `owner` is recorded only when given (personal sessions). */
+export function desiredSession(config: LinkupConfig, decl: SessionDeclaration, name: string, owner: string | null = null): DesiredSession {
+  return { name, placement: placementFor(decl.type), spec: specFromConfig(config, decl), personal: decl.name === undefined, owner };
+}
+
+/** A loaded config as desired state needs it: the effective config and the team files alone. */
+export interface DeclaredConfig {
+  config: LinkupConfig;
+  /** Without it (a config from one file and no override) shared sessions use `config`. */
+  team?: LinkupConfig;
 }
 
 /**
- * Every session the config declares. `personalName` names the unnamed session; without it that
- * session is left out (callers resolve it first, see personal-session.ts).
+ * Every session the config declares. Personal sessions (the unnamed one, those from
+ * linkup.local.yaml) use this person's overrides and record `owner`; shared sessions are computed
+ * from the team files alone, so every teammate's desired state for them is identical.
+ * `personalName` names the unnamed session; without it that session is left out (callers resolve
+ * it first, see personal-session.ts).
  */
-export function desiredSessions(config: LinkupConfig, personalName: string | undefined): DesiredSession[] {
+export function desiredSessions(loaded: DeclaredConfig, personalName: string | undefined, owner: string | null): DesiredSession[] {
   const out: DesiredSession[] = [];
-  for (const decl of config.sessions) {
+  for (const decl of loaded.config.sessions) {
     const name = decl.name ?? personalName;
-    if (name !== undefined) out.push(desiredSession(config, decl, name));
+    if (name === undefined) continue;
+    const personal = decl.personal === true || decl.name === undefined;
+    out.push(desiredSession(personal ? loaded.config : (loaded.team ?? loaded.config), decl, name, personal ? owner : null));
   }
   return out;
 }

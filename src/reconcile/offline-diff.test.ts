@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeItem } from "./change-overview.js";
-import { maskUrl } from "./mask-secrets.js";
+import { maskUrl } from "../core/mask-secrets.js";
 import { offlineDiff, offlineDiffJson, renderOfflineText } from "./offline-diff.js";
 import { hasChanges } from "./plan.js";
 import { codeSpan, MARKDOWN_MARKER, renderMarkdown } from "./render-markdown.js";
@@ -40,6 +40,15 @@ describe("offline diff", () => {
     expect(hasChanges(d.actions)).toBe(true);
     const kinds = d.actions.map((a) => `${a.kind} ${a.name}@${a.placement}`);
     expect(kinds).toEqual(["update (personal)@local", "update (personal)@worker", "create pr-7@worker", "delete qa@local"]);
+  });
+
+  it("layers each version's linkup.local.yaml as apply does: shared sessions come from the team file alone", () => {
+    const local = { file: "linkup.local.yaml", text: "services:\n  - name: web\n    local: http://127.0.0.1:5173\n" };
+    const layered = offlineDiff(version("a", BASE), { ...version("b", BASE), local });
+    expect(layered.actions.filter((a) => a.kind !== "unchanged").map((a) => `${a.kind} ${a.name}@${a.placement}`)).toEqual([
+      "update (personal)@local",
+      "update (personal)@worker",
+    ]);
   });
 
   it("says what the change does in words", () => {

@@ -3,12 +3,11 @@
 // left as written), planned one against the other with the same planner `apply` uses, then masked
 // (no credentials from service URLs) for printing. No server, no token: what a CI job reviewing a
 // pull request can run.
-import type { LinkupConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
 import { loadVersion, type ConfigVersion } from "../config/config-versions.js";
 import { describeItem, overview, overviewLines, type OverviewItem } from "./change-overview.js";
-import { desiredSession, implicitPersonalDeclaration, type DesiredSession } from "./desired.js";
-import { maskDeep } from "./mask-secrets.js";
+import { desiredSession, desiredSessions, implicitPersonalDeclaration, type DeclaredConfig, type DesiredSession } from "./desired.js";
+import { maskDeep } from "../core/mask-secrets.js";
 import { plan, summarise, type Action } from "./plan.js";
 import { diffEntries, diffJson, entryHeadline, patchLines, plain, summaryLine, type Colors, type DiffJson, type DiffLabels } from "./render-diff.js";
 import type { ActualSession } from "./actual.js";
@@ -26,22 +25,22 @@ export interface OfflineDiff {
 }
 
 /**
- * The sessions a config brings up: those it declares (the unnamed one as `(personal)`), or, when it
- * declares none, the personal session `linkup start` would create, so a change to a config without
- * `sessions` still shows.
+ * The sessions a config brings up: those it declares (the unnamed one as `(personal)`; shared ones
+ * from the team file alone, personal ones with the local override, as `apply` computes them), or,
+ * when it declares none, the personal session `linkup start` would create, so a change to a config
+ * without `sessions` still shows. No owner is recorded: an offline diff is nobody's.
  */
-export function effectiveSessions(config: LinkupConfig | undefined): DesiredSession[] {
-  if (!config) return [];
-  const decls = config.sessions.length > 0 ? config.sessions : [implicitPersonalDeclaration(config)];
-  return decls
-    .map((d) => desiredSession(config, d, d.name ?? PERSONAL_LABEL))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function effectiveSessions(loaded: DeclaredConfig | undefined): DesiredSession[] {
+  if (!loaded) return [];
+  const config = loaded.config;
+  const sessions = config.sessions.length > 0 ? desiredSessions(loaded, PERSONAL_LABEL, null) : [desiredSession(config, implicitPersonalDeclaration(config), PERSONAL_LABEL)];
+  return sessions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The plan from one version's sessions to the other's: removed sessions are deletions. */
 export function planBetween(base: DesiredSession[], head: DesiredSession[]): Action[] {
   const actual: ActualSession[] = base.flatMap((d) =>
-    d.placement.map((placement) => ({ name: d.name, placement, spec: d.spec, managed_by: IDENTITY, version: 0, tunnel_url: null })),
+    d.placement.map((placement) => ({ name: d.name, placement, spec: d.spec, managed_by: IDENTITY, owner: d.owner, version: 0, tunnel_url: null })),
   );
   return plan(head, actual, { prune: true, identity: IDENTITY });
 }

@@ -19,12 +19,21 @@ const desired = (name: string, s = spec(), placement: DesiredSession["placement"
   placement,
   spec: s,
   personal: false,
+  owner: null,
 });
-const actual = (name: string, placement: "local" | "worker", s = spec(), managed_by: string | null = "team", version = 3): ActualSession => ({
+const actual = (
+  name: string,
+  placement: "local" | "worker",
+  s = spec(),
+  managed_by: string | null = "team",
+  version = 3,
+  owner: string | null = null,
+): ActualSession => ({
   name,
   placement,
   spec: s,
   managed_by,
+  owner,
   version,
   tunnel_url: null,
 });
@@ -53,12 +62,38 @@ describe("plan", () => {
     expect(a).toMatchObject({ kind: "update", changes: [{ path: "managed_by", from: null, to: "team" }] });
   });
 
-  it("deletes only with prune, and only sessions managed by this identity", () => {
+  it("deletes only with prune, and only sessions managed by this identity; without prune it lists them", () => {
     const live = [actual("old", "worker"), actual("theirs", "worker", spec(), "other"), actual("manual", "local", spec(), null)];
-    expect(plan([], live, opts)).toEqual([]);
+    expect(plan([], live, opts)).toEqual([{ kind: "undeclared", name: "old", placement: "worker", from: spec() }]);
     expect(plan([], live, { ...opts, prune: true })).toEqual([
       { kind: "delete", name: "old", placement: "worker", from: spec(), version: 3, reason: "pruned" },
     ]);
+  });
+
+  it("never prunes or lists a teammate's personal session, but does prune this person's own", () => {
+    const live = [
+      actual("alice-s", "worker", spec(), "team", 3, "alice"),
+      actual("bob-s", "worker", spec(), "team", 3, "bob"),
+      actual("shared-old", "worker", spec(), "team", 3, null),
+    ];
+    const asAlice = { prune: true, identity: "team", owner: "alice" };
+    expect(plan([], live, asAlice).map((a) => [a.kind, a.name])).toEqual([
+      ["delete", "alice-s"],
+      ["delete", "shared-old"],
+    ]);
+    expect(plan([], live, { ...asAlice, prune: false }).map((a) => [a.kind, a.name])).toEqual([
+      ["undeclared", "alice-s"],
+      ["undeclared", "shared-old"],
+    ]);
+    // Acting for nobody (no owner): personal sessions of anyone are left alone.
+    expect(plan([], live, { prune: true, identity: "team" }).map((a) => a.name)).toEqual(["shared-old"]);
+  });
+
+  it("records the owner: a personal session written without one is an update of owner", () => {
+    const d = { ...desired("mine", spec(), ["worker"]), owner: "alice" };
+    const [a] = plan([d], [actual("mine", "worker", spec(), "team", 4, null)], { ...opts, owner: "alice" });
+    expect(a).toMatchObject({ kind: "update", version: 4, changes: [{ path: "owner", from: null, to: "alice" }] });
+    expect(plan([d], [actual("mine", "worker", spec(), "team", 4, "alice")], { ...opts, owner: "alice" })[0]!.kind).toBe("unchanged");
   });
 
   it("removes a declared session's copy from a side its type no longer uses, even without prune", () => {
@@ -80,7 +115,9 @@ describe("plan", () => {
       ...opts,
       prune: true,
     });
-    expect(summarise(actions)).toEqual({ create: 1, change: 1, delete: 1, unchanged: 0 });
+    expect(summarise(actions)).toEqual({ create: 1, change: 1, delete: 1, unchanged: 0, undeclared: 0 });
+    const kept = plan([], [actual("c", "local"), actual("c", "worker")], opts);
+    expect(summarise(kept)).toEqual({ create: 0, change: 0, delete: 0, unchanged: 0, undeclared: 1 });
   });
 });
 

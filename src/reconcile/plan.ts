@@ -7,9 +7,10 @@ import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { DesiredSession } from "./desired.js";
+import { declaredVsManaged, mayPrune } from "./ownership.js";
 
 export interface FieldChange {
-  /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`. */
+  /** e.g. `services[api].route`, `domains[example.com].routes`, `managed_by`, `owner`. */
   path: string;
   from: unknown;
   to: unknown;
@@ -19,6 +20,8 @@ export type Action =
   | { kind: "create"; name: string; placement: Placement; spec: SessionSpec }
   | { kind: "update"; name: string; placement: Placement; from: SessionSpec; spec: SessionSpec; version: number; changes: FieldChange[] }
   | { kind: "delete"; name: string; placement: Placement; from: SessionSpec; version: number; reason: "pruned" | "placement" }
+  /** Managed by this config (and not someone else's personal session) but no longer declared: deleted only with --prune. */
+  | { kind: "undeclared"; name: string; placement: Placement; from: SessionSpec }
   | { kind: "unchanged"; name: string; placement: Placement };
 
 export interface PlanOptions {
@@ -28,6 +31,8 @@ export interface PlanOptions {
    * commands pass the session's current owner (or null), so they never claim a session.
    */
   identity: string | null;
+  /** This person's owner id: their personal sessions may be pruned, a teammate's never. */
+  owner?: string | null;
   /**
    * The clock (ms since epoch). With it, a live session past its expires_at is planned as an
    * update (`expires_at` change), so `diff` shows it and `apply` writes it again.
@@ -73,6 +78,7 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
       // Most sessions are unchanged: one structural comparison settles them before the field walk.
       const changes = isDeepStrictEqual(a.spec, d.spec) ? [] : specChanges(a.spec, d.spec);
       if (a.managed_by !== options.identity) changes.push({ path: "managed_by", from: a.managed_by, to: options.identity });
+      if (a.owner !== d.owner) changes.push({ path: "owner", from: a.owner, to: d.owner });
       if (changes.length === 0) {
         const renew = renewal(a, d.spec, options);
         if (renew) changes.push(renew);
@@ -85,14 +91,20 @@ export function plan(desired: DesiredSession[], actual: ActualSession[], options
     }
   }
 
+  const ownership = { identity: options.identity, owner: options.owner ?? null };
   for (const a of actual) {
-    if (wanted.has(key(a.name, a.placement)) || options.identity === null || a.managed_by !== options.identity) continue;
     // A declared session whose type moved it off this side (tunneled -> preview) is stale here
     // whatever --prune says: the config names it, so it is ours and the old copy would misroute.
-    if (wantedNames.has(a.name)) actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
-    else if (options.prune)
-      actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" });
+    if (wantedNames.has(a.name) && !wanted.has(key(a.name, a.placement)) && mayPrune(a, ownership))
+      actions.push({ kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "placement" });
   }
+  // Managed, shared or this person's own, and no longer declared: deleted with --prune, else listed.
+  for (const a of declaredVsManaged(wantedNames, actual, ownership).undeclared)
+    actions.push(
+      options.prune
+        ? { kind: "delete", name: a.name, placement: a.placement, from: a.spec, version: a.version, reason: "pruned" }
+        : { kind: "undeclared", name: a.name, placement: a.placement, from: a.spec },
+    );
 
   return actions.sort(
     (x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : PLACEMENT_ORDER.indexOf(x.placement) - PLACEMENT_ORDER.indexOf(y.placement)),
@@ -142,6 +154,8 @@ export interface PlanSummary {
   change: number;
   delete: number;
   unchanged: number;
+  /** Managed sessions the config no longer declares, kept because --prune was not given. */
+  undeclared: number;
 }
 
 /** Counts sessions, not placements: a tunneled session created on both sides is one creation. */
@@ -152,16 +166,18 @@ export function summarise(actions: Action[]): PlanSummary {
     kinds.add(a.kind);
     byName.set(a.name, kinds);
   }
-  const s: PlanSummary = { create: 0, change: 0, delete: 0, unchanged: 0 };
+  const s: PlanSummary = { create: 0, change: 0, delete: 0, unchanged: 0, undeclared: 0 };
   for (const kinds of byName.values()) {
     if (kinds.size === 1 && kinds.has("create")) s.create++;
     else if (kinds.size === 1 && kinds.has("delete")) s.delete++;
     else if (kinds.size === 1 && kinds.has("unchanged")) s.unchanged++;
+    else if (kinds.size === 1 && kinds.has("undeclared")) s.undeclared++;
     else s.change++;
   }
   return s;
 }
 
+/** Anything to show: a write, or a managed session the config no longer declares (`diff` exits 1 for both). */
 export function hasChanges(actions: Action[]): boolean {
   return actions.some((a) => a.kind !== "unchanged");
 }

@@ -2,9 +2,9 @@
 // (sliding, with a cap so a steady stream of saves still applies); each pass re-plans against the
 // live state and applies only the difference. An invalid save reports its diagnostics and keeps
 // the last good state; Ctrl-C (SIGINT/SIGTERM) stops watching and leaves the sessions as applied.
-import { basename, dirname } from "node:path";
+import { dirname } from "node:path";
 import type { ApplyOutcome } from "./apply.js";
-import { ConfigDiagnosticsError, configPath, localOverridePath, type Diagnostic } from "../config/config-file.js";
+import { ConfigDiagnosticsError, configFiles, type Diagnostic } from "../config/config-file.js";
 import { openContext, type ContextSource, type ReconcileContext } from "./context.js";
 
 export type WatchEvent =
@@ -64,8 +64,8 @@ function signalled(): Promise<void> {
 }
 
 export async function watchConfig(src: ContextSource, options: WatchOptions): Promise<void> {
-  const file = configPath(src);
-  const files = [file, localOverridePath(file)];
+  const where = configFiles(src);
+  const files = [...where.team.filter((f) => f !== "-"), ...(where.local ? [where.local] : [])];
   const { watch } = await import("chokidar");
 
   // Passes never overlap: a save during a pass queues exactly one more pass.
@@ -75,7 +75,8 @@ export async function watchConfig(src: ContextSource, options: WatchOptions): Pr
     try {
       const ctx = openContext(src);
       const r = await options.apply(ctx);
-      const changed = r.outcomes.some((o) => o.result !== "unchanged");
+      // A session the config no longer declares is reported with the next real change, not on every save.
+      const changed = r.outcomes.some((o) => o.result !== "unchanged" && o.result !== "undeclared");
       options.onEvent(changed || r.outcomes.length === 0 ? { type: "applied", outcomes: r.outcomes } : { type: "unchanged" });
     } catch (e) {
       if (e instanceof ConfigDiagnosticsError) options.onEvent({ type: "invalid", diagnostics: e.diagnostics });
@@ -96,12 +97,13 @@ export async function watchConfig(src: ContextSource, options: WatchOptions): Pr
   };
   const debounced = debounce(trigger, options.debounceMs ?? 200, options.maxWaitMs ?? 2_000);
 
-  // Watch the directory, not the files: editors replace files on save and the override may not exist yet.
-  const names = new Set(files.map((f) => basename(f)));
-  const watcher = watch(dirname(file), {
+  // Watch the directories, not the files: editors replace files on save and the override may not exist yet.
+  const dirs = [...new Set(files.map((f) => dirname(f)))];
+  const wanted = new Set(files);
+  const watcher = watch(dirs, {
     ignoreInitial: true,
     depth: 0,
-    ignored: (path: string) => path !== dirname(file) && !names.has(basename(path)),
+    ignored: (path: string) => !dirs.includes(path) && !wanted.has(path),
   });
   watcher.on("all", () => debounced.call());
   await new Promise<void>((resolve, reject) => {

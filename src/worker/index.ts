@@ -1,11 +1,13 @@
 // The Linkup edge worker: the session API under /linkup/v1 (the shared app, src/api/session-api.ts,
-// given this worker's KV store, token and tunnels) and, for every other path, the session proxy
-// (proxy.ts); plus the hourly cron (scheduled.ts). Runs on Cloudflare and, for the embedded
-// default and the tests, under Miniflare (src/daemon/embedded-worker).
+// given this worker's KV store, token and tunnels), Mentimeter's session endpoints for its CLIs
+// (legacy-api.ts) and, for every other path, the session proxy (proxy.ts); plus the hourly cron
+// (scheduled.ts). Runs on Cloudflare and, for the embedded default and the tests, under Miniflare
+// (src/daemon/embedded-worker).
 import { Hono } from "hono";
 import { sessionApi } from "../api/session-api.js";
 import { API_PREFIX } from "../core/api.js";
 import type { AppEnv } from "./env.js";
+import { legacyApi } from "./legacy-api.js";
 import { proxyRequest } from "./proxy.js";
 import { scheduledHandler } from "./scheduled.js";
 import { isolateSessionCache } from "./session-cache.js";
@@ -37,6 +39,8 @@ const api = sessionApi<AppEnv>({
 
 const app = new Hono<AppEnv>();
 app.route(API_PREFIX, api);
+// Mentimeter's session endpoints, for its CLIs during a move (docs/migrating.md).
+app.route("/linkup", legacyApi(isolateSessionCache));
 app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));
 
 /** Message only (no stack, no headers): nothing request-supplied such as the token is logged. */

@@ -1,6 +1,7 @@
 // WebSocket pass-through. The upstream connection is opened with fetch + `Upgrade: websocket`
 // (workerd's outbound WebSocket), then a WebSocketPair relays frames both ways: text stays text,
 // binary stays binary, and a close from either side is passed on with its code and reason.
+import { HOP_BY_HOP } from "../core/headers.js";
 import type { TargetResult } from "../core/route.js";
 import { applyResponseRules, responseContextOf } from "./forward-headers.js";
 
@@ -36,6 +37,27 @@ function pipe(from: WebSocket, to: WebSocket): void {
   });
   from.addEventListener("close", (event) => closeQuietly(to, sendableCode(event.code), event.reason));
   from.addEventListener("error", () => closeQuietly(to, 1011, "the other side failed"));
+}
+
+/**
+ * Headers of the upstream's 101 that reach the client: the upstream's own (a session cookie, a
+ * server header, the chosen subprotocol), minus what belongs to the handshake between workerd and
+ * the upstream (key answer, extensions negotiated on that leg), hop-by-hop headers and body
+ * framing. The local server forwards the same set, so both hosts answer an upgrade alike.
+ */
+const NOT_FORWARDED_ON_101 = new Set<string>([
+  ...HOP_BY_HOP,
+  "sec-websocket-accept",
+  "sec-websocket-extensions",
+  "content-length",
+  "content-encoding",
+]);
+
+export function handshakeHeaders(upstream: Headers): Headers {
+  // A copy keeps repeated headers (Set-Cookie) as they were; then drop what must not pass.
+  const out = new Headers(upstream);
+  for (const name of NOT_FORWARDED_ON_101) out.delete(name);
+  return out;
 }
 
 export async function relayWebSocket(
@@ -74,8 +96,5 @@ export async function relayWebSocket(
   server.binaryType = "arraybuffer";
   pipe(server, upstreamSocket);
   pipe(upstreamSocket, server);
-  const responseHeaders = new Headers();
-  const protocol = upstream.headers.get("sec-websocket-protocol");
-  if (protocol) responseHeaders.set("sec-websocket-protocol", protocol);
-  return new Response(null, { status: 101, webSocket: client, headers: responseHeaders });
+  return new Response(null, { status: 101, webSocket: client, headers: handshakeHeaders(upstream.headers) });
 }

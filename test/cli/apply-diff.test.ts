@@ -87,7 +87,7 @@ describe("apply and diff", () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.changed).toBe(true);
-    expect(j.summary).toEqual({ create: 0, change: 1, delete: 0, unchanged: 2 });
+    expect(j.summary).toEqual({ create: 0, change: 1, delete: 0, unchanged: 2, undeclared: 0 });
     expect(j.sessions).toHaveLength(1);
     expect(j.sessions[0]).toMatchObject({
       name: "pr-1",

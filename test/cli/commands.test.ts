@@ -150,7 +150,7 @@ describe("imperative commands and JSON outputs", () => {
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);
-    expect(h.config).toEqual({ file: p.file, identity: "cmds" });
+    expect(h.config).toEqual({ file: p.file, files: [p.file], identity: "cmds", owner: readFileSync(join(b.home, "owner-id"), "utf8").trim() });
     const raw = (await cli(["health", "--json"])).stdout;
     expect(raw).not.toContain(b.workerToken);
     expect(raw).not.toContain(readFileSync(join(b.home, "admin-token"), "utf8").trim());

@@ -33,6 +33,22 @@ describe("linkup local-dns --dry-run", () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  it("previews with the ports the local server is configured with (LINKUP_DNS_PORT, LINKUP_PROXY_PORT, LINKUP_HTTPS_PORT), 80/443 redirected", async () => {
+    const r = await runCli(["local-dns", "install", "--dry-run", "--platform", "linux", "-f", example], {
+      cwd: home,
+      env: { LINKUP_HOME: home, LINKUP_DNS_PORT: "5353", LINKUP_PROXY_PORT: "8080", LINKUP_HTTPS_PORT: "9443" },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("  DNS=127.0.0.1:5353");
+    expect(r.stdout).toContain("ip daddr 127.0.0.1 tcp dport 80 redirect to :8080");
+    expect(r.stdout).toContain("ip daddr 127.0.0.1 tcp dport 443 redirect to :9443");
+    expect(r.stdout).toContain("would run: systemctl enable --now linkup-port-redirect.service");
+    const mac = await runCli(["local-dns", "install", "--dry-run", "--platform", "darwin", "-f", example], { cwd: home, env: { LINKUP_HOME: home, LINKUP_DNS_PORT: "5353" } });
+    expect(mac.stdout).toContain("would write /etc/resolver/example.test:\n  nameserver 127.0.0.1\n  port 5353");
+    expect(mac.stdout).toContain("rdr pass on lo0 inet proto tcp from any to 127.0.0.1 port 443 -> 127.0.0.1 port 8443");
+    expect(readdirSync(home)).toEqual([]);
+  });
+
   it("refuses --platform without --dry-run (argument error, exit 2)", async () => {
     const r = await cli(["local-dns", "install", "--platform", "darwin", "-f", example]);
     expect(r.code).toBe(2);

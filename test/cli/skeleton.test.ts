@@ -34,6 +34,20 @@ describe("linkup CLI skeleton", () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it("accepts Mentimeter's global -c/--config before the command, and -c after it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "linkup-cli-"));
+    const file = join(dir, "linkup-config.yaml");
+    writeFileSync(file, good);
+    for (const args of [["-c", file, "validate"], ["--config", file, "validate"], ["validate", "-c", file]]) {
+      const r = await run(args, { LINKUP_CONFIG: join(dir, "missing.yaml") });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain(file);
+    }
+    // A command's own -f wins over the global flag.
+    const both = await run(["-c", join(dir, "missing.yaml"), "validate", "-f", file]);
+    expect(both.code, both.stderr).toBe(0);
+  });
+
   it("validate exits 0 for a valid file and 1 with file:line:column for an invalid one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "linkup-cli-"));
     writeFileSync(join(dir, "linkup.yaml"), good);

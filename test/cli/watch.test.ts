@@ -39,14 +39,15 @@ describe("apply --watch", () => {
     mark = watcher.output().length;
     // The local override is watched too.
     p.write(cfg("  - name: w1\n    type: preview\n"));
-    p.write("sessions:\n  - name: w1\n    type: preview\n    routes: { web: https://web-w1.example.com }\n", "linkup.local.yaml");
-    await watcher.waitFor(/session\/w1 configured/, mark);
-    const w1 = (await b.workerRecords()).find((r) => r.name === "w1");
-    expect(w1?.spec.services.find((s) => s.name === "web")?.route).toBe("https://web-w1.example.com");
+    p.write("sessions:\n  - name: mine\n    type: preview\n    routes: { web: https://web-mine.example.com }\n", "linkup.local.yaml");
+    await watcher.waitFor(/session\/mine created/, mark);
+    const mine = (await b.workerRecords()).find((r) => r.name === "mine");
+    expect(mine?.spec.services.find((s) => s.name === "web")?.route).toBe("https://web-mine.example.com");
+    expect(mine?.owner).toMatch(/-[0-9a-f]{8}$/);
 
     expect(await watcher.stop("SIGINT")).toBe(0);
     watcher = undefined;
     // Without --prune w2 stays; Ctrl-C removed nothing.
-    expect((await b.workerRecords()).map((r) => r.name).sort()).toEqual(["w1", "w2"]);
+    expect((await b.workerRecords()).map((r) => r.name).sort()).toEqual(["mine", "w1", "w2"]);
   });
 });

@@ -1,4 +1,6 @@
-// The local DNS server over real UDP and TCP sockets, queried with dns-packet-encoded packets.
+// The local DNS server over real UDP and TCP sockets, queried with dns-packet-encoded packets:
+// session hosts answered locally, everything else forwarded to a stand-in upstream resolver on a
+// high loopback port (test/support/dns-upstream-standin.ts).
 import dgram from "node:dgram";
 import net from "node:net";
 import dnsPacket from "dns-packet";
@@ -7,18 +9,24 @@ import type { DecodedPacket as PacketWithoutRcode, Packet, RecordType } from "dn
 /** dns-packet decodes the response code, but its types leave it out. */
 type DecodedPacket = PacketWithoutRcode & { rcode?: string };
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDnsServer, type DnsServer } from "../../src/daemon/dns/dns-server.js";
+import { createDnsServer, type DnsServer, type DnsUpstream } from "../../src/daemon/dns/dns-server.js";
+import { STANDIN_ADDRESS, startDnsUpstreamStandin, type DnsUpstreamStandin } from "../support/dns-upstream-standin.js";
 
 let server: DnsServer;
 let port: number;
-let domains = ["example.test", "Other.Test"];
+let upstream: DnsUpstreamStandin;
+let hosts = ["slim-gecko.example.test", "Brave-Otter.Other.Test"];
+let upstreams: DnsUpstream[] = [];
 
 beforeAll(async () => {
-  server = createDnsServer({ port: 0, domains: () => domains });
+  upstream = await startDnsUpstreamStandin();
+  upstreams = [{ host: "127.0.0.1", port: upstream.port }];
+  server = createDnsServer({ port: 0, hosts: () => hosts, upstreams: () => upstreams, upstreamTimeoutMs: 300 });
   ({ port } = await server.start());
 });
 afterAll(async () => {
   await server.close();
+  await upstream.close();
 });
 
 function query(name: string, type: RecordType, id = 4242): Packet {
@@ -47,7 +55,7 @@ function udpExchange(message: Buffer, timeoutMs = 2000): Promise<Buffer | null> 
 }
 
 async function udpQuery(name: string, type: RecordType): Promise<DecodedPacket> {
-  const reply = await udpExchange(dnsPacket.encode(query(name, type)));
+  const reply = await udpExchange(dnsPacket.encode(query(name, type)), 5000);
   if (reply === null) throw new Error("no UDP answer");
   return dnsPacket.decode(reply);
 }
@@ -101,8 +109,8 @@ describe("UDP", () => {
     ]);
   });
 
-  it("answers AAAA ::1, for the apex and deep subdomains, case-insensitively", async () => {
-    for (const name of ["example.test", "a.b.c.EXAMPLE.test", "x.other.test."]) {
+  it("answers AAAA ::1 for session hosts and names under them, case-insensitively", async () => {
+    for (const name of ["SLIM-gecko.example.test", "a.b.slim-gecko.EXAMPLE.test", "brave-otter.other.test."]) {
       const reply = await udpQuery(name, "AAAA");
       expect(reply.rcode).toBe("NOERROR");
       expect(reply.answers).toHaveLength(1);
@@ -110,42 +118,83 @@ describe("UDP", () => {
     }
   });
 
-  it("gives NODATA (NOERROR, no answers, SOA in authority) for other types", async () => {
+  it("gives NODATA (NOERROR, no answers, SOA in authority) for other types of a session host", async () => {
     const reply = await udpQuery("slim-gecko.example.test", "MX");
     expect(reply.rcode).toBe("NOERROR");
     expect(reply.flag_aa).toBe(true);
     expect(reply.answers).toEqual([]);
-    expect(reply.authorities).toEqual([expect.objectContaining({ type: "SOA", name: "example.test" })]);
+    expect(reply.authorities).toEqual([expect.objectContaining({ type: "SOA", name: "slim-gecko.example.test" })]);
   });
 
-  it("answers SOA at the zone apex", async () => {
-    const reply = await udpQuery("example.test", "SOA");
-    expect(reply.answers).toEqual([expect.objectContaining({ type: "SOA", name: "example.test" })]);
+  it("answers SOA at the session host", async () => {
+    const reply = await udpQuery("slim-gecko.example.test", "SOA");
+    expect(reply.answers).toEqual([expect.objectContaining({ type: "SOA", name: "slim-gecko.example.test" })]);
   });
 
-  it("refuses names outside the configured domains (not a recursive resolver)", async () => {
-    for (const name of ["example.com", "notexample.test", "test"]) {
+  it("forwards the domain's apex, its real hosts, other sessions and other domains to the upstream", async () => {
+    for (const name of ["example.test", "www.example.test", "teammate.example.test", "slim-gecko-2.example.test", "example.com"]) {
+      const before = upstream.seen.length;
       const reply = await udpQuery(name, "A");
-      expect(reply.rcode).toBe("REFUSED");
-      expect(reply.answers).toEqual([]);
+      expect(reply.rcode, name).toBe("NOERROR");
       expect(reply.flag_aa).toBe(false);
+      expect(reply.answers).toEqual([expect.objectContaining({ type: "A", name, data: STANDIN_ADDRESS })]);
+      expect(upstream.seen.slice(before)).toEqual([{ name, type: "A", transport: "udp" }]);
     }
   });
 
-  it("reads the domains on every query", async () => {
-    const before = domains;
-    domains = ["late.test"];
+  it("never asks the upstream about a session host", async () => {
+    const before = upstream.seen.length;
+    await udpQuery("slim-gecko.example.test", "A");
+    await udpQuery("x.slim-gecko.example.test", "TXT");
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it("reads the session hosts on every query: a new session answers locally, a removed one is forwarded", async () => {
+    const before = hosts;
+    hosts = ["late-owl.example.test"];
     try {
-      expect((await udpQuery("a.late.test", "A")).rcode).toBe("NOERROR");
-      expect((await udpQuery("a.example.test", "A")).rcode).toBe("REFUSED");
+      expect((await udpQuery("late-owl.example.test", "A")).answers?.[0]).toMatchObject({ data: "127.0.0.1" });
+      expect((await udpQuery("slim-gecko.example.test", "A")).answers?.[0]).toMatchObject({ data: STANDIN_ADDRESS });
     } finally {
-      domains = before;
+      hosts = before;
     }
   });
 
-  it("echoes EDNS when the query carries an OPT record", async () => {
+  it("tries the next upstream when one does not answer, and answers SERVFAIL when none does", async () => {
+    const silent = await startDnsUpstreamStandin();
+    silent.silentFor.add("quiet.example.test");
+    silent.silentFor.add("nobody-knows.example.test");
+    upstream.silentFor.add("nobody-knows.example.test");
+    const saved = upstreams;
+    upstreams = [{ host: "127.0.0.1", port: silent.port }, ...saved];
+    try {
+      const reply = await udpQuery("quiet.example.test", "A");
+      expect(reply.answers?.[0]).toMatchObject({ data: STANDIN_ADDRESS });
+      expect(silent.seen.map((q) => q.name)).toContain("quiet.example.test");
+      const failed = await udpQuery("nobody-knows.example.test", "A");
+      expect(failed.rcode).toBe("SERVFAIL");
+      expect(failed.id).toBe(4242);
+    } finally {
+      upstreams = saved;
+      upstream.silentFor.delete("nobody-knows.example.test");
+      await silent.close();
+    }
+  });
+
+  it("answers SERVFAIL when there is no upstream at all", async () => {
+    const saved = upstreams;
+    upstreams = [];
+    try {
+      expect((await udpQuery("example.com", "A")).rcode).toBe("SERVFAIL");
+      expect((await udpQuery("slim-gecko.example.test", "A")).rcode).toBe("NOERROR");
+    } finally {
+      upstreams = saved;
+    }
+  });
+
+  it("echoes EDNS when a query for a session host carries an OPT record", async () => {
     const packet: Packet = {
-      ...query("a.example.test", "A"),
+      ...query("a.slim-gecko.example.test", "A"),
       additionals: [{ type: "OPT", name: ".", udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
     };
     const reply = dnsPacket.decode((await udpExchange(dnsPacket.encode(packet)))!);
@@ -166,7 +215,7 @@ describe("UDP", () => {
     const response = dnsPacket.encode({ type: "response", id: 1, questions: [{ type: "A", name: "a.example.test" }], answers: [] });
     expect(await udpExchange(response, 300)).toBeNull();
 
-    expect((await udpQuery("still.example.test", "A")).rcode).toBe("NOERROR");
+    expect((await udpQuery("still.slim-gecko.example.test", "A")).rcode).toBe("NOERROR");
   });
 
   it("answers FORMERR to a query with no question", async () => {
@@ -176,7 +225,8 @@ describe("UDP", () => {
 });
 
 describe("TCP", () => {
-  it("answers length-framed queries, several pipelined on one connection", async () => {
+  it("answers length-framed queries, several pipelined on one connection, forwarding over TCP", async () => {
+    const before = upstream.seen.length;
     const replies = await tcpExchange(
       [frame(query("slim-gecko.example.test", "A", 1)), frame(query("slim-gecko.example.test", "AAAA", 2)), frame(query("example.com", "A", 3))],
       3,
@@ -184,11 +234,12 @@ describe("TCP", () => {
     const byId = new Map(replies.map((r) => [r.id, r]));
     expect(byId.get(1)?.answers?.[0]).toMatchObject({ type: "A", data: "127.0.0.1", ttl: 60 });
     expect(byId.get(2)?.answers?.[0]).toMatchObject({ type: "AAAA", data: "::1", ttl: 60 });
-    expect(byId.get(3)?.rcode).toBe("REFUSED");
+    expect(byId.get(3)?.answers?.[0]).toMatchObject({ type: "A", data: STANDIN_ADDRESS });
+    expect(upstream.seen.slice(before)).toEqual([{ name: "example.com", type: "A", transport: "tcp" }]);
   });
 
   it("reassembles a query split across writes", async () => {
-    const whole = frame(query("split.example.test", "A", 9));
+    const whole = frame(query("split.slim-gecko.example.test", "A", 9));
     const reply = await new Promise<DecodedPacket>((resolve, reject) => {
       const socket = net.connect(port, "127.0.0.1", () => {
         socket.write(whole.subarray(0, 1));
@@ -219,14 +270,14 @@ describe("TCP", () => {
       socket.on("close", () => resolve());
       socket.setTimeout(1000, () => socket.destroy());
     });
-    const [reply] = await tcpExchange([frame(query("ok.example.test", "A", 5))], 1);
+    const [reply] = await tcpExchange([frame(query("ok.slim-gecko.example.test", "A", 5))], 1);
     expect(reply.rcode).toBe("NOERROR");
   });
 });
 
 describe("lifecycle", () => {
   it("reports a taken port as DNS_PORT_IN_USE", async () => {
-    const other = createDnsServer({ port, domains: () => [] });
+    const other = createDnsServer({ port, hosts: () => [], upstreams: () => [] });
     await expect(other.start()).rejects.toMatchObject({ code: "DNS_PORT_IN_USE" });
     await other.close();
   });

@@ -34,9 +34,20 @@ describe("localServerConfig", () => {
       adminPort: 8791,
       httpsPort: null,
       dnsPort: null,
+      dnsUpstreams: [],
       embeddedWorkerPort: null,
       debug: false,
     });
+  });
+
+  it("reads the DNS upstreams from --dns-upstream or LINKUP_DNS_UPSTREAM, refusing what is not an address", () => {
+    const dir = tempDir();
+    expect(localServerConfig(["--dns-upstream", "10.0.0.1,[::1]:5300"], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "9.9.9.9" }).dnsUpstreams).toEqual([
+      { host: "10.0.0.1", port: 53 },
+      { host: "::1", port: 5300 },
+    ]);
+    expect(localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "127.0.0.1:5353" }).dnsUpstreams).toEqual([{ host: "127.0.0.1", port: 5353 }]);
+    expect(() => localServerConfig([], { LINKUP_HOME: dir, LINKUP_DNS_UPSTREAM: "dns.google" })).toThrow(/LINKUP_DNS_UPSTREAM: "dns.google"/);
   });
 
   it("turns HTTPS and DNS on when the install record exists, with the DNS port it installed", () => {
@@ -45,6 +56,13 @@ describe("localServerConfig", () => {
     const config = localServerConfig([], { LINKUP_HOME: dir });
     expect(config).toMatchObject({ httpsPort: 8443, dnsPort: 5353 });
     expect(localServerConfig(["--no-local-dns"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: null, dnsPort: null });
+  });
+
+  it("listens where install pointed ports 80 and 443 (the record's HTTP and HTTPS ports)", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "local-dns.json"), JSON.stringify({ version: 1, dnsPort: 5353, httpPort: 8080, httpsPort: 9443 }));
+    expect(localServerConfig([], { LINKUP_HOME: dir })).toMatchObject({ port: 8080, httpsPort: 9443, dnsPort: 5353 });
+    expect(localServerConfig(["--https-port", "7443"], { LINKUP_HOME: dir })).toMatchObject({ httpsPort: 7443 });
   });
 
   it("takes flags over environment and refuses bad ports", () => {

@@ -62,6 +62,16 @@ describe("routing", () => {
     expect(res.body).toBe("beta-web /page");
   });
 
+  it("finds the session from baggage when the host names none", async () => {
+    const res = await request(`${server.proxyUrl}/page`, { headers: { host: DOMAIN, baggage: "k=v, linkup-session=beta" } });
+    expect(res.body).toBe("beta-web /page");
+  });
+
+  it("takes the domain from the Referer when the request is addressed to the proxy's address", async () => {
+    const res = await request(`${server.proxyUrl}/page`, { headers: { baggage: "linkup-session=beta", referer: `https://beta.${DOMAIN}/` } });
+    expect(res.body).toBe("beta-web /page");
+  });
+
   it("answers 422 in plain text when no session is named", async () => {
     const res = await request(`${server.proxyUrl}/`, { headers: { host: "localhost", accept: "text/html" } });
     expect(res.status).toBe(422);
@@ -109,6 +119,7 @@ describe("header rules", () => {
     expect(seen.headers["linkup-destination"]).toBeUndefined();
     expect(seen.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(seen.headers.tracestate).toBe("linkup-session=beta");
+    expect(seen.headers.baggage).toBe("linkup-session=beta");
     expect(seen.headers["x-forwarded-host"]).toBe(`beta.${DOMAIN}`);
     expect(seen.headers["x-forwarded-proto"]).toBe("http");
     expect(seen.headers["x-forwarded-for"]).toMatch(/127\.0\.0\.1/);

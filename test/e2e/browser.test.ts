@@ -2,7 +2,7 @@
 // with --host-resolver-rules sending *.example.test to Linkup (no DNS changes), Linkup on the
 // embedded default started through the CLI. Checks what a developer would look at: the page
 // through a session, the page's cross-origin fetch attributed by Referer, the api->auth call by
-// tracestate, a route change seen on reload without a restart, an isolated and a preview
+// W3C baggage, a route change seen on reload without a restart, an isolated and a preview
 // session side by side, and a WebSocket round trip. Screenshots go to test-results/e2e-*.png.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -81,15 +81,24 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
     expect(last.session).toBe(stack.personal);
   });
 
-  it("attributes the api's call to auth by tracestate, and keeps the trace", async () => {
+  it("attributes the api's call to auth by W3C baggage alone, and keeps the trace", async () => {
     const apiSaw = stack.requests("remote", "api").filter((r) => r.path === "/hello" && r.session === stack.personal).at(-1)!;
     const authSaw = stack.requests("remote", "auth").filter((r) => r.session === stack.personal).at(-1)!;
     expect(authSaw).toBeDefined();
-    // A server-side call: no Referer, no Origin, a host without a session label; tracestate alone carries it.
+    // Linkup gave the api both members; the api passed on only traceparent and baggage.
+    expect(apiSaw.baggage).toBe(`linkup-session=${stack.personal}`);
+    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const api = await page.evaluate(() => (window as any).apiResult);
+    expect(api.propagated).toEqual(["traceparent", "baggage"]);
+    await page.close();
+    // A server-side call: no Referer, no Origin, a host without a session label, no tracestate
+    // from the api; the linkup-session baggage member alone named the session.
     expect(authSaw.referer).toBeNull();
     expect(authSaw.origin).toBeNull();
     expect(authSaw.forwardedHost).toBe(`api.example.test:${stack.ports.worker}`);
-    expect(authSaw.tracestate).toMatch(new RegExp(`^linkup-session=${stack.personal}(,|$)`));
+    expect(authSaw.baggage).toMatch(new RegExp(`(^|,)linkup-session=${stack.personal}(,|;|$)`));
+    // Linkup added tracestate again on that hop, naming the session it found in baggage.
+    expect(authSaw.tracestate).toBe(`linkup-session=${stack.personal}`);
     // The same trace id on both hops: the api passed traceparent on and Linkup kept it.
     expect(authSaw.traceparent?.split("-")[1]).toBe(apiSaw.traceparent?.split("-")[1]);
   });

@@ -27,6 +27,7 @@ export interface LoggedRequest {
   origin: string | null;
   traceparent: string | null;
   tracestate: string | null;
+  baggage: string | null;
   websocket?: boolean;
 }
 

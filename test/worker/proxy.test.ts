@@ -93,6 +93,9 @@ describe("session resolution, end to end", () => {
     ["referer", { host: "www.example.com", headers: { referer: "https://smart-snake.example.com/page?x=1" } }],
     ["origin", { host: "www.example.com", headers: { origin: "https://smart-snake.example.com" } }],
     ["tracestate", { host: "www.example.com", headers: { tracestate: "vendor=abc,linkup-session=smart-snake" } }],
+    ["baggage", { host: "www.example.com", headers: { baggage: "userId=alice,linkup-session=smart-snake" } }],
+    // A server-to-server call addressed to an IP: the domain comes from the Referer.
+    ["baggage on an IP, domain from Referer", { host: "127.0.0.1", headers: { baggage: "linkup-session=smart-snake", referer: "https://www.example.com/" } }],
   ];
   for (const [source, req] of sources)
     it(`finds the session from ${source}`, async () => {
@@ -101,6 +104,7 @@ describe("session resolution, end to end", () => {
       const seen = JSON.parse(res.text);
       expect(seen.url).toBe("/web-base/page?q=1");
       expect(seen.headers.tracestate.startsWith("linkup-session=smart-snake")).toBe(true);
+      expect(seen.headers.baggage).toMatch(/(^|,)linkup-session=smart-snake(,|$)/);
       expect(seen.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(seen.headers.host).toBe(new URL(web.url).host);
       expect(seen.headers["linkup-destination"]).toBeUndefined();
@@ -122,6 +126,12 @@ describe("session resolution, end to end", () => {
     const seen = JSON.parse(res.text);
     expect(seen.headers.traceparent).toBe(tp);
     expect(seen.headers.tracestate).toBe("linkup-session=smart-snake,rojo=00f067aa0ba902b7");
+  });
+
+  it("adds linkup-session to an existing baggage, keeping the other members", async () => {
+    const res = await w.send({ host: "smart-snake.example.com", headers: { baggage: "userId=alice,isProduction=false" } });
+    const seen = JSON.parse(res.text);
+    expect(seen.headers.baggage).toBe("linkup-session=smart-snake,userId=alice,isProduction=false");
   });
 });
 

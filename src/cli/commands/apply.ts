@@ -2,7 +2,7 @@
 // The steps, in order: start what the config's sessions need, plan, write, refresh the env
 // files, connect the Cloudflare tunnel. `--dry-run` is plan, print, stop; `--watch` runs the same
 // steps on every save.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, namedFiles, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 import type { ReconcileContext } from "../../reconcile/context.js";
 import type { ApplyOutcome } from "../../reconcile/apply.js";
@@ -33,12 +33,13 @@ export const applyCommand = defineCommand({
   description: "create, update (and with --prune delete) sessions so they match the config",
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     "dry-run": { type: "boolean", description: "print the plan (as `linkup diff` does) and change nothing" },
     prune: { type: "boolean", description: "delete sessions this config manages that it no longer declares" },
     watch: { type: "boolean", alias: "w", description: "keep running; re-apply whenever the config files change" },
     output: { type: "string", alias: "o", valueName: "format", description: "output format", choices: ["text", "json"], default: "text" },
   },
-  validate: (args) => (args.watch && (args.file ?? args.config) === "-" ? "--watch needs a config file, not stdin" : undefined),
+  validate: (args) => (args.watch && namedFiles(args).includes("-") ? "--watch needs a config file, not stdin" : undefined),
   async handler(args, cx) {
     const { io } = cx;
     const json = args.output === "json";

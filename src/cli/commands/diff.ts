@@ -2,7 +2,7 @@
 // 0 no change, 1 changes, 2 on any error (argument errors included), so it works as a CI check.
 // Offline forms, with no server and no token (code review in CI): `linkup diff --base REF` compares
 // the config as committed at REF with the working tree, `linkup diff OLD.yaml NEW.yaml` two files.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, namedFiles, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const diffCommand = defineCommand({
@@ -11,6 +11,7 @@ export const diffCommand = defineCommand({
   positionals: [{ name: "files", variadic: true, description: "OLD NEW: compare two config files (no server needed)" }],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     prune: { type: "boolean", description: "also show the deletions `apply --prune` would make" },
     base: { type: "string", valueName: "ref", description: "compare with the config as committed at this git ref (no server needed), e.g. origin/main" },
     output: { type: "string", alias: "o", valueName: "format", description: "output format", choices: ["text", "json", "markdown"], default: "text" },
@@ -19,7 +20,7 @@ export const diffCommand = defineCommand({
     if (args.files.length === 0) return undefined;
     if (args.files.length !== 2) return `diff takes two files (OLD NEW), got ${args.files.length}; or use --base REF`;
     if (args.base !== undefined) return "give either --base REF or two files, not both";
-    if (args.file !== undefined || args.config !== undefined) return "-f/--config do not apply when two files are given";
+    if (namedFiles(args).length > 0) return "-f/--config do not apply when two files are given";
     return undefined;
   },
   async handler(args, cx) {
@@ -42,7 +43,7 @@ export const diffCommand = defineCommand({
     else if (args.output === "markdown") {
       const { renderMarkdown } = await import("../../reconcile/render-markdown.js");
       const { overview } = await import("../../reconcile/change-overview.js");
-      const { maskDeep } = await import("../../reconcile/mask-secrets.js");
+      const { maskDeep } = await import("../../core/mask-secrets.js");
       for (const u of r.actual.unavailable) io.err(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`);
       io.out(renderMarkdown({ from: "live sessions", to: ctx.loaded.file, actions: maskDeep(r.actions), overview: maskDeep(overview(r.actions)) }));
     } else {

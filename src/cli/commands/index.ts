@@ -3,6 +3,7 @@
 import type { AnyCommand } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completionCommand } from "./completion.js";
+import { configViewCommand } from "./config-view.js";
 import { diffCommand } from "./diff.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
@@ -27,6 +28,7 @@ export const commands: readonly AnyCommand[] = [
   applyCommand,
   diffCommand,
   validateCommand,
+  configViewCommand,
   sessionsListCommand,
   sessionsCreatePreviewCommand,
   sessionsCreateIsolatedCommand,
@@ -39,8 +41,9 @@ export const commands: readonly AnyCommand[] = [
   completionCommand,
 ];
 
-/** Help text of the command groups (`linkup sessions`, `linkup local-dns`, `linkup infra`). */
+/** Help text of the command groups (`linkup sessions`, `linkup config`, `linkup local-dns`, `linkup infra`). */
 export const groupDescriptions: Record<string, string> = {
+  config: "inspect the configuration as Linkup sees it (every file merged)",
   sessions: "list, create and delete sessions by hand (outside linkup.yaml)",
   "local-dns": "resolve your domains to this machine and trust a local CA (HTTPS without the internet)",
   infra: "put the Linkup worker on your own Cloudflare account, or remove it",

@@ -28,10 +28,21 @@ export const localDnsInstallCommand = defineCommand({
       domains: loaded.config.domains.map((d) => d.domain),
       dryRun: args.dryRun,
       stateDir: stateDir(settings),
-      // LINKUP_DNS_PORT, when set, is also the port the local server will answer on.
+      // LINKUP_DNS_PORT, when set, is also the port the local server will answer on (unset: the
+      // port of an earlier install, else the default); 80 and 443 go to the proxy and HTTPS ports.
       ...(settings.ports.dns !== undefined ? { dnsPort: settings.ports.dns } : {}),
-      // A preview for another platform describes a machine that has what that platform needs.
-      ...(args.platform ? { platform: args.platform, resolvedAvailable: true } : {}),
+      httpPort: settings.ports.proxy,
+      httpsPort: settings.ports.https,
+      // A preview for another platform describes a machine that has what that platform needs
+      // (NSS databases are only found on the machine itself).
+      ...(args.platform
+        ? {
+            platform: args.platform,
+            resolvedAvailable: true,
+            redirectTool: args.platform === "linux" ? { kind: "nft" as const, path: "/usr/sbin/nft" } : { kind: "pf" as const },
+            nss: null,
+          }
+        : {}),
     });
     printLocalDnsResult(r, args.json, cx.io);
     return EXIT.OK;

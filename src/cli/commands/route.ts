@@ -1,6 +1,6 @@
 // `linkup route local|remote <service...>|--all [--session S]`: switch services of a live session.
 // The change shows as drift in the next `linkup diff`; `linkup apply` puts the config back.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const routeCommand = defineCommand({
@@ -12,6 +12,7 @@ export const routeCommand = defineCommand({
   ],
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     all: { type: "boolean", alias: "a", description: "every service" },
     session: { type: "string", valueName: "name", description: "session to change (default: your personal session)" },
     json: { type: "boolean", description: "print the result as JSON" },

@@ -1,12 +1,13 @@
-// `linkup sessions list|ls [--json]`: every session the worker and the local server hold.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+// `linkup sessions list|ls [--json]`: every session the worker and the local server hold, with the
+// config that manages it and, for personal sessions, whose it is.
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const sessionsListCommand = defineCommand({
   name: "sessions list",
   aliases: ["ls"],
   description: "list the sessions on the worker and the local server",
-  options: { ...CONFIG_OPTIONS, json: { type: "boolean", description: "print the sessions as JSON" } },
+  options: { ...CONFIG_OPTIONS, ...OWNER_OPTION, json: { type: "boolean", description: "print the sessions as JSON" } },
   async handler(args, cx) {
     const { io } = cx;
     const { openContext } = await import("../../reconcile/context.js");
@@ -27,12 +28,13 @@ export const sessionsListCommand = defineCommand({
     const now = Date.now();
     io.out(
       renderTable(
-        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "EXPIRES", "URLS"],
+        ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "EXPIRES", "URLS"],
         r.sessions.map((s) => [
           (s.personal ? "* " : "") + s.name,
           s.type,
           s.placements.join(", "),
           s.managed_by ?? "-",
+          s.owner === null ? "-" : s.mine ? `${s.owner} (you)` : s.owner,
           describeExpiry(s.expires_at, now),
           s.urls.join("\n"),
         ]),

@@ -1,7 +1,7 @@
 // `linkup start [--isolated]`: bring up the local server (and the embedded worker when there is
 // no worker_url), apply this developer's personal session, inject the env files and connect its
 // Cloudflare tunnel: the apply steps, scoped to the personal session.
-import { CONFIG_OPTIONS, configSource, defineCommand, JSON_OPTION } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION, JSON_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const startCommand = defineCommand({
@@ -9,6 +9,7 @@ export const startCommand = defineCommand({
   description: "start the local server and your personal session (tunneled, or --isolated)",
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     isolated: { type: "boolean", description: "run the personal session on this machine only (no worker, no tunnel)" },
     ...JSON_OPTION,
   },

@@ -1,5 +1,5 @@
 // `linkup status [--session S] [--json]`: a session's services (local or remote) with live health.
-import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const statusCommand = defineCommand({
@@ -7,6 +7,7 @@ export const statusCommand = defineCommand({
   description: "show where each service of a session goes and whether it answers",
   options: {
     ...CONFIG_OPTIONS,
+    ...OWNER_OPTION,
     session: { type: "string", valueName: "name", description: "session to show (default: your personal session)" },
     json: { type: "boolean", description: "print the status as JSON" },
   },

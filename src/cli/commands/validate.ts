@@ -1,10 +1,11 @@
-// `linkup validate [--ignore-env]`: load and check the config, print every problem, exit 0 (valid) or 1.
+// `linkup validate [--ignore-env]`: load and check the config, name every file merged, print every
+// problem, exit 0 (valid) or 1.
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
 
 export const validateCommand = defineCommand({
   name: "validate",
-  description: "check linkup.yaml (and linkup.local.yaml) against the schema and the semantic rules",
+  description: "check linkup.yaml (every -f file, and linkup.local.yaml) against the schema and the semantic rules",
   options: {
     ...CONFIG_OPTIONS,
     "ignore-env": {
@@ -15,23 +16,23 @@ export const validateCommand = defineCommand({
   },
   async handler(args, cx) {
     const { io } = cx;
-    const { loadConfig, configPath, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
-    const src = configSource(args, cx);
+    const { loadConfig, ConfigDiagnosticsError, formatDiagnostic } = await import("../../config/config-file.js");
     try {
-      let loaded: { file: string; config: import("../../core/config.js").LinkupConfig };
-      if (args.ignoreEnv && configPath(src) !== "-") {
-        const { diskVersion, loadVersion } = await import("../../config/config-versions.js");
-        const { ConfigError } = await import("../../core/errors.js");
-        const file = configPath(src);
-        const config = loadVersion(diskVersion(file));
-        if (!config) throw new ConfigError("config-not-found", `config file ${file} not found`);
-        loaded = { file, config };
-      } else loaded = loadConfig(src);
-      if (args.json) io.out(JSON.stringify({ valid: true, file: loaded.file, diagnostics: [] }, null, 2));
-      else
+      // --ignore-env: `${VAR}` stays as written and the values holding one are not checked.
+      const loaded = loadConfig(configSource(args, cx), { interpolation: args.ignoreEnv ? "symbolic" : "resolve" });
+      const c = loaded.config;
+      const personal = c.sessions.filter((s) => s.personal).length;
+      if (args.json)
+        io.out(JSON.stringify({ valid: true, file: loaded.file, files: loaded.files, local_file: loaded.localFile ?? null, diagnostics: [] }, null, 2));
+      else {
+        const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
         io.out(
-          `${io.color.green("valid")}: ${loaded.file} (${loaded.config.services.length} services, ${loaded.config.domains.length} domains, ${loaded.config.sessions.length} sessions)`,
+          `${io.color.green("valid")}: ${count(c.services.length, "service")}, ${count(c.domains.length, "domain")}, ` +
+            `${count(c.sessions.length, "session")} (${personal} personal), merged from:`,
         );
+        for (const f of loaded.files)
+          io.out(`  ${f}${f === loaded.localFile ? io.color.dim("  (local override: your personal sessions and service local sides)") : ""}`);
+      }
       return EXIT.OK;
     } catch (e) {
       if (!(e instanceof ConfigDiagnosticsError)) throw e;

@@ -1,5 +1,5 @@
-// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, failures by name,
-// and the Cloudflare tunnel cloudflared connected.
+// How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, `not declared
+// (delete with --prune)`, failures by name, and the Cloudflare tunnel cloudflared connected.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import type { CliIo } from "../io.js";
@@ -16,6 +16,8 @@ export function outcomeLine(o: ApplyOutcome, io: CliIo): string {
       return `${label} ${c.red("pruned")}`;
     case "unchanged":
       return `${label} ${c.dim("unchanged")}`;
+    case "undeclared":
+      return `${label} ${c.yellow("not declared")} (delete with --prune)`;
     case "failed":
       return `${label} ${c.red("failed")}: ${o.error ?? "unknown error"}`;
   }

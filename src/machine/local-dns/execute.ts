@@ -60,7 +60,7 @@ export function describeSteps(steps: readonly LocalDnsStep[]): string {
         case "remove-file":
           return `would remove ${step.path}`;
         case "run":
-          return `would run: ${shellQuote(step.command)}${step.optional ? " (a failure is only a warning)" : ""}`;
+          return `would run: ${shellQuote(step.command)}${step.asUser ? " (as you, not root)" : ""}${step.optional ? " (a failure is only a warning)" : ""}`;
       }
     })
     .join("\n");
@@ -101,7 +101,7 @@ async function writeRecord(stateDir: string, record: LocalDnsRecord | null): Pro
 
 async function applyStep(step: LocalDnsStep, root: string, sudo: boolean, runner: CommandRunner): Promise<void> {
   if (step.kind === "run") {
-    await runner(sudo ? ["sudo", ...step.command] : step.command);
+    await runner(sudo && !step.asUser ? ["sudo", ...step.command] : step.command);
     return;
   }
   const target = rooted(root, step.path);

@@ -57,6 +57,56 @@ describe("planLocalDnsInstall", () => {
   });
 });
 
+describe("port redirect and NSS", () => {
+  const redirect = { httpPort: 8790, httpsPort: 8443 };
+  it("Linux: the rules and the unit are written after resolved, then loaded through systemd", () => {
+    const steps = planLocalDnsInstall({ ...base, platform: "linux", domains: ["example.test"], resolvedAvailable: true, portRedirect: { tool: { kind: "nft", path: "/usr/sbin/nft" }, ...redirect } });
+    expect(steps.map((s) => (s.kind === "run" ? s.command.join(" ") : `${s.kind} ${s.path}`))).toEqual([
+      "write-file /etc/systemd/resolved.conf.d/linkup.conf",
+      "systemctl restart systemd-resolved",
+      "write-file /etc/linkup/port-redirect.nft",
+      "write-file /etc/systemd/system/linkup-port-redirect.service",
+      "systemctl daemon-reload",
+      "systemctl enable --now linkup-port-redirect.service",
+      "write-file /usr/local/share/ca-certificates/linkup-local-ca.crt",
+      "update-ca-certificates",
+    ]);
+    const nft = steps.find((s) => s.kind === "write-file" && s.path.endsWith(".nft"));
+    // Loading the file replaces an older table rather than adding a second set of rules.
+    expect(nft?.kind === "write-file" && nft.content).toMatch(/^table ip linkup\ndelete table ip linkup\ntable ip linkup \{/m);
+  });
+
+  it("Linux: a re-install stops the old unit first (its ExecStop removes the old rules)", () => {
+    const previous = record({ platform: "linux", files: ["/etc/systemd/system/linkup-port-redirect.service", "/etc/linkup/port-redirect.nft"], commands: [] });
+    const steps = planLocalDnsInstall({ ...base, platform: "linux", domains: ["example.test"], resolvedAvailable: true, previous, portRedirect: { tool: { kind: "nft", path: "/usr/sbin/nft" }, ...redirect } });
+    const i = steps.findIndex((s) => s.kind === "run" && s.command.join(" ") === "systemctl disable --now linkup-port-redirect.service");
+    const j = steps.findIndex((s) => s.kind === "write-file" && s.path === "/etc/systemd/system/linkup-port-redirect.service");
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(i).toBeLessThan(j);
+  });
+
+  it("each platform refuses the other's redirect tool", () => {
+    expect(() => planLocalDnsInstall({ ...base, platform: "darwin", domains: ["example.test"], resolvedAvailable: false, portRedirect: { tool: { kind: "nft", path: "/usr/sbin/nft" }, ...redirect } })).toThrow(
+      expect.objectContaining({ code: "LOCAL_DNS_BAD_REDIRECT" }),
+    );
+    expect(() => planLocalDnsInstall({ ...base, platform: "linux", domains: ["example.test"], resolvedAvailable: true, portRedirect: { tool: { kind: "pf" }, ...redirect } })).toThrow(
+      expect.objectContaining({ code: "LOCAL_DNS_BAD_REDIRECT" }),
+    );
+  });
+
+  it("macOS: NSS additions come last and run as the user; uninstall derives the removals from the record", () => {
+    const nss = { certutil: "/opt/homebrew/bin/certutil", databases: ["sql:/Users/dev/Library/Application Support/Firefox/Profiles/x.default"], nickname: "Linkup Local CA 0123abcd" };
+    const steps = planLocalDnsInstall({ ...base, platform: "darwin", domains: ["example.test"], resolvedAvailable: false, nss });
+    expect(steps.at(-1)).toEqual({
+      kind: "run",
+      command: ["/opt/homebrew/bin/certutil", "-A", "-d", nss.databases[0], "-t", "C,,", "-n", nss.nickname, "-i", base.caCertPath],
+      asUser: true,
+    });
+    const removal = planLocalDnsUninstall(record({ commands: [(steps.at(-1) as { command: string[] }).command] }));
+    expect(removal).toContainEqual({ kind: "run", command: ["/opt/homebrew/bin/certutil", "-D", "-d", nss.databases[0], "-n", nss.nickname], optional: true, asUser: true });
+  });
+});
+
 function record(overrides: Partial<LocalDnsRecord>): LocalDnsRecord {
   return {
     version: 1,

@@ -8,7 +8,17 @@ import { DEFAULT_PORTS } from "../../core/defaults.js";
 import { LinkupError } from "../../core/errors.js";
 import { caPaths, loadCa, loadOrCreateCa } from "../ca.js";
 import { describeSteps, executeInstall, executeUninstall, readLocalDnsRecord, recordPath, type CommandRunner } from "./execute.js";
-import { normaliseDomains, planLocalDnsInstall, planLocalDnsUninstall, type LocalDnsPlatform, type LocalDnsStep } from "./install.js";
+import { homedir } from "node:os";
+import { detectRedirectTool, findExecutable, nssDatabases } from "./facts.js";
+import {
+  normaliseDomains,
+  planLocalDnsInstall,
+  planLocalDnsUninstall,
+  type LocalDnsPlatform,
+  type LocalDnsStep,
+  type NssTrust,
+  type PortRedirectTool,
+} from "./install.js";
 
 export interface LocalDnsCommonOptions {
   dryRun?: boolean;
@@ -24,8 +34,19 @@ export interface LocalDnsCommonOptions {
 export interface LocalDnsInstallOptions extends LocalDnsCommonOptions {
   domains: string[];
   dnsPort?: number;
+  /** The local server's HTTP and HTTPS ports, where 80 and 443 are redirected (defaults 8790, 8443). */
+  httpPort?: number;
+  httpsPort?: number;
   /** Linux only; detected from /run/systemd/resolve when omitted. */
   resolvedAvailable?: boolean;
+  /** How ports are redirected; detected when omitted (Linux: nft, else iptables; macOS: pf). */
+  redirectTool?: PortRedirectTool | null;
+  /** certutil and the NSS databases to trust the CA in; detected when omitted, null skips NSS. */
+  nss?: { certutil: string; databases: string[] } | null;
+  /** Home directory to look for NSS databases in (default: os.homedir()). */
+  home?: string;
+  /** Environment whose PATH is searched for nft, iptables and certutil (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalDnsResult {
@@ -66,7 +87,8 @@ export async function localDnsInstall(options: LocalDnsInstallOptions): Promise<
   const dryRun = options.dryRun ?? false;
   const previous = readLocalDnsRecord(dir);
   const resolvedAvailable = options.resolvedAvailable ?? (platform === "linux" ? detectResolved() : false);
-  const dnsPort = options.dnsPort ?? DEFAULT_PORTS.dns;
+  // Unless told otherwise, keep the port an earlier install pointed the resolver at.
+  const dnsPort = options.dnsPort ?? previous?.dnsPort ?? DEFAULT_PORTS.dns;
 
   // A dry run must not even create the CA: plan against where it would be.
   const existingCa = loadCa(dir);
@@ -74,10 +96,44 @@ export async function localDnsInstall(options: LocalDnsInstallOptions): Promise<
   const caCertPath = ca?.certPath ?? caPaths(dir).certPath;
   const caCertPem = ca?.certPem ?? "-----BEGIN CERTIFICATE-----\n(created on install)\n-----END CERTIFICATE-----\n";
 
-  const steps = planLocalDnsInstall({ platform, domains: options.domains, stateDir: dir, caCertPath, caCertPem, resolvedAvailable, dnsPort, previous });
+  const httpPort = options.httpPort ?? DEFAULT_PORTS.proxy;
+  const httpsPort = options.httpsPort ?? DEFAULT_PORTS.https;
+  const tool = options.redirectTool !== undefined ? options.redirectTool : detectRedirectTool(platform, options.env);
+  if (tool === null)
+    throw new LinkupError("LOCAL_DNS_NO_PORT_REDIRECT", "Neither nft nor iptables was found, so ports 80 and 443 cannot be sent to the Linkup local server.", {
+      hint: `Install nftables (e.g. \`apt-get install nftables\`) and run \`linkup local-dns install\` again; until then use https://<session>.<domain>:${httpsPort}/.`,
+    });
+
+  const notes: string[] = [];
+  const home = options.home ?? homedir();
+  let nss: NssTrust | null = null;
+  if (options.nss !== undefined) {
+    if (options.nss) nss = { ...options.nss, nickname: nssNickname(ca?.certPem) };
+  } else {
+    const databases = nssDatabases(platform, home);
+    const certutil = findExecutable("certutil", options.env);
+    if (databases.length > 0 && certutil) nss = { certutil, databases, nickname: nssNickname(ca?.certPem) };
+    else if (databases.length > 0)
+      notes.push(
+        `certutil not found: Firefox (and Chromium on Linux) will not trust the local CA. Install NSS tools (libnss3-tools on Debian/Ubuntu, nss-tools on Fedora, \`brew install nss\` on macOS) and run install again, or import ${caCertPath} by hand.`,
+      );
+  }
+
+  const steps = planLocalDnsInstall({
+    platform,
+    domains: options.domains,
+    stateDir: dir,
+    caCertPath,
+    caCertPem,
+    resolvedAvailable,
+    dnsPort,
+    previous,
+    portRedirect: { tool, httpPort, httpsPort },
+    nss,
+  });
   const preface = existingCa === null ? [`would create the local CA "Linkup Local CA" in ${caPaths(dir).dir} (key mode 0600)`] : [];
-  const description = [...preface, describeSteps(steps), `would record what was done in ${recordPath(dir)}`].join("\n");
-  if (dryRun) return { dryRun, steps, description, warnings: [] };
+  const description = [...preface, describeSteps(steps), `would record what was done in ${recordPath(dir)}`, ...notes.map((n) => `note: ${n}`)].join("\n");
+  if (dryRun) return { dryRun, steps, description, warnings: notes };
 
   const { warnings } = await executeInstall(steps, {
     stateDir: dir,
@@ -88,12 +144,19 @@ export async function localDnsInstall(options: LocalDnsInstallOptions): Promise<
       platform,
       domains: normaliseDomains(options.domains),
       dnsPort,
+      httpPort,
+      httpsPort,
       caCertPath,
       caSha1: sha1Hex(ca!.certPem),
       caCreated: ca!.created,
     },
   });
-  return { dryRun, steps, description, warnings };
+  return { dryRun, steps, description, warnings: [...notes, ...warnings] };
+}
+
+/** The CA's name in NSS databases: unique per CA, so two Linkup state directories do not collide. */
+function nssNickname(certPem: string | undefined): string {
+  return certPem ? `Linkup Local CA ${sha1Hex(certPem).slice(0, 8).toLowerCase()}` : "Linkup Local CA (new)";
 }
 
 export async function localDnsUninstall(options: LocalDnsCommonOptions): Promise<LocalDnsResult> {

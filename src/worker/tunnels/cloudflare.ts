@@ -63,7 +63,7 @@ export function cloudflareTunnelProvider(options: CloudflareTunnelOptions): Tunn
   return {
     kind: "cloudflare",
 
-    async provision(session: string, now: number): Promise<TunnelRecord> {
+    async provision(session: string, now: number, ingress?: string): Promise<TunnelRecord> {
       const name = tunnelName(session);
       if (!isDnsLabel(name)) {
         throw new ConfigError("tunnel-name-invalid", `session name "${session}" cannot name a tunnel: "${name}" must be a DNS label (a-z, 0-9, '-', at most 63 characters)`);
@@ -79,7 +79,7 @@ export function cloudflareTunnelProvider(options: CloudflareTunnelOptions): Tunn
 
       await api.call("PUT", `${acct}/cfd_tunnel/${tunnel.id}/configurations`, {
         what: `configure ingress of tunnel ${name}`,
-        json: { config: { ingress: [{ hostname, service: options.ingressService }, { service: "http_status:404" }] } },
+        json: { config: { ingress: [{ hostname, service: ingress ?? options.ingressService }, { service: "http_status:404" }] } },
       });
 
       const target = `${tunnel.id}.cfargotunnel.com`;
@@ -102,6 +102,7 @@ export function cloudflareTunnelProvider(options: CloudflareTunnelOptions): Tunn
         dns_record_id: record.id,
         created: now,
         last_started: now,
+        ...(ingress !== undefined ? { ingress } : {}),
       };
     },
 

@@ -13,12 +13,20 @@ export interface TunnelRecord {
   dns_record_id: string | null;
   created: number;
   last_started: number;
+  /**
+   * Where the tunnel delivers when that is not the provider's default: tunnels of Mentimeter's
+   * CLI (docs/migrating.md) deliver to its local server on port 80. Absent for the default.
+   */
+  ingress?: string;
 }
 
 export interface TunnelProvider {
   readonly kind: "cloudflare" | "direct";
-  /** Creates (or adopts, when a previous attempt got half-way) everything the session's tunnel needs. */
-  provision(session: string, now: number): Promise<TunnelRecord>;
+  /**
+   * Creates (or adopts, when a previous attempt got half-way) everything the session's tunnel
+   * needs; `ingress` replaces the provider's default delivery address when given.
+   */
+  provision(session: string, now: number, ingress?: string): Promise<TunnelRecord>;
   /** The secret cloudflared runs with; null when no tunnel process is needed. */
   runToken(record: TunnelRecord): Promise<string | null>;
   /** Removes what provision created. Resources already gone count as removed. */

@@ -53,15 +53,16 @@ export async function readTunnel(kv: TunnelKv, session: string): Promise<TunnelR
 
 /**
  * The session's tunnel, provisioned on first use; a known tunnel gets `last_started = now`
- * (this is what keeps it alive through the cleanup cron).
+ * (this is what keeps it alive through the cleanup cron). A tunnel that delivers elsewhere than
+ * `ingress` asks for (undefined: the provider's default) is provisioned again, which re-points it.
  */
-export async function startTunnel(kv: TunnelKv, provider: TunnelProvider, session: string, now: number): Promise<StartedTunnel> {
+export async function startTunnel(kv: TunnelKv, provider: TunnelProvider, session: string, now: number, ingress?: string): Promise<StartedTunnel> {
   const existing = await readTunnel(kv, session);
   let record: TunnelRecord;
-  if (existing && existing.provider === provider.kind) {
+  if (existing && existing.provider === provider.kind && existing.ingress === ingress) {
     record = { ...existing, last_started: now };
   } else {
-    record = await provider.provision(session, now);
+    record = { ...(await provider.provision(session, now, ingress)), ...(existing && existing.provider === provider.kind ? { created: existing.created } : {}) };
   }
   await kv.put(session, JSON.stringify(record));
   return { record, run_token: await provider.runToken(record) };

@@ -119,3 +119,87 @@ export async function startBackends(): Promise<Backends> {
     },
   };
 }
+
+/** One teammate: their own state directory and their own local server. */
+export interface Teammate {
+  name: string;
+  home: string;
+  adminPort: number;
+  /** Environment for this teammate's CLI process. */
+  env: Record<string, string>;
+  localRecords(): Promise<SessionRecord[]>;
+}
+
+export interface TeamBackends {
+  workerUrl: string;
+  workerToken: string;
+  members: Teammate[];
+  workerRecords(): Promise<SessionRecord[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A team sharing one worker (the embedded worker under Miniflare, as a deployed one would be
+ * shared): one state directory and one local server per teammate, all real, on free ports.
+ */
+export async function startTeamBackends(names: string[]): Promise<TeamBackends> {
+  const closers: Closer[] = [];
+  const homes: string[] = [];
+  try {
+    const workerToken = "team-worker-token";
+    const { startEmbeddedWorker } = (await import(join(root, "src/daemon/embedded-worker/worker-host.ts"))) as {
+      startEmbeddedWorker(o: { port: number; host: string; stateDir: string; token: string; vars?: Record<string, string> }): Promise<{
+        url: string;
+        close(): Promise<void>;
+      }>;
+    };
+    const { startLocalServer } = (await import(join(root, "src/daemon/server.ts"))) as {
+      startLocalServer(o: { host: string; port: number; adminPort: number; stateDir: string }): Promise<{ proxyUrl: string; close(): Promise<void> }>;
+    };
+    const members: Teammate[] = [];
+    const proxies: string[] = [];
+    for (const name of names) {
+      const home = mkdtempSync(join(tmpdir(), `linkup-home-${name}-`));
+      homes.push(home);
+      const adminPort = await freePort();
+      const local = await startLocalServer({ host: "127.0.0.1", port: await freePort(), adminPort, stateDir: home });
+      closers.push(() => local.close());
+      proxies.push(local.proxyUrl);
+      const client = adminClient({ stateDir: home, adminPort });
+      members.push({
+        name,
+        home,
+        adminPort,
+        env: { LINKUP_HOME: home, LINKUP_ADMIN_PORT: String(adminPort), NO_COLOR: "1", TEST_WORKER_TOKEN: workerToken },
+        localRecords: () => client.list(),
+      });
+    }
+    const workerState = mkdtempSync(join(tmpdir(), "linkup-worker-"));
+    closers.push(async () => rmSync(workerState, { recursive: true, force: true }));
+    const worker = await startEmbeddedWorker({
+      port: 0,
+      host: "127.0.0.1",
+      stateDir: workerState,
+      token: workerToken,
+      // The direct tunnel provider has one target; routing through it is not what team tests check.
+      vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxies[0]! },
+    });
+    closers.push(() => worker.close());
+    const workerUrl = worker.url.replace(/\/+$/, "");
+    const wc = workerClient({ workerUrl, token: workerToken });
+    return {
+      workerUrl,
+      workerToken,
+      members,
+      workerRecords: () => wc.list(),
+      async close() {
+        for (const c of closers.reverse()) await c();
+        for (const h of homes) rmSync(h, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    for (const h of homes) rmSync(h, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -75,6 +75,22 @@ describe("cloudflare tunnel provider", () => {
     expect((await readTunnel(kv, "tiny-cow"))!.last_started).toBe(T0 + DAY);
   });
 
+  it("a start asking for another ingress re-points the same tunnel (Mentimeter CLIs deliver to :80), and back", async () => {
+    const kv = memoryKv();
+    const first = await startTunnel(kv, provider(), "tiny-cow", T0);
+    const legacy = await startTunnel(kv, provider(), "tiny-cow", T0 + DAY, "http://localhost:80");
+    expect(legacy.record).toMatchObject({ tunnel_id: first.record.tunnel_id, ingress: "http://localhost:80", created: T0, last_started: T0 + DAY });
+    const tunnel = () => [...cf.state.tunnels.values()].find((t) => t.name === "linkup-tunnel-tiny-cow")!;
+    expect((tunnel().config as any).ingress[0].service).toBe("http://localhost:80");
+    expect(cf.state.tunnels.size).toBe(1);
+    const writes = cf.writes().length;
+    await startTunnel(kv, provider(), "tiny-cow", T0 + 2 * DAY, "http://localhost:80");
+    expect(cf.writes().length).toBe(writes);
+    const back = await startTunnel(kv, provider(), "tiny-cow", T0 + 3 * DAY);
+    expect(back.record.ingress).toBeUndefined();
+    expect((tunnel().config as any).ingress[0].service).toBe("http://localhost:8790");
+  });
+
   it("cleanup at 8 days deletes exactly the DNS record and the tunnel, and leaves a 6-day-old tunnel alone", async () => {
     const kv = memoryKv();
     const old = await startTunnel(kv, provider(), "old-one", T0);

@@ -1,4 +1,5 @@
-// What a diff posted to a pull request must not show: credentials written into service URLs.
+// What a diff posted to a pull request (or `linkup config view`) must not show: credentials written
+// into service URLs, and values under keys that name a secret.
 // The user-info part of a URL (`https://user:pass@host`) becomes `***@`, and the value of a query
 // parameter whose name looks like a credential (`?api_key=...`, `&token=...`) becomes `***`.
 // A bare `${VAR}` reference is kept: it names a variable and shows no value. Plain string
@@ -50,4 +51,11 @@ export function maskDeep<T>(value: T): T {
   if (typeof value === "object" && value !== null)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
   return value;
+}
+
+const SECRET_KEY = /token|secret|passw(?:or)?d|credential|private|(?:^|[_-])(?:api)?keys?$|apikey/i;
+
+/** A mapping key whose whole value is not shown (worker_token, api_key, password, ...): `config view`. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
 }
