@@ -37,6 +37,7 @@ export const FIGURES = [
     figure(`(a) ${name}: CPU per request`, "µs", "lower", proxy(id, "cpu_us_per_request")),
     figure(`(a) ${name}: p50 at 1,000 req/s`, "ms", "lower", proxy(id, "p50_ms"), latencyMethod),
     figure(`(a) ${name}: p99 at 1,000 req/s`, "ms", "lower", proxy(id, "p99_ms"), latencyMethod),
+    figure(`(a) ${name}: CPU per request at 1,000 req/s`, "µs", "lower", proxy(id, "cpu_us_per_request_1k")),
     figure(`(a) ${name}: 10 MiB stream`, "MB/s", "higher", proxy(id, "mb_per_s")),
     figure(`(a) ${name}: CPU per 10 MiB`, "ms", "lower", proxy(id, "stream_cpu_ms")),
   ]),

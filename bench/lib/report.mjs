@@ -90,21 +90,23 @@ export function renderMarkdown(r) {
         fmtSpread(p[id].cpu_us_per_request),
         fmtSpread(p[id].p50_ms, 2),
         fmtSpread(p[id].p99_ms, 2),
+        fmtSpread(p[id].cpu_us_per_request_1k),
         fmtSpread(p[id].mb_per_s),
         fmtSpread(p[id].stream_cpu_ms, 1),
       ]);
-    out.push(table(["1 KiB responses", "req/s (32 conn.)", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "10 MiB stream MB/s", "CPU ms / 10 MiB"], rows));
+    out.push(table(["1 KiB responses", "req/s (32 conn.)", "CPU µs / req.", "p50 ms @ 1k req/s", "p99 ms @ 1k req/s", "CPU µs / req. @ 1k req/s", "10 MiB stream MB/s", "CPU ms / 10 MiB"], rows));
     const pp = r.proxy.paired ?? {};
     out.push("");
     out.push("Round by round (each round's figures were measured back to back):");
     out.push("");
     const pair = [
       ["Linkup req/s ÷ nginx req/s", fmtSpread(pp.rps_vs_nginx, 2, "×")],
-      ["Linkup CPU per request ÷ nginx's", fmtSpread(pp.cpu_vs_nginx, 2, "×")],
+      ["Linkup CPU per request ÷ nginx's, at saturation / at 1,000 req/s", `${fmtSpread(pp.cpu_vs_nginx, 2, "×")} / ${fmtSpread(pp.cpu_1k_vs_nginx, 2, "×")}`],
       ["Linkup MB/s ÷ nginx MB/s (10 MiB)", fmtSpread(pp.mb_vs_nginx, 2, "×")],
       ["Linkup CPU per 10 MiB ÷ plain Node proxy's", fmtSpread(pp.stream_cpu_vs_node, 2, "×")],
       ["p50 above direct at 1,000 req/s: Linkup / plain Node proxy / nginx", [pp.p50_over_direct_ms, pp.node_p50_over_direct_ms, pp.nginx_p50_over_direct_ms].map((x) => fmtSpread(x, 2, " ms")).join(" / ")],
       ["p99 above direct at 1,000 req/s: Linkup / plain Node proxy / nginx", [pp.p99_over_direct_ms, pp.node_p99_over_direct_ms, pp.nginx_p99_over_direct_ms].map((x) => fmtSpread(x, 2, " ms")).join(" / ")],
+      ["the load generator's own lateness at 1,000 req/s (p99 of how late it sent, every round)", fmtSpread(pp.generator_late_p99_ms, 2, " ms")],
     ];
     out.push(table(["comparison", "median (spread)"], pair));
     if (r.proxy.nginxMissing) out.push("", `nginx column skipped: ${r.proxy.nginxMissing}`);
