@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Build: compile the Node side with tsc into dist/, bundle the worker with esbuild into
-// dist/worker/index.js (what Miniflare runs for the embedded default and the tests), and
+// Build: compile the Node side with tsc into dist/ (plus the dashboard's static files, copied),
+// bundle the worker with esbuild into dist/worker/index.js (what Miniflare runs for the embedded default and the tests), and
 // regenerate linkup.schema.json from src/core/config-schema.ts.
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -86,6 +86,10 @@ if (!schemaOnly) {
   if (tsc.status !== 0) console.error("build: tsc reported type errors (emitted anyway; `npm run typecheck` fails on them)");
   await buildValidator();
   await buildCliEntry();
+  // The dashboard's page, style and script are served as they are (no bundling): copied beside
+  // the compiled module that reads them.
+  const assets = "daemon/admin/dashboard/assets";
+  cpSync(join(root, "src", assets), join(root, "dist", assets), { recursive: true });
   mkdirSync(join(root, "dist/worker"), { recursive: true });
   await esbuild.build({
     entryPoints: [join(root, "src/worker/index.ts")],

@@ -37,6 +37,6 @@ export async function saturation(url, { connections = 32, durationS = 5, headers
   const measured = await run({ url, connections, duration: durationS, headers });
   const cpu = cpuMsOf ? cpuMsOf() - cpuBefore : undefined;
   const summary = summarise(measured, durationS);
-  if (cpu !== undefined) summary.cpu_us_per_request = round((cpu * 1000) / Math.max(1, measured.times.length), 0);
+  if (cpu !== undefined) summary.cpu_us_per_request = round((cpu * 1000) / Math.max(1, measured.times.length), 1);
   return summary;
 }

@@ -14,6 +14,15 @@ export function fmtSpread(figure, digits = 0, unit = "") {
   return figure.runs && figure.runs.length > 1 && figure.min !== figure.max ? `${m} (${fmt(figure.min, digits)}–${fmt(figure.max, digits)})` : m;
 }
 
+/** Like fmtSpread, with the median's sign always written (+2.0 % (−1.0–+4.0)). */
+export function fmtSigned(figure, digits = 1, unit = "") {
+  const value = valueOf(figure);
+  if (value === null) return "–";
+  const sign = (x) => `${x >= 0 ? "+" : "−"}${fmt(Math.abs(x), digits)}`;
+  const range = figure && typeof figure === "object" && figure.runs?.length > 1 && figure.min !== figure.max ? ` (${sign(figure.min)}–${sign(figure.max)})` : "";
+  return `${sign(value)}${unit}${range}`;
+}
+
 /** Each target: the figure (a median with its spread), the target, and whether the median meets it. */
 export function evaluateTargets(r) {
   const p = r.proxy?.figures;
@@ -41,6 +50,23 @@ export function evaluateTargets(r) {
   add("(b) worker CPU per routed request, cache warm", v(w?.warm.cpu_ms_per_request), fmtSpread(w?.warm.cpu_ms_per_request, 3, " ms"), "≤ 0.5 ms", v(w?.warm.cpu_ms_per_request) <= 0.5);
   add("(b) worker CPU per routed request, cache cold", v(w?.cold.cpu_ms_per_request), fmtSpread(w?.cold.cpu_ms_per_request, 3, " ms"), "≤ 0.8 ms", v(w?.cold.cpu_ms_per_request) <= 0.8);
   add("(b) tunnel hop: tunneled p50 − preview p50", v(w?.tunnel?.hop_p50_ms), fmtSpread(w?.tunnel?.hop_p50_ms, 2, " ms"), "≤ 1 ms", v(w?.tunnel?.hop_p50_ms) <= 1);
+  // Issue 16: the request log's cost, log on vs off in the same run (round by round).
+  const pl = r.proxy?.request_log;
+  add(
+    "(a) request log: local server CPU per request, on vs off",
+    v(pl?.overhead_pct),
+    `${fmtSigned(pl?.overhead_pct, 1, " %")} (${fmtSpread(pl?.cpu_us_on, 1, " µs")} vs ${fmtSpread(pl?.cpu_us_off, 1, " µs")})`,
+    "≤ 5 %",
+    v(pl?.overhead_pct) <= 5,
+  );
+  const wl = r.worker?.request_log;
+  add(
+    "(b) request log: worker CPU per request (warm), on vs off",
+    v(wl?.overhead_pct),
+    `${fmtSigned(wl?.overhead_pct, 1, " %")} (${fmtSpread(wl?.cpu_ms_on, 3, " ms")} vs ${fmtSpread(wl?.cpu_ms_off, 3, " ms")})`,
+    "≤ 5 %",
+    v(wl?.overhead_pct) <= 5,
+  );
   const c = r.reconcile;
   const diff = c?.diff ?? c?.diff_ms;
   add("(c) `linkup diff`, 200 services × 100 sessions (wall, incl. process start)", v(diff), fmtSpread(diff, 0, " ms"), "< 1,000 ms", v(diff) < 1000);
@@ -82,12 +108,12 @@ export function renderMarkdown(r) {
   out.push("");
   if (r.proxy?.figures) {
     const p = r.proxy.figures;
-    const rows = ["direct", "linkup", "node", "nginx"]
+    const rows = ["direct", "linkup", "linkup_nolog", "node", "nginx"]
       .filter((id) => p[id])
       .map((id) => [
         p[id].label,
         fmtSpread(p[id].rps),
-        fmtSpread(p[id].cpu_us_per_request),
+        fmtSpread(p[id].cpu_us_per_request, 1),
         fmtSpread(p[id].p50_ms, 2),
         fmtSpread(p[id].p99_ms, 2),
         fmtSpread(p[id].cpu_us_per_request_1k),
@@ -122,6 +148,7 @@ export function renderMarkdown(r) {
         ["routed request, 1 KiB upstream", "req/s (32 conn.)", "workerd CPU ms / request"],
         [
           ["session cache warm (one session)", fmtSpread(w.warm.rps), fmtSpread(w.warm.cpu_ms_per_request, 3)],
+          ...(w.warm_nolog ? [["session cache warm, request log off (REQUEST_LOG=off)", fmtSpread(w.warm_nolog.rps), fmtSpread(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmtSpread(w.cold.rps), fmtSpread(w.cold.cpu_ms_per_request, 3)],
         ],
       ),

@@ -3,6 +3,10 @@
 // the throughput of a streamed 10 MiB body. Targets are interleaved round by round (direct,
 // linkup, node, nginx, direct, ...) so a burst of background load hits all of them alike; every
 // figure is the median of the rounds, reported with its spread (lowest and highest round).
+//
+// The request log's cost (issue 16): a second local server with the log off runs the saturation
+// rounds beside the first (interleaved, at least LOG_ROUNDS of them); the log's overhead is the
+// difference in the local server's CPU per request, round by round.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,20 +24,26 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const SESSION = "bench";
 const DOMAIN = "bench.test";
 const STREAM_REPEAT = 8;
+/** Saturation rounds for the request log's on/off comparison, whatever `rounds` is. */
+const LOG_ROUNDS = 3;
 
 /**
  * Each figure as the median of the rounds with its spread, per target; and the comparisons the
  * targets are about, taken round by round (the rounds interleave the targets, so a round's
  * Linkup and nginx figures saw the same background load) and then summarised the same way.
- * @returns {{ figures: Record<string, any>, paired: Record<string, any> }}
+ * @returns {{ figures: Record<string, any>, paired: Record<string, any>, request_log?: any }}
  */
 export function proxyFigures(rounds) {
   const figures = {};
   for (const [id, r] of Object.entries(rounds)) {
+    if (r.latency.length === 0 && r.stream.length === 0) {
+      figures[id] = { label: r.label, rps: summarize(r.saturation.map((x) => x.rps), 0), cpu_us_per_request: summarize(r.saturation.map((x) => x.cpu_us_per_request), 1), errors: r.saturation.reduce((n, x) => n + x.errors, 0) };
+      continue;
+    }
     figures[id] = {
       label: r.label,
       rps: summarize(r.saturation.map((x) => x.rps), 0),
-      cpu_us_per_request: summarize(r.saturation.map((x) => x.cpu_us_per_request), 0),
+      cpu_us_per_request: summarize(r.saturation.map((x) => x.cpu_us_per_request), 1),
       cpu_us_per_request_1k: summarize(r.latency.map((x) => x.cpu_us_per_request), 0),
       p50_ms: summarize(r.latency.map((x) => x.p50_ms)),
       p99_ms: summarize(r.latency.map((x) => x.p99_ms)),
@@ -69,7 +79,17 @@ export function proxyFigures(rounds) {
   // above direct says more about the machine than about any proxy.
   paired.generator_late_p99_ms = summarize(Object.values(rounds).flatMap((r) => r.latency.map((x) => x.late_ms_p99)));
   if (linkup && node) paired.stream_cpu_vs_node = pairwise(linkup.stream.map((x) => x.cpu_ms_per_body), node.stream.map((x) => x.cpu_ms_per_body), ratio);
-  return { figures, paired };
+  // What the request log adds to the local server's CPU per request: on vs off, round by round.
+  const quiet = rounds.linkup_nolog;
+  const requestLog =
+    linkup && quiet
+      ? {
+          cpu_us_on: summarize(linkup.saturation.map((x) => x.cpu_us_per_request), 1),
+          cpu_us_off: summarize(quiet.saturation.map((x) => x.cpu_us_per_request), 1),
+          overhead_pct: pairwise(linkup.saturation.map((x) => x.cpu_us_per_request), quiet.saturation.map((x) => x.cpu_us_per_request), (on, off) => (off > 0 ? ((on - off) / off) * 100 : NaN), 1),
+        }
+      : undefined;
+  return { figures, paired, request_log: requestLog };
 }
 
 export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
@@ -86,13 +106,27 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
     stops.push(() => stopProcess(local));
     const { proxyUrl, adminUrl } = await firstJsonLine(local);
     const token = readFileSync(join(stateDir, "admin-token"), "utf8").trim();
-    await sessionApi(adminUrl, token).put(SESSION, singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" }));
+    const spec = singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" });
+    await sessionApi(adminUrl, token).put(SESSION, spec);
+    const quietDir = join(dir, "linkup-home-nolog");
+    const quiet = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), quietDir, "--no-request-log"]);
+    stops.push(() => stopProcess(quiet));
+    const quietUrls = await firstJsonLine(quiet);
+    await sessionApi(quietUrls.adminUrl, readFileSync(join(quietDir, "admin-token"), "utf8").trim()).put(SESSION, spec);
 
     // CPU is charged to the process doing the forwarding (for "direct", the upstream itself).
     const cpuOfPids = (pids) => () => pids().reduce((ms, pid) => ms + cpuMs(pid), 0);
     const targets = [
       { id: "direct", label: "upstream directly", url: upstreamUrl, headers: {}, cpuMsOf: cpuOfPids(() => [upstream.pid]) },
       { id: "linkup", label: "Linkup local proxy", url: proxyUrl, headers: { host: `${SESSION}.${DOMAIN}` }, cpuMsOf: cpuOfPids(() => [local.pid]) },
+      {
+        id: "linkup_nolog",
+        label: "Linkup local proxy, request log off",
+        url: quietUrls.proxyUrl,
+        headers: { host: `${SESSION}.${DOMAIN}` },
+        cpuMsOf: cpuOfPids(() => [quiet.pid]),
+        saturationOnly: true,
+      },
     ];
     const plain = spawnTracked(process.execPath, [here("../lib/node-proxy-child.mjs"), upstreamUrl]);
     stops.push(() => stopProcess(plain));
@@ -115,13 +149,16 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
     } else log(NGINX_INSTALL_HINT);
 
     const results = Object.fromEntries(targets.map((t) => [t.id, { label: t.label, saturation: [], latency: [], stream: [] }]));
-    for (let round = 1; round <= rounds; round++)
+    // The request log's overhead is a few per cent at most, below one round's noise on a shared
+    // machine: the two Linkup servers get at least LOG_ROUNDS interleaved rounds each.
+    for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
       for (const t of targets) {
+        if (round > rounds && t.id !== "linkup" && t.id !== "linkup_nolog") continue;
         log(`  saturation round ${round}: ${t.label}`);
         results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS, cpuMsOf: t.cpuMsOf }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets) {
+      for (const t of targets.filter((x) => !x.saturationOnly)) {
         log(`  latency at 1,000 req/s round ${round}: ${t.label}`);
         const cpuBefore = t.cpuMsOf();
         const latency = await pacedLatency(`${t.url}/1k`, { headers: t.headers, durationS, rate: 1_000 });
@@ -131,7 +168,7 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
         results[t.id].latency.push(latency);
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets) {
+      for (const t of targets.filter((x) => !x.saturationOnly)) {
         log(`  10 MiB stream round ${round}: ${t.label}`);
         const cpuBefore = t.cpuMsOf();
         const stream = await streamThroughput(`${t.url}/10m`, { headers: t.headers, repeat: STREAM_REPEAT });

@@ -10,6 +10,12 @@
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
 //
+// The request log's cost (issue 16): a second worker with REQUEST_LOG=off runs the warm rounds
+// beside the first (interleaved, at least LOG_ROUNDS of them); the log's overhead is the
+// difference in workerd's CPU per request, round by round. The first worker's log lines are read
+// as the local server reads the embedded worker's (structured output, handed to a function), so
+// their formatting in workerd counts.
+//
 // Tunnel hop: the embedded default as `linkup apply` starts it (one local server process hosting
 // the proxy and the worker under Miniflare, the "direct" tunnel leading back to that proxy), a
 // tunneled session (worker -> tunnel -> local server -> upstream) against a preview session
@@ -33,6 +39,8 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DOMAIN = "bench.test";
 /** More than SESSION_CACHE_MAX_ENTRIES, so round-robin access always misses. */
 const COLD_SESSIONS = 1100;
+/** Warm rounds for the request log's on/off comparison, whatever `rounds` is. */
+const LOG_ROUNDS = 3;
 /** Requests per second for the tunnel-hop latency: light for workerd, which peaks at a few thousand. */
 const TUNNEL_RATE = 200;
 
@@ -94,7 +102,7 @@ async function mapLimit(items, limit, fn) {
 
 /**
  * Median and spread over the rounds of each figure.
- * @returns {{ warm: any, cold: any, tunnel?: any }}
+ * @returns {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, tunnel?: any }}
  */
 export function workerFigures(runs) {
   const of = (list) => ({
@@ -103,8 +111,16 @@ export function workerFigures(runs) {
     requests: list.reduce((n, r) => n + r.requests, 0),
     errors: list.reduce((n, r) => n + r.errors, 0),
   });
-  /** @type {{ warm: any, cold: any, tunnel?: any }} */
+  /** @type {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, tunnel?: any }} */
   const out = { warm: of(runs.warm), cold: of(runs.cold) };
+  if (runs.warm_nolog?.length) {
+    out.warm_nolog = of(runs.warm_nolog);
+    out.request_log = {
+      cpu_ms_on: out.warm.cpu_ms_per_request,
+      cpu_ms_off: out.warm_nolog.cpu_ms_per_request,
+      overhead_pct: pairwise(runs.warm.map((r) => r.cpu_ms_per_request), runs.warm_nolog.map((r) => r.cpu_ms_per_request), (on, off) => (off > 0 ? ((on - off) / off) * 100 : NaN), 1),
+    };
+  }
   if (runs.preview?.length && runs.tunneled?.length) {
     const lat = (list) => ({ p50_ms: summarize(list.map((r) => r.p50_ms)), p99_ms: summarize(list.map((r) => r.p99_ms)), errors: list.reduce((n, r) => n + r.errors, 0) });
     out.tunnel = {
@@ -127,17 +143,25 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
 
     const token = randomBytes(24).toString("hex");
-    const worker = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, "state"), token });
-    let closing;
-    const closeWorker = () => (closing ??= worker.close());
-    onStopAll(closeWorker);
-    stops.push(closeWorker);
-    const [pid] = descendantsMatching(process.pid, "workerd");
-    if (!pid) throw new Error("could not find the workerd process to read its CPU time");
+    const started = async (name, vars) => {
+      const before = new Set(descendantsMatching(process.pid, "workerd"));
+      // Log lines are dropped here; the daemon parses them into its request log instead.
+      const w = await startEmbeddedWorker({ port: 0, host: "127.0.0.1", stateDir: join(dir, name), token, vars, onLog: () => {} });
+      let closing;
+      const close = () => (closing ??= w.close());
+      onStopAll(close);
+      stops.push(close);
+      const pid = descendantsMatching(process.pid, "workerd").find((p) => !before.has(p));
+      if (!pid) throw new Error("could not find the workerd process to read its CPU time");
+      return { worker: w, pid };
+    };
+    const { worker, pid } = await started("state", {});
+    const quiet = await started("state-nolog", { REQUEST_LOG: "off" });
 
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
     await api.put("warm", spec);
+    await sessionApi(quiet.worker.url, token).put("warm", spec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
@@ -153,12 +177,19 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
 
     // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
     // hits both of a pair alike; each figure is the median of its rounds.
-    const runs = { warm: [], cold: [], preview: [], tunneled: [] };
-    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}` };
-    for (let round = 1; round <= rounds; round++)
-      for (const mode of ["warm", "cold"]) {
-        log(`  round ${round}: ${mode === "warm" ? "warm cache (one session, every request a hit)" : "cold cache (round-robin over more sessions than the cache holds, every request a miss)"}`);
-        runs[mode].push(await measure({ url: worker.url, pid, hostFor: hostFor[mode], durationS }));
+    const runs = { warm: [], cold: [], warm_nolog: [], preview: [], tunneled: [] };
+    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}`, warm_nolog: () => `warm.${DOMAIN}` };
+    const target = { warm: { url: worker.url, pid }, cold: { url: worker.url, pid }, warm_nolog: { url: quiet.worker.url, pid: quiet.pid } };
+    const describe = {
+      warm: "warm cache (one session, every request a hit)",
+      cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
+      warm_nolog: "warm cache, request log off",
+    };
+    // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
+    for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
+      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold"]) {
+        log(`  round ${round}: ${describe[mode]}`);
+        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS }));
       }
     for (let round = 1; round <= rounds; round++)
       for (const [mode, session] of [["preview", "prev"], ["tunneled", "tun"]]) {

@@ -1,11 +1,14 @@
 // The typed client of the local server's admin API, `http://127.0.0.1:<adminPort>/linkup/v1`: the
-// session API (the same SessionApi the worker client offers) plus the local server's own endpoints,
-// /status and /tunnel. The token is the one the local server writes to `<stateDir>/admin-token`,
+// session API (the same SessionApi the worker client offers) plus the local server's own endpoints:
+// /status, /tunnel, the request log (/requests, and /requests/stream read as server-sent events)
+// and the dashboard's one-time login (/dashboard/code). The token is the one the local server writes to `<stateDir>/admin-token`,
 // read on each request because the server may create it after this client was built (e.g. right
 // after `start` spawned it). Wire types come from src/core.
-import { API_PREFIX, type ApiErrorBody } from "../core/api.js";
-import { LinkupError } from "../core/errors.js";
-import type { LocalStatus, TunnelConnectRequest, TunnelConnectorStatus } from "../core/local-api.js";
+import { API_PREFIX, API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
+import { LinkupError, RemoteError } from "../core/errors.js";
+import type { DashboardCode, DashboardContext, LocalStatus, RequestList, TunnelConnectRequest, TunnelConnectorStatus } from "../core/local-api.js";
+import type { RequestFilter, RequestRecord } from "../core/request-record.js";
+import { readEvents } from "./event-stream.js";
 import { adminUrl } from "../core/settings.js";
 import { apiFetch, type ApiFetchOptions } from "./api-fetch.js";
 import { httpSessionApi } from "./session-client.js";
@@ -34,6 +37,22 @@ export interface LocalAdminApi extends SessionApi {
   connectTunnel(request: TunnelConnectRequest): Promise<TunnelConnectorStatus>;
   /** DELETE /tunnel. */
   disconnectTunnel(): Promise<void>;
+  /** GET /requests: the request log's newest records (oldest first). */
+  requests(filter?: RequestFilter & { limit?: number }): Promise<RequestList>;
+  /**
+   * GET /requests/stream: each matching record as it is routed (after the backlog, limited to
+   * `backlog` records), until `signal` aborts or the local server goes away.
+   */
+  followRequests(filter: RequestFilter & { backlog?: number }, signal: AbortSignal): AsyncGenerator<RequestRecord>;
+  /** POST /dashboard/code: a one-time login path for the dashboard, carrying `context`. */
+  dashboardCode(context: DashboardContext): Promise<DashboardCode>;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : "";
 }
 
 export function adminClient(options: AdminClientOptions): LocalAdminApi {
@@ -66,6 +85,40 @@ export function adminClient(options: AdminClientOptions): LocalAdminApi {
     },
     async disconnectTunnel() {
       await call("DELETE", "/tunnel");
+    },
+    async requests(filter = {}) {
+      return (await call<RequestList>("GET", `/requests${query({ session: filter.session, service: filter.service, limit: filter.limit })}`)).body!;
+    },
+    async *followRequests(filter, signal) {
+      const path = `/requests/stream${query({ session: filter.session, service: filter.service, limit: filter.backlog })}`;
+      const token = readAdminToken(options.stateDir);
+      let res: Response;
+      try {
+        // No timeout: the stream is meant to stay open; `signal` ends it.
+        res = await (options.fetch ?? fetch)(`${http.baseUrl}${path}`, {
+          headers: { accept: "text/event-stream", [VERSION_HEADER]: API_VERSION, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          signal,
+        });
+      } catch (e) {
+        if (signal.aborted) return;
+        throw new RemoteError("remote-unreachable", `cannot reach the local server at ${http.baseUrl}: ${(e as { cause?: Error })?.cause?.message ?? (e as Error).message}`, {
+          cause: e,
+        });
+      }
+      if (!res.ok || !res.body) {
+        const text = await res.text().catch(() => "");
+        let message = text.slice(0, 200);
+        try {
+          message = (JSON.parse(text) as ApiErrorBody).error.message;
+        } catch {
+          // not the API's JSON
+        }
+        throw new RemoteError(`http-${res.status}`, `local server GET ${path} failed (${res.status}): ${message}`, { status: res.status });
+      }
+      for await (const event of readEvents(res.body, signal)) if (event.event === "request") yield JSON.parse(event.data) as RequestRecord;
+    },
+    async dashboardCode(context) {
+      return (await call<DashboardCode>("POST", "/dashboard/code", { body: context })).body!;
     },
   };
 }

@@ -69,7 +69,11 @@ describe("request headers", () => {
 });
 
 describe("response headers", () => {
-  const base = { upstreamOrigin: "https://api.remote.test", publicOrigin: "https://tiny-cow.example.com" };
+  const base = { upstreamOrigin: "https://api.remote.test", publicOrigin: "https://tiny-cow.example.com", route: 'session="tiny-cow", service="api", location=remote' };
+  it("names the session and service that answered in linkup-route, replacing any upstream value", () => {
+    expect(asMap(responseHeaderDelta(getter({}), { ...base, cacheable: false })).get("linkup-route")).toBe(base.route);
+    expect(asMap(responseHeaderDelta(getter({ "linkup-route": "from the local hop" }), { ...base, cacheable: false })).get("linkup-route")).toBe(base.route);
+  });
   it("sets Cache-Control: no-store unless the path is in cache_routes", () => {
     expect(asMap(responseHeaderDelta(getter({ "cache-control": "max-age=60" }), { ...base, cacheable: false })).get("cache-control")).toBe("no-store");
     expect(asMap(responseHeaderDelta(getter({ "cache-control": "max-age=60" }), { ...base, cacheable: true })).has("cache-control")).toBe(false);

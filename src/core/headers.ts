@@ -9,6 +9,9 @@ export type HeaderGetter = (lowercaseName: string) => string | undefined;
 /** Header by which the worker tells the local server which service it picked (the local hop skips routing). */
 export const DESTINATION_HEADER = "linkup-destination";
 
+/** Response header naming the session and service that answered and from where (route.ts routeHeaderValue). */
+export const ROUTE_HEADER = "linkup-route";
+
 /** [name, value] sets the header; [name, null] removes it. Names are lowercase. */
 export type HeaderDelta = [string, string | null][];
 
@@ -135,6 +138,8 @@ export interface ResponseHeaderContext {
   upstreamOrigin: string | null;
   /** Origin the client used, e.g. `https://slim-gecko.example.com`. */
   publicOrigin: string;
+  /** The `linkup-route` value of the service that answered (CompiledService.routeHeader, built once per compile). */
+  route: string;
 }
 
 export function responseHeaderDelta(get: HeaderGetter, ctx: ResponseHeaderContext): HeaderDelta {
@@ -143,6 +148,7 @@ export function responseHeaderDelta(get: HeaderGetter, ctx: ResponseHeaderContex
   if (!ctx.cacheable) delta.push(["cache-control", "no-store"]);
   // Upstreams that speak CORS themselves keep their answer; others get the permissive set.
   if (get("access-control-allow-origin") === undefined) for (const [k, v] of CORS_HEADERS) delta.push([k, v]);
+  delta.push([ROUTE_HEADER, ctx.route]);
   const location = get("location");
   if (location && ctx.upstreamOrigin) {
     const rewritten = rewriteLocation(location, ctx.upstreamOrigin, ctx.publicOrigin);

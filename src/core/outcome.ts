@@ -50,3 +50,18 @@ export function describeFailure(f: RoutingFailure, host: "worker" | "local serve
       };
   }
 }
+
+/**
+ * What a browser is shown for a failure (the worker's public answer): a short explanation and how
+ * to find sessions, naming nothing from the request or the store, so a public visitor learns no
+ * session names. Other failures keep their plain text.
+ */
+export function browserFailureText(f: RoutingFailure, host: "worker" | "local server"): string[] | undefined {
+  if (f.kind !== "no-session" && f.kind !== "unknown-session") return undefined;
+  return [
+    "Linkup could not tell which session this request belongs to, so it did not forward it.",
+    "Each session is reached at its own address, https://<session>.<your domain>/; pages and services of that session then carry it along (Referer, Origin, tracestate).",
+    "If you work on this system: list the sessions with `linkup sessions list`, or ask Linkup how it would route this address with `linkup explain <url>`.",
+    `- Linkup ${host}`,
+  ];
+}

@@ -13,13 +13,23 @@ export type CandidateSource = "host" | "x-forwarded-host" | "referer" | "origin"
 /** Sources that name a session explicitly (not a host that may merely look like one). */
 const EXPLICIT: readonly CandidateSource[] = ["tracestate", "baggage"];
 
+/** The attribution sources in the order they are tried. */
+export const CANDIDATE_SOURCES: readonly CandidateSource[] = ["host", "x-forwarded-host", "referer", "origin", "tracestate", "baggage"];
+
 export interface Candidate {
   source: CandidateSource;
   name: string;
+  /**
+   * What the name was read from: the host (with port) for host, x-forwarded-host, referer and
+   * origin (never the full Referer: its path and query may hold secrets); for tracestate and
+   * baggage the name itself (the member reads `linkup-session=<name>`). Kept as found, formatted
+   * only when read.
+   */
+  value: string;
 }
 
 export type SessionResolution<S> =
-  | { kind: "found"; session: S; name: string; source: CandidateSource }
+  | { kind: "found"; session: S; name: string; source: CandidateSource; value: string }
   /** Nothing in the request named an existing session (the host label, if any, was not one). */
   | { kind: "no-session"; tried: Candidate[] }
   /** tracestate or baggage named a session explicitly and it does not exist. */
@@ -83,28 +93,40 @@ export function sessionFromBaggage(baggage: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What one source says, from its header value: the host (or session member) it read and the
+ * session name in it, if any. The one place a header turns into a name, for routing and `explain`.
+ */
+export function readSource(source: CandidateSource, header: string): { value: string; name: string | undefined } | undefined {
+  switch (source) {
+    case "host":
+      return { value: header, name: sessionLabelOf(header) };
+    case "x-forwarded-host": {
+      const first = header.split(",")[0]!.trim();
+      return { value: first, name: sessionLabelOf(first) };
+    }
+    case "referer":
+    case "origin": {
+      const h = hostOfReference(header);
+      return h ? { value: h, name: sessionLabelOf(h) } : undefined;
+    }
+    case "tracestate":
+    case "baggage": {
+      const name = source === "tracestate" ? sessionFromTracestate(header) : sessionFromBaggage(header);
+      return name === undefined ? undefined : { value: name, name };
+    }
+  }
+}
+
 export function sessionCandidates(req: RequestView): Candidate[] {
   const out: Candidate[] = [];
-  const push = (source: CandidateSource, name: string | undefined) => {
-    if (name !== undefined && !out.some((c) => c.name === name)) out.push({ source, name });
-  };
-  push("host", sessionLabelOf(req.host));
-  const xfh = req.header("x-forwarded-host");
-  if (xfh) push("x-forwarded-host", sessionLabelOf(xfh.split(",")[0]!));
-  const referer = req.header("referer");
-  if (referer) {
-    const h = hostOfReference(referer);
-    if (h) push("referer", sessionLabelOf(h));
+  for (const source of CANDIDATE_SOURCES) {
+    const header = source === "host" ? req.host : req.header(source);
+    if (!header) continue;
+    const read = readSource(source, header);
+    const name = read?.name;
+    if (name !== undefined && !out.some((c) => c.name === name)) out.push({ source, name, value: read!.value });
   }
-  const origin = req.header("origin");
-  if (origin) {
-    const h = hostOfReference(origin);
-    if (h) push("origin", sessionLabelOf(h));
-  }
-  const tracestate = req.header("tracestate");
-  if (tracestate) push("tracestate", sessionFromTracestate(tracestate));
-  const baggage = req.header("baggage");
-  if (baggage) push("baggage", sessionFromBaggage(baggage));
   return out;
 }
 
@@ -132,7 +154,7 @@ export function resolveSessionSync<S>(
     const session = lookup(c.name);
     if (session === undefined) continue;
     const at = expiredAt(session, expiry);
-    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source, value: c.value };
     expired ??= { name: c.name, expired_at: at };
   }
   if (expired) return { kind: "expired-session", ...expired, tried };
@@ -155,7 +177,7 @@ export async function resolveSession<S>(
     const session = await lookup(c.name);
     if (session === undefined) continue;
     const at = expiredAt(session, expiry);
-    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source };
+    if (at === undefined) return { kind: "found", session, name: c.name, source: c.source, value: c.value };
     expired ??= { name: c.name, expired_at: at };
   }
   if (expired) return { kind: "expired-session", ...expired, tried };

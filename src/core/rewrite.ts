@@ -6,6 +6,8 @@ import { compileRegex, toJsReplacement } from "./regex.js";
 export interface CompiledRewrite {
   readonly regex: RegExp;
   readonly replacement: string;
+  /** The rule as configured (what explanations and request records show). */
+  readonly rule: Rewrite;
 }
 
 export function compileRewrites(rewrites: readonly Rewrite[]): CompiledRewrite[] {
@@ -13,7 +15,7 @@ export function compileRewrites(rewrites: readonly Rewrite[]): CompiledRewrite[]
     const compiled = compileRegex(r.source, "g");
     // Specs are validated before they are compiled; a bad regex here is a programming error.
     if (!compiled.ok) throw new Error(`invalid rewrite regex ${JSON.stringify(r.source)}: ${compiled.message}`);
-    return { regex: compiled.regex, replacement: toJsReplacement(r.target) };
+    return { regex: compiled.regex, replacement: toJsReplacement(r.target), rule: r };
   });
 }
 
@@ -24,4 +26,17 @@ export function applyRewrites(path: string, rewrites: readonly CompiledRewrite[]
     out = out.replace(r.regex, r.replacement);
   }
   return out;
+}
+
+/** Each rule that changed the path, with the path before and after it (for explanations; not on the hot path). */
+export function rewriteSteps(path: string, rewrites: readonly CompiledRewrite[]): { rule: Rewrite; before: string; after: string }[] {
+  const steps: { rule: Rewrite; before: string; after: string }[] = [];
+  let out = path;
+  for (const r of rewrites) {
+    r.regex.lastIndex = 0;
+    const next = out.replace(r.regex, r.replacement);
+    if (next !== out) steps.push({ rule: r.rule, before: out, after: next });
+    out = next;
+  }
+  return steps;
 }

@@ -11,20 +11,32 @@ import type { SessionRecord } from "./session.js";
 export type RouterMode = "edge" | "local";
 
 
+/** Where a service goes: its local copy, its remote copy, or a per-session URL override. */
+export type RouteLocation = "local" | "remote" | "override";
+
 export interface CompiledService {
   readonly name: string;
-  readonly location: "local" | "remote" | "override";
+  /** The `linkup-route` response header for this service of this session, built once per compile. */
+  readonly routeHeader: string;
+  readonly location: RouteLocation;
   /** Upstream origin plus base path without trailing slash, e.g. `http://127.0.0.1:3000` or `https://x.io/base`; null when unreachable. */
   readonly upstream: string | null;
   readonly upstreamOrigin: string | null;
   readonly rewrites: readonly CompiledRewrite[];
 }
 
-interface CompiledDomain {
+export interface CompiledRoute {
+  readonly regex: RegExp;
+  /** The path pattern as configured. */
+  readonly path: string;
+  readonly service: string;
+}
+
+export interface CompiledDomain {
   readonly domain: string;
   readonly suffix: string;
   readonly defaultService: string;
-  readonly routes: readonly { regex: RegExp; service: string }[];
+  readonly routes: readonly CompiledRoute[];
 }
 
 export interface CompiledSession {
@@ -36,6 +48,20 @@ export interface CompiledSession {
   readonly cacheRoutes: readonly RegExp[];
   /** ms since epoch when the session expires (record.expires_at), or null. */
   readonly expiresAt: number | null;
+}
+
+/** A Structured Field string (RFC 8941): quotes and backslashes escaped, anything but printable ASCII replaced. */
+function sfString(value: string): string {
+  return `"${value.replace(/[^\x20-\x7e]/g, "?").replace(/["\\]/g, (c) => "\\" + c)}"`;
+}
+
+/**
+ * The ROUTE_HEADER value, `session="slim-gecko", service="web", location=local` (an RFC 8941 dictionary):
+ * which session and service answered and whether from the local copy, the remote one or a URL
+ * override. Never a URL: the browser's network tab is no place for internal addresses.
+ */
+export function routeHeaderValue(session: string, service: string, location: RouteLocation): string {
+  return `session=${sfString(session)}, service=${sfString(service)}, location=${location}`;
 }
 
 function mustCompile(source: string): RegExp {
@@ -68,6 +94,7 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
     const b = url ? baseOf(url) : undefined;
     services.set(s.name, {
       name: s.name,
+      routeHeader: routeHeaderValue(record.name, s.name, location),
       location,
       upstream: b ? (location === "local" && mode === "edge" ? b.origin : b.base) : null,
       upstreamOrigin: b ? b.origin : null,
@@ -79,7 +106,7 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
       domain: d.domain.toLowerCase(),
       suffix: "." + d.domain.toLowerCase(),
       defaultService: d.default_service,
-      routes: d.routes.map((r) => ({ regex: mustCompile(r.path), service: r.service })),
+      routes: d.routes.map((r) => ({ regex: mustCompile(r.path), path: r.path, service: r.service })),
     }))
     .sort((a, b) => b.domain.length - a.domain.length);
   return {
@@ -102,6 +129,13 @@ export type TargetResult =
       /** True when the edge forwards to the tunnel (local service): send the destination header. */
       viaTunnel: boolean;
       cacheable: boolean;
+      /**
+       * How the service was chosen, kept as references (request records and `explain` format them
+       * when read): the domain matched and the route whose pattern matched (null: the domain's
+       * default service); both null when the worker named the service in `linkup-destination`.
+       */
+      domain: CompiledDomain | null;
+      route: CompiledRoute | null;
     }
   | { kind: "no-target"; reason: string }
   | { kind: "no-tunnel"; service: string };
@@ -141,13 +175,15 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
   const path = req.path;
   let service: CompiledService | undefined;
   let rewrite = true;
+  let domain: CompiledDomain | undefined;
+  let matched: CompiledRoute | undefined;
   const destination = session.mode === "local" ? req.header(DESTINATION_HEADER) : undefined;
   if (destination !== undefined && session.services.has(destination)) {
     // The worker already picked the service and rewrote the path.
     service = session.services.get(destination);
     rewrite = false;
   } else {
-    const domain = domainOf(session, req);
+    domain = domainOf(session, req);
     if (!domain)
       return {
         kind: "no-target",
@@ -157,6 +193,7 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     for (const r of domain.routes)
       if (r.regex.test(path)) {
         serviceName = r.service;
+        matched = r;
         break;
       }
     service = session.services.get(serviceName);
@@ -179,5 +216,7 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     url: service!.upstream + (finalPath.startsWith("/") ? finalPath : "/" + finalPath),
     viaTunnel: service!.location === "local" && session.mode === "edge",
     cacheable,
+    domain: domain ?? null,
+    route: matched ?? null,
   };
 }

@@ -3,18 +3,39 @@
 // HTTPS + DNS when local DNS is installed, and the embedded worker when the CLI asks for it),
 // logs one line with its ports, and closes everything cleanly on SIGTERM or SIGINT.
 import { LinkupError } from "../core/errors.js";
+import { asRequestLogLine } from "../core/request-record.js";
 import { ENV } from "../core/settings.js";
 import { readWorkerToken, workerTokenPath } from "../machine/worker-token.js";
 import { localServerConfig, type LocalServerConfig } from "./options.js";
-import { startLocalServer } from "./server.js";
+import { startLocalServer, type LocalServer } from "./server.js";
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
+/** The embedded worker's output: its request lines join the request log, anything else the daemon's log. */
+function workerOutput(server: LocalServer): (entry: { level: string; message: string }) => void {
+  return ({ level, message }) => {
+    if (message.startsWith("{")) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        parsed = undefined;
+      }
+      const line = asRequestLogLine(parsed);
+      if (line) {
+        server.requestLog?.addLine(line);
+        return;
+      }
+    }
+    log(`worker ${level}: ${message}`);
+  };
+}
+
 async function startEmbedded(
   config: LocalServerConfig,
-  proxyUrl: string,
+  server: LocalServer,
 ): Promise<{ url: string; runScheduled(time: number): Promise<void>; close(): Promise<void> } | null> {
   if (config.embeddedWorkerPort === null) return null;
   const token = readWorkerToken(config.stateDir);
@@ -27,7 +48,8 @@ async function startEmbedded(
     stateDir: config.stateDir,
     token,
     // The embedded worker reaches `local` services through this very proxy.
-    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: proxyUrl },
+    vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: server.proxyUrl },
+    onLog: workerOutput(server),
   });
 }
 
@@ -47,7 +69,7 @@ async function main(): Promise<void> {
   });
   let worker: Awaited<ReturnType<typeof startEmbedded>> = null;
   try {
-    worker = await startEmbedded(config, server.proxyUrl);
+    worker = await startEmbedded(config, server);
   } catch (error) {
     await server.close();
     throw error;

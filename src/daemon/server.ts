@@ -14,6 +14,7 @@ import type { LocalStatus } from "../core/local-api.js";
 import { createAdminApi } from "./admin/admin-api.js";
 import { loadOrCreateAdminToken } from "../machine/admin-token.js";
 import { createProxyHandler } from "./proxy/proxy-handler.js";
+import { createRequestLog, DEFAULT_REQUEST_LOG_SIZE, type RequestLog } from "./request-log.js";
 import { createSessionRegistry } from "./session-registry.js";
 import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
@@ -47,6 +48,8 @@ export interface LocalServerOptions {
   debug?: (line: string) => void;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
   cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  /** Requests the request log keeps (docs/inspector.md); 0 keeps none and records nothing. Default 500. */
+  requestLogSize?: number;
   /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
   now?: () => number;
 }
@@ -60,6 +63,8 @@ export interface LocalServer {
   dnsPort: number | null;
   /** The admin token in use (for the embedding process; never log it). */
   adminToken: string;
+  /** The request log (null when off): the embedded worker's request lines join it here. */
+  requestLog: RequestLog | null;
   /** Removes expired sessions now (it also happens once a minute); returns their names. */
   expireSessions(): Promise<string[]>;
   close(): Promise<void>;
@@ -132,8 +137,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     closers.length = 0;
   };
 
+  const logSize = options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE;
+  const requestLog = logSize > 0 ? createRequestLog(logSize) : null;
+
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug, now });
+    const handler = createProxyHandler({ registry, debug: options.debug, now, ...(requestLog ? { requestLog } : {}) });
     closers.push(() => handler.close());
     const sweeper = startExpirySweeper({ store, registry, now, log });
     closers.push(() => sweeper.close());
@@ -201,20 +209,22 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       started_at: startedAt,
       tunnel: await tunnel.status(),
     });
-    const adminServer = http.createServer(
-      createAdminApi({
-        store,
-        registry,
-        token,
-        port: () => adminPort,
-        status,
-        tunnel,
-        onError: (error) => log(`admin API error: ${(error as Error).message}`),
-      }),
-    );
+    const adminApi = createAdminApi({
+      store,
+      registry,
+      token,
+      port: () => adminPort,
+      status,
+      tunnel,
+      requestLog,
+      onError: (error) => log(`admin API error: ${(error as Error).message}`),
+    });
+    const adminServer = http.createServer(adminApi.listener);
     const admin = await listen(adminServer, options.adminPort ?? DEFAULT_PORTS.admin, ADMIN_HOST, "the Linkup admin API");
     adminPort = admin.port;
     closers.push(() => admin.close());
+    // Open request streams end first, so the listener's close finds no response still writing.
+    closers.push(() => adminApi.close());
 
     return {
       proxyUrl: `http://${urlHost(host)}:${proxy.port}`,
@@ -222,6 +232,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       httpsUrl: httpsPort === null ? null : `https://${urlHost(host)}:${httpsPort}`,
       dnsPort,
       adminToken: token,
+      requestLog,
       expireSessions: () => sweeper.sweep(),
       close: closeAll,
     };

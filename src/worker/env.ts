@@ -9,6 +9,8 @@ export interface Env extends TunnelEnv {
   LINKUP_TUNNELS: KVNamespace;
   /** Shared secret the CLI sends as `Authorization: Bearer <token>`. Without it the API refuses everything. */
   WORKER_TOKEN?: string;
+  /** `off`: no request log line per routed request (docs/inspector.md); anything else or unset: on. */
+  REQUEST_LOG?: string;
 }
 
 /** The hono type parameter for this app. */

@@ -47,7 +47,12 @@ export function upstreamRequestHeaders(request: Request, session: string, target
 }
 
 export function responseContextOf(request: Request, target: Routed): ResponseHeaderContext {
-  return { cacheable: target.cacheable, upstreamOrigin: target.service.upstreamOrigin, publicOrigin: new URL(request.url).origin };
+  return {
+    cacheable: target.cacheable,
+    upstreamOrigin: target.service.upstreamOrigin,
+    publicOrigin: new URL(request.url).origin,
+    route: target.service.routeHeader,
+  };
 }
 
 /** Applies the core response rules in place (cache-control, CORS, Location back to the session origin). */

@@ -1,8 +1,15 @@
 // Every request outside /linkup/v1: find the session (core resolveSession through the isolate's
 // session cache), pick the service (core selectTarget), forward with streamed bodies in both
-// directions, and answer routing failures with the core's text (describeFailure). WebSocket
+// directions, and answer routing failures with the core's text (describeFailure; a browser asking
+// for a page no session claims gets the core's short HTML page, naming nothing). WebSocket
 // upgrades branch off to websocket.ts after the same routing.
-import { describeFailure, type RoutingFailure } from "../core/outcome.js";
+//
+// Each request leaves one structured log line (core requestLogLine: what `wrangler tail` and
+// Workers Logs show), built from the routing results the request already has, never with
+// headers, cookies, tokens or the query. REQUEST_LOG=off turns it off.
+import { failurePage, acceptsHtml } from "../core/failure-page.js";
+import { browserFailureText, describeFailure, type RoutingFailure } from "../core/outcome.js";
+import { requestLogLine, type RequestTrace } from "../core/request-record.js";
 import { resolveSession } from "../core/resolve-session.js";
 import { selectTarget, type CompiledSession } from "../core/route.js";
 import type { Env } from "./env.js";
@@ -12,11 +19,12 @@ import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
 import { isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
 
-export function failureResponse(failure: RoutingFailure): Response {
+export function failureResponse(failure: RoutingFailure, request?: Request): Response {
   const { status, message } = describeFailure(failure, "worker");
-  return new Response(message + "\n", {
+  const page = request && acceptsHtml(request.headers.get("accept")) ? browserFailureText(failure, "worker") : undefined;
+  return new Response(page ? failurePage(status, page) : message + "\n", {
     status,
-    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": page ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", "cache-control": "no-store" },
   });
 }
 
@@ -27,30 +35,67 @@ export function upstreamFailureDetail(err: unknown, url: string): string {
   return message.split(url).join("(upstream)").replace(/\.+$/, "") || "the request failed";
 }
 
+/** Whether this worker writes its request log line (`REQUEST_LOG=off` silences it). */
+function logsRequests(env: Env): boolean {
+  return env.REQUEST_LOG !== "off";
+}
+
 export async function proxyRequest(request: Request, env: Env, cache: SessionCache): Promise<Response> {
   const view = requestViewOf(request);
+  const trace: RequestTrace = {
+    start: Date.now(),
+    method: request.method,
+    host: view.host,
+    path: view.path,
+    resolution: undefined,
+    target: undefined,
+    status: 0,
+    duration: 0,
+    failure: undefined,
+  };
+  const log = logsRequests(env);
+  const answer = (response: Response, failure?: RoutingFailure): Response => {
+    if (!log) return response;
+    trace.status = response.status;
+    trace.duration = Date.now() - trace.start;
+    trace.failure = failure;
+    console.log(JSON.stringify(requestLogLine(trace)));
+    return response;
+  };
+  const fail = (failure: RoutingFailure) => answer(failureResponse(failure, request), failure);
+
   const store = sessionStoreOf(env);
   const resolution = await resolveSession<CompiledSession>(view, (name) => cache.get(name, (n) => store.get(n)), {
-    now: Date.now(),
+    now: trace.start,
     expiresAt: (s) => s.expiresAt,
     tombstone: (name) => expiredTombstone(env.LINKUP_SESSIONS, name),
   });
-  if (resolution.kind !== "found") return failureResponse(resolution);
+  trace.resolution = resolution;
+  if (resolution.kind !== "found") return fail(resolution);
   const session = resolution.session;
   const target = selectTarget(session, view);
-  if (target.kind !== "routed") return failureResponse(target);
+  trace.target = target;
+  if (target.kind !== "routed") return fail(target);
 
   const upstreamUrl = target.url + new URL(request.url).search;
   const headers = upstreamRequestHeaders(request, session.name, target);
   const upstreamFailed = (err: unknown) =>
-    failureResponse({
+    fail({
       kind: "upstream-failed",
       service: target.service.name,
       origin: target.service.upstreamOrigin ?? "(none)",
       detail: upstreamFailureDetail(err, upstreamUrl),
     });
 
-  if (isWebSocketUpgrade(request)) return relayWebSocket(request, upstreamUrl, headers, target, upstreamFailed);
+  if (isWebSocketUpgrade(request)) {
+    // A failed upgrade is logged by upstreamFailed itself; anything else (101 or the upstream's own answer) here.
+    let failed = false;
+    const relayed = await relayWebSocket(request, upstreamUrl, headers, target, (err) => {
+      failed = true;
+      return upstreamFailed(err);
+    });
+    return failed ? relayed : answer(relayed);
+  }
 
   let upstream: Response;
   try {
@@ -68,5 +113,5 @@ export async function proxyRequest(request: Request, env: Env, cache: SessionCac
   // Response(body, response) keeps status, statusText and every header, repeated Set-Cookie included.
   const response = new Response(upstream.body, upstream);
   applyResponseRules(response.headers, responseContextOf(request, target));
-  return response;
+  return answer(response);
 }

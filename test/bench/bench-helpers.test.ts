@@ -70,7 +70,7 @@ describe("proxy figures", () => {
       { rps: 1000, mb_per_s: 200, cpu_us_per_request: 20 },
     ]),
   };
-  const { figures, paired } = proxyFigures(rounds);
+  const { figures, paired } = proxyFigures(rounds) as { figures: Record<string, any>; paired: Record<string, any> };
 
   it("reports each target's figures as medians with their spread", () => {
     expect(figures.linkup!.rps).toEqual({ median: 700, min: 600, max: 900, runs: [700, 600, 900] });
@@ -82,6 +82,20 @@ describe("proxy figures", () => {
     expect(paired.p50_over_direct_ms!.median).toBe(0.2);
     expect(paired.rps_vs_nginx).toEqual({ median: 0.7, min: 0.6, max: 0.9, runs: [0.7, 0.6, 0.9] });
     expect(paired.cpu_vs_nginx!.median).toBe(2.5);
+  });
+
+  it("takes the request log's cost as on vs off per round, from the saturation rounds of a server with the log off", () => {
+    const withQuiet = {
+      ...rounds,
+      linkup_nolog: { label: "linkup, log off", saturation: [round({ cpu_us_per_request: 48 }), round({ cpu_us_per_request: 50 }), round({ cpu_us_per_request: 40 })], latency: [], stream: [] },
+    };
+    const out = proxyFigures(withQuiet);
+    // Linkup's rounds: 50, 60, 40 µs.
+    expect(out.request_log!.overhead_pct).toMatchObject({ median: 4.2, min: 0, max: 20 });
+    expect(out.figures.linkup_nolog).toMatchObject({ rps: { median: 1000 }, cpu_us_per_request: { median: 48 } });
+    expect(out.figures.linkup_nolog!.p50_ms).toBeUndefined();
+    const targets = evaluateTargets({ proxy: out, errors: {} });
+    expect(targets.find((t: { figure: string }) => t.figure.startsWith("(a) request log"))).toMatchObject({ result: "pass", measured: "+4.2 % (+0.0–+20.0) (50.0 µs (40.0–60.0) vs 48.0 µs (40.0–50.0))" });
   });
 
   it("judges 'in every round' by the lowest round and the others by the median", () => {

@@ -42,6 +42,8 @@ export interface WorkerHarness extends EmbeddedWorker {
   /** A request over a real socket to the worker with the given Host header. */
   send(req: RawRequest): Promise<RawAnswer>;
   kv(binding: "LINKUP_SESSIONS" | "LINKUP_TUNNELS"): Promise<KvLike>;
+  /** Every line the worker has written so far (console.log/error), oldest first. */
+  logs(): { level: string; message: string }[];
 }
 
 /** The part of Miniflare's KV proxy the tests use. */
@@ -61,8 +63,18 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
   const token = options.token ?? "test-worker-token-" + Math.random().toString(36).slice(2);
   const stateDir = await mkdtemp(join(tmpdir(), "linkup-worker-test-"));
   let worker: EmbeddedWorker;
+  // Kept for the tests to read (the request log lines), instead of going to the test's stdout.
+  const logs: { level: string; message: string }[] = [];
   try {
-    worker = await startEmbeddedWorker({ port: 0, stateDir, token, ...(options.vars ? { vars: options.vars } : {}) });
+    worker = await startEmbeddedWorker({
+      port: 0,
+      stateDir,
+      token,
+      ...(options.vars ? { vars: options.vars } : {}),
+      onLog: (entry) => {
+        logs.push(entry);
+      },
+    });
   } catch (err) {
     await rm(stateDir, { recursive: true, force: true });
     throw err;
@@ -123,6 +135,7 @@ export async function startWorkerHarness(options: WorkerHarnessOptions = {}): Pr
     api,
     send,
     kv: async (binding) => (await worker.miniflare.getKVNamespace(binding)) as unknown as KvLike,
+    logs: () => [...logs],
     async close() {
       try {
         await worker.close();

@@ -4,12 +4,15 @@ import type { AnyCommand } from "../command.js";
 import { applyCommand } from "./apply.js";
 import { completionCommand } from "./completion.js";
 import { configViewCommand } from "./config-view.js";
+import { dashboardCommand } from "./dashboard.js";
 import { diffCommand } from "./diff.js";
+import { explainCommand } from "./explain.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
+import { requestsCommand } from "./requests.js";
 import { routeCommand } from "./route.js";
 import { sessionsCreateIsolatedCommand } from "./sessions-create-isolated.js";
 import { sessionsCreatePreviewCommand } from "./sessions-create-preview.js";
@@ -33,6 +36,9 @@ export const commands: readonly AnyCommand[] = [
   sessionsCreatePreviewCommand,
   sessionsCreateIsolatedCommand,
   sessionsDeleteCommand,
+  requestsCommand,
+  explainCommand,
+  dashboardCommand,
   healthCommand,
   localDnsInstallCommand,
   localDnsUninstallCommand,

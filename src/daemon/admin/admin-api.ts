@@ -1,7 +1,8 @@
 // The local admin API: the shared session API (src/api/session-api.ts) on the daemon's own
 // loopback listener, for the CLI and the reconciler, with this host's guards in front of it
-// (loopback Host, no Origin: local-guards.ts) and its own endpoints beside it (/status, /tunnel:
-// local-endpoints.ts). Served from node:http through @hono/node-server.
+// (loopback Host, the Origin rule: local-guards.ts) and its own endpoints beside it (/status,
+// /tunnel, /requests, /dashboard/code: local-endpoints.ts), plus the dashboard under /dashboard
+// (dashboard/, cookie login). Served from node:http through @hono/node-server.
 //
 // Writes go through the file store's cross-process lock (FileSessionStore.update), then into the
 // proxy's registry so the next request routes with them.
@@ -15,9 +16,13 @@ import { API_PREFIX } from "../../core/api.js";
 import type { LocalStatus } from "../../core/local-api.js";
 import type { FileSessionStore } from "../../store/file-store.js";
 import type { TunnelConnector } from "../cloudflared/tunnel-connector.js";
+import type { RequestLog } from "../request-log.js";
 import type { SessionRegistry } from "../session-registry.js";
+import { createDashboardAuth } from "./dashboard/dashboard-auth.js";
+import { DASHBOARD_PREFIX, dashboardRoutes, localApiCaller } from "./dashboard/dashboard-routes.js";
 import { localEndpoints } from "./local-endpoints.js";
-import { loopbackHostOnly, refuseBrowsers } from "./local-guards.js";
+import { loopbackHostOnly, originRule } from "./local-guards.js";
+import { createStreamRegistry } from "./request-stream.js";
 
 export interface AdminApiOptions {
   store: FileSessionStore;
@@ -28,20 +33,29 @@ export interface AdminApiOptions {
   status: () => Promise<LocalStatus>;
   /** The cloudflared supervisor behind /linkup/v1/tunnel. */
   tunnel: TunnelConnector;
+  /** The proxy's request log (null: kept off). */
+  requestLog: RequestLog | null;
   /** Called on unexpected failures (the answer is a 500 without detail beyond the message). */
   onError?: (error: unknown) => void;
 }
 
-/** Guards, then the shared session API with this host's endpoints; anything else is 404. */
-function adminApp(options: AdminApiOptions): Hono {
+export interface AdminApi {
+  listener: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Ends the open request streams (before the listener closes). */
+  close(): void;
+}
+
+/** Guards, then the shared session API with this host's endpoints and the dashboard; anything else is 404. */
+function adminApp(options: AdminApiOptions, streams: ReturnType<typeof createStreamRegistry>): Hono {
   const auth: ApiAuth = {
     token: options.token,
     realm: "linkup-local",
     tokenHint: "<token from the admin-token file in the Linkup state directory>",
     wrongToken: "The admin token is wrong: it is read from the admin-token file in the Linkup state directory.",
   };
+  const dashboard = createDashboardAuth();
   const app = new Hono();
-  app.use("*", loopbackHostOnly(options.port), refuseBrowsers());
+  app.use("*", loopbackHostOnly(options.port), originRule(DASHBOARD_PREFIX));
   app.route(
     API_PREFIX,
     sessionApi({
@@ -50,10 +64,30 @@ function adminApp(options: AdminApiOptions): Hono {
       store: () => options.store,
       onWrite: (_c, name, record) => (record ? options.registry.apply(record) : options.registry.remove(name)),
       onError: (error) => options.onError?.(error),
-      endpoints: localEndpoints(options.status, options.tunnel),
+      endpoints: localEndpoints({
+        status: options.status,
+        tunnel: options.tunnel,
+        requestLog: options.requestLog,
+        streams,
+        dashboard,
+        dashboardPrefix: DASHBOARD_PREFIX,
+      }),
     }),
   );
-  // Outside the API prefix: the same guards, then 404.
+  // The router keeps `/dashboard/` apart from `/dashboard`, the page: send it there.
+  app.get(`${DASHBOARD_PREFIX}/`, (c) => c.redirect(DASHBOARD_PREFIX, 301));
+  app.route(
+    DASHBOARD_PREFIX,
+    dashboardRoutes({
+      auth: dashboard,
+      port: options.port,
+      requestLog: options.requestLog,
+      streams,
+      sources: { localSessions: () => options.store.list(), status: options.status },
+      localApi: localApiCaller((request) => app.fetch(request), options.port, options.token),
+    }),
+  );
+  // Outside the API prefix and the dashboard: the same guards, then 404.
   app.all("*", requireAuth(() => auth), (c) => apiError(404, "not-found", `no Linkup API endpoint at ${c.req.path.slice(0, 200)}`));
   app.onError((error) => {
     options.onError?.(error);
@@ -62,8 +96,9 @@ function adminApp(options: AdminApiOptions): Hono {
   return app;
 }
 
-export function createAdminApi(options: AdminApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return getRequestListener(adminApp(options).fetch, {
+export function createAdminApi(options: AdminApiOptions): AdminApi {
+  const streams = createStreamRegistry();
+  const listener = getRequestListener(adminApp(options, streams).fetch, {
     // Keep this process's global Request/Response (undici's): the proxy and the embedded worker share it.
     overrideGlobalObjects: false,
     // A request whose Host cannot even make a URL (missing, malformed) never reaches the guards: refuse it the same way.
@@ -74,4 +109,5 @@ export function createAdminApi(options: AdminApiOptions): (req: IncomingMessage,
       return apiError(500, "internal", `the local server failed: ${error instanceof Error ? error.message : String(error)}`);
     },
   });
+  return { listener, close: () => streams.closeAll() };
 }

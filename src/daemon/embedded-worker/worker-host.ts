@@ -26,6 +26,11 @@ export interface EmbeddedWorkerOptions {
   vars?: Record<string, string>;
   /** Miniflare log (default: none). */
   log?: MiniflareOptions["log"];
+  /**
+   * Each line the worker writes (console.log/error), with its level: the embedding process picks
+   * out the request log lines (core asRequestLogLine). Default: workerd's output goes to stdout.
+   */
+  onLog?: (entry: { level: string; message: string }) => void;
 }
 
 export interface EmbeddedWorker {
@@ -56,6 +61,14 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     host,
     port: options.port ?? DEFAULT_PORTS.worker,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.onLog
+      ? {
+          structuredWorkerdLogs: true,
+          handleStructuredLogs: (entry: { level: string; message: string }) => {
+            options.onLog!({ level: entry.level, message: entry.message });
+          },
+        }
+      : {}),
   });
   let ready: URL;
   try {

@@ -4,28 +4,11 @@
 // asks for HTML (same text). Upgrade requests get the plain answer written raw on the socket.
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { acceptsHtml, failurePage } from "../../core/failure-page.js";
 import { describeFailure, type RoutingFailure } from "../../core/outcome.js";
 
 const HOST = "local server";
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function htmlPage(status: number, message: string): string {
-  const title = `${status} ${STATUS_CODES[status] ?? ""}`.trim();
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} - Linkup</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:4rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.4rem}code,pre{background:#f4f4f4;padding:.1rem .3rem;border-radius:3px;white-space:pre-wrap}</style></head>
-<body><h1>${escapeHtml(title)}</h1><pre>${escapeHtml(message)}</pre></body></html>
-`;
-}
-
-function wantsHtml(req: IncomingMessage): boolean {
-  const accept = req.headers.accept;
-  return accept !== undefined && accept.includes("text/html");
-}
 
 /** Short cause for a 502 text, from node's and undici's error codes. */
 function errorDetail(error: unknown): string {
@@ -56,30 +39,32 @@ export function upstreamFailure(
   return { kind: "upstream-failed", service: service ?? "unknown", origin: url ?? "(unknown)", detail: errorDetail(error) };
 }
 
-export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: RoutingFailure): void {
+/** Answers the failure; returns the status answered (for the request log). */
+export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: RoutingFailure): number {
   const { status, message } = describeFailure(failure, HOST);
   if (res.headersSent) {
     // The upstream failed mid-response: the status is gone, so cut the connection to signal it.
     res.destroy();
-    return;
+    return res.statusCode;
   }
-  const html = failure.kind === "upstream-failed" && wantsHtml(req);
-  const body = html ? htmlPage(status, message) : message + "\n";
+  const html = failure.kind === "upstream-failed" && acceptsHtml(req.headers.accept);
+  const body = html ? failurePage(status, [message]) : message + "\n";
   res.writeHead(status, {
     "content-type": html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",
     "content-length": Buffer.byteLength(body),
     "cache-control": "no-store",
   });
   res.end(req.method === "HEAD" ? undefined : body);
+  return status;
 }
 
-/** The same answer for an upgrade request, before any 101 was sent; the socket is then closed. */
-export function writeSocketFailure(socket: Duplex, failure: RoutingFailure): void {
+/** The same answer for an upgrade request, before any 101 was sent; the socket is then closed. Returns the status. */
+export function writeSocketFailure(socket: Duplex, failure: RoutingFailure): number {
+  const { status, message } = describeFailure(failure, HOST);
   if (!socket.writable) {
     socket.destroy();
-    return;
+    return status;
   }
-  const { status, message } = describeFailure(failure, HOST);
   const body = message + "\n";
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
@@ -88,4 +73,5 @@ export function writeSocketFailure(socket: Duplex, failure: RoutingFailure): voi
       "cache-control: no-store\r\nconnection: close\r\n\r\n" +
       body,
   );
+  return status;
 }

@@ -15,6 +15,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool, type Dispatcher } from "undici";
 import { responseHeaderDelta, type HeaderDelta } from "../../core/headers.js";
+import type { RequestTrace } from "../../core/request-record.js";
+import type { RequestLog } from "../request-log.js";
 import { sendFailure, upstreamFailure } from "./failure-response.js";
 import { publicOrigin } from "./request-view.js";
 
@@ -27,8 +29,12 @@ export interface ForwardedRoute {
   path: string;
   cacheable: boolean;
   upstreamOrigin: string | null;
+  /** The `linkup-route` answer header (built once per compiled service). */
+  routeHeader: string;
   /** The core's request header rules for this request (forwarding, trace, hop-by-hop). */
   requestDelta: HeaderDelta;
+  /** The request's trace, when the request log is on: finished once the answer's status is known. */
+  trace: RequestTrace | undefined;
 }
 
 /** One upstream origin: its connection pool and the Host its dev server expects. */
@@ -52,6 +58,8 @@ export interface HttpForwarderOptions {
   connections: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Where traces are finished (status known); required when routes carry traces. */
+  requestLog?: RequestLog;
 }
 
 /**
@@ -148,6 +156,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly route: ForwardedRoute,
     private readonly debug: ((line: string) => void) | undefined,
+    private readonly log: RequestLog | undefined,
   ) {}
 
   onConnect(abort: (error?: Error) => void): void {
@@ -168,6 +177,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       cacheable: route.cacheable,
       upstreamOrigin: route.upstreamOrigin,
       publicOrigin: rawHeader(headers, "location") !== undefined ? publicOrigin(this.req) : "",
+      route: route.routeHeader,
     });
     applyDelta(headers, delta);
     // Connection/Keep-Alive were dropped with the hop-by-hop headers: node answers them for the
@@ -175,6 +185,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     // answers 502.
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);
+    if (route.trace) {
+      this.log!.finish(route.trace, statusCode);
+      route.trace = undefined;
+    }
     return true;
   }
 
@@ -199,8 +213,12 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const failure = upstreamFailure(this.route.service, this.route.url, error);
     this.debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
     // Before the headers: the 502 text. After: the connection is destroyed, so the client sees a
-    // truncated response rather than a complete-looking one.
-    sendFailure(this.req, this.res, failure);
+    // truncated response rather than a complete-looking one (already logged with its status).
+    const status = sendFailure(this.req, this.res, failure);
+    if (this.route.trace) {
+      this.log!.finish(this.route.trace, status, failure);
+      this.route.trace = undefined;
+    }
   }
 
   /** The client's connection closed: cancel the upstream request (its socket is destroyed, not pooled mid-response). */
@@ -238,7 +256,7 @@ export function createHttpForwarder(options: HttpForwarderOptions): HttpForwarde
 
     forward(req, res, upstream, route, body) {
       const headers = requestHeaders(req.rawHeaders, route.requestDelta, upstream.host);
-      const handler = new ForwardHandler(req, res, route, debug);
+      const handler = new ForwardHandler(req, res, route, debug, options.requestLog);
       const forwarded = res as ForwardedResponse;
       forwarded[HANDLER] = handler;
       forwarded.on("close", onClientClose);

@@ -4,14 +4,16 @@
 // Plain HTTP goes through undici (http-forwarder.ts: several times the throughput of Node's http
 // client); WebSocket upgrades through http-proxy-3, which pipes both sockets after the 101.
 //
-// Hot path: per request one RequestView, one header delta and one small route record. Upstreams
-// (connection pool, Host) are looked up once per compiled service.
+// Hot path: per request one RequestView, one header delta, one small route record and (with the
+// request log on) one trace holding the routing results by reference; the log formats it only
+// when read. Upstreams (connection pool, Host) are looked up once per compiled service.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
+import type { RequestTrace } from "../../core/request-record.js";
 import { resolveSessionSync } from "../../core/resolve-session.js";
 import { selectTarget, type CompiledService } from "../../core/route.js";
 import { sendFailure, upstreamFailure, writeSocketFailure } from "./failure-response.js";
@@ -19,6 +21,7 @@ import { createHttpForwarder, hasRequestBody, type ForwardedRoute, type Upstream
 import { pooledRandomHex } from "./random-hex.js";
 import { NodeRequestView, isEncrypted } from "./request-view.js";
 import type { SessionRegistry } from "../session-registry.js";
+import type { RequestLog } from "../request-log.js";
 
 /** A routed request: what the forwarder and the upgrade error handler need. */
 interface RouteState extends ForwardedRoute {
@@ -44,6 +47,8 @@ export interface ProxyHandler {
 
 export interface ProxyHandlerOptions {
   registry: SessionRegistry;
+  /** Where each routed request is recorded; without one nothing is. */
+  requestLog?: RequestLog;
   /** Upstream connections per origin; dev servers are local, so this bounds load, not latency. */
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
@@ -62,10 +67,10 @@ function applyUpgradeDelta(headers: IncomingMessage["headers"], delta: HeaderDel
 }
 
 export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
-  const { registry, debug } = options;
+  const { registry, debug, requestLog } = options;
   const now = options.now ?? Date.now;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
-  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug });
+  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug, ...(requestLog ? { requestLog } : {}) });
   const proxy = createProxyServer({
     // Our own header rules (core) replace http-proxy's x-forwarded handling.
     xfwd: false,
@@ -91,15 +96,16 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   }
 
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
-  function route(req: IncomingMessage): RouteState | RoutingFailure {
-    const view = new NodeRequestView(req);
+  function route(req: IncomingMessage, view: NodeRequestView, trace: RequestTrace | undefined): RouteState | RoutingFailure {
     const resolution = resolveSessionSync(view, lookup, {
       now: now(),
       expiresAt: (s) => s.expiresAt,
       tombstone: (name) => registry.expiredAt(name),
     });
+    if (trace) trace.resolution = resolution;
     if (resolution.kind !== "found") return resolution;
     const target = selectTarget(resolution.session, view);
+    if (trace) trace.target = target;
     if (target.kind !== "routed") return target;
     const service = target.service;
     const requestDelta = requestHeaderDelta((name) => view.header(name), {
@@ -116,6 +122,8 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       url: target.url,
       cacheable: target.cacheable,
       upstreamOrigin: service.upstreamOrigin,
+      routeHeader: service.routeHeader,
+      trace,
       target: service,
       path: target.url.slice(service.upstreamOrigin!.length) + view.search,
       requestDelta,
@@ -126,7 +134,14 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest) => {
     proxyReq.once("upgrade", () => {
       const state = req[ROUTE];
-      if (state) state.upgraded = true;
+      if (!state) return;
+      state.upgraded = true;
+      if (state.trace) requestLog!.finish(state.trace, 101);
+    });
+    // The upstream answered the upgrade without upgrading (a 404, a login redirect): that answer is relayed.
+    proxyReq.once("response", (res) => {
+      const state = req[ROUTE];
+      if (state?.trace) requestLog!.finish(state.trace, res.statusCode ?? 0);
     });
   });
 
@@ -136,22 +151,36 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const socket = resOrSocket as Socket;
     const failure = upstreamFailure(state?.service, state?.url, error);
     debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
-    if (state && !state.upgraded && !socket.destroyed) writeSocketFailure(socket, failure);
-    else socket.destroy();
+    if (state && !state.upgraded && !socket.destroyed) {
+      const status = writeSocketFailure(socket, failure);
+      if (state.trace) requestLog!.finish(state.trace, status, failure);
+    } else socket.destroy();
   });
   // A client that went away mid-request: nothing to answer.
   proxy.on("econnreset", () => {});
 
   return {
     web(req, res) {
-      const routed = route(req);
-      if ("kind" in routed) return sendFailure(req, res, routed);
+      const view = new NodeRequestView(req);
+      const trace = requestLog?.start(req.method!, view.host, view.path);
+      const routed = route(req, view, trace);
+      if ("kind" in routed) {
+        const status = sendFailure(req, res, routed);
+        if (trace) requestLog!.finish(trace, status, routed);
+        return;
+      }
       forwarder.forward(req, res, upstreamFor(routed.target).web, routed, hasRequestBody(req) ? req : null);
     },
     upgrade(req: RoutedRequest, socket, head) {
       socket.on("error", () => socket.destroy());
-      const routed = route(req);
-      if ("kind" in routed) return writeSocketFailure(socket, routed);
+      const view = new NodeRequestView(req);
+      const trace = requestLog?.start(req.method!, view.host, view.path);
+      const routed = route(req, view, trace);
+      if ("kind" in routed) {
+        const status = writeSocketFailure(socket, routed);
+        if (trace) requestLog!.finish(trace, status, routed);
+        return;
+      }
       applyUpgradeDelta(req.headers, routed.requestDelta);
       req[ROUTE] = routed;
       req.url = routed.path;

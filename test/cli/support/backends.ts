@@ -52,7 +52,14 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
     const workerHost = join(root, "src/daemon/embedded-worker/worker-host.ts");
     const server = join(root, "src/daemon/server.ts");
     const { startEmbeddedWorker } = (await import(workerHost)) as {
-      startEmbeddedWorker(o: { port: number; host: string; stateDir: string; token: string; vars?: Record<string, string> }): Promise<{
+      startEmbeddedWorker(o: {
+        port: number;
+        host: string;
+        stateDir: string;
+        token: string;
+        vars?: Record<string, string>;
+        onLog?: (entry: { level: string; message: string }) => void;
+      }): Promise<{
         url: string;
         miniflare: { getKVNamespace(binding: string): Promise<unknown> };
         close(): Promise<void>;
@@ -73,6 +80,8 @@ async function startReal(home: string, token: string): Promise<{ workerUrl: stri
       token,
       // As the daemon does for the embedded default: `local` services go through this local server.
       vars: { TUNNEL_PROVIDER: "direct", DIRECT_TUNNEL_URL: local.proxyUrl },
+      // The worker's request log lines would otherwise go to the test's stdout.
+      onLog: () => {},
     });
     closers.push(() => worker.close());
     return {

@@ -1,0 +1,37 @@
+// `linkup dashboard [--print] [-o json]`: opens the local server's dashboard with a one-time
+// link (the admin token never appears in a URL).
+import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
+import { EXIT } from "../exit-codes.js";
+
+export const dashboardCommand = defineCommand({
+  name: "dashboard",
+  description: "open the local dashboard: sessions, local/remote switches, health and the live request log",
+  options: {
+    ...CONFIG_OPTIONS,
+    print: { type: "boolean", description: "only print the one-time link (do not open a browser)" },
+    output: { type: "string", alias: "o", valueName: "format", choices: ["text", "json"], default: "text", description: "text or json" },
+  },
+  async handler(args, cx) {
+    const { io, settings } = cx;
+    const { stateDir } = await import("../../machine/state-dir.js");
+    const { openContext } = await import("../../reconcile/context.js");
+    const { dashboardLink } = await import("../../operations/dashboard.js");
+    // Without a config the dashboard still shows the local server (and the embedded worker when this machine runs it).
+    let ctx;
+    try {
+      ctx = openContext(configSource(args, cx));
+    } catch (e) {
+      if ((e as { code?: string }).code !== "config-not-found") throw e;
+    }
+    const dir = stateDir(settings);
+    const link = await dashboardLink(settings, dir, ctx);
+    const open = !args.print;
+    if (open) {
+      const { openInBrowser } = await import("../../machine/open-browser.js");
+      openInBrowser(link.url);
+    }
+    if (args.output === "json") io.out(JSON.stringify({ ...link, opened: open }, null, 2));
+    else io.out(`${open ? "Opening" : "Open"} ${link.url}\n${io.color.dim(`(works once, within ${link.expires_in} s; run \`linkup dashboard\` again for a new link)`)}`);
+    return EXIT.OK;
+  },
+});
