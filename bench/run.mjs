@@ -152,7 +152,7 @@ try {
     const linkup = await createLinkupInstance("watch");
     try {
       const configFile = join(linkup.dir, "watch.yaml");
-      await suite("watch", "d", "watch: save to served", () => watchLatency({ log, linkup, edits: quick ? 10 : 50, rounds }));
+      await suite("watch", "d", "watch: save to served", () => watchLatency({ log, linkup, edits: quick ? 10 : 50, rounds, drifts: quick ? 5 : 20 }));
       if (only.has("e") && !results.watch) {
         // Without a watch run, apply the same small config so diff has something to compare.
         const { watchConfig } = await import("./suites/watch-latency.mjs");

@@ -57,6 +57,7 @@ export const FIGURES = [
   figure("(c) `linkup diff` at 200 × 100", "ms", "lower", (r) => r.reconcile?.diff ?? r.reconcile?.diff_ms),
   figure("(c) no-op `linkup apply` at 200 × 100", "ms", "lower", (r) => r.reconcile?.noop_apply ?? r.reconcile?.noop_apply_ms),
   figure("(d) watch: save → served, p95", "ms", "lower", (r) => r.watch?.p95 ?? r.watch?.p95_ms),
+  figure("(d) watch: drift healed, p95", "ms", "lower", (r) => r.watch?.drift_p95_ms),
   figure("(e) `linkup --help`", "ms", "lower", (r) => r.startup?.help?.summary ?? r.startup?.help?.median_ms),
   figure("(e) `linkup diff`, small config", "ms", "lower", (r) => r.startup?.diff?.summary ?? r.startup?.diff?.median_ms),
 ];

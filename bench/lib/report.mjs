@@ -74,6 +74,7 @@ export function evaluateTargets(r) {
   const d = r.watch;
   const p95 = d?.p95 ?? d?.p95_ms;
   add("(d) watch: save → new route served, p95 of 50 edits", v(p95), fmtSpread(p95, 0, " ms"), "< 300 ms", v(p95) < 300 && d?.missed === 0);
+  add("(d) watch: drift (live write behind its back) → config's route served again, p95", d?.drift_p95_ms, `${fmt(d?.drift_p95_ms)} ms`, "< 1,000 ms", d?.drift_p95_ms < 1000 && d?.drift_unhealed === 0);
   const e = r.startup;
   const help = e?.help.summary ?? e?.help.median_ms;
   add("(e) `linkup --help` process start (median)", v(help), fmtSpread(help, 0, " ms"), "< 200 ms", v(help) < 200);
@@ -192,6 +193,12 @@ export function renderMarkdown(r) {
   if (r.watch) {
     const d = r.watch;
     out.push(table(["edits per round", "p50 ms", "p95 ms", "max ms", "not served within 5 s"], [[fmt(d.edits), fmtSpread(d.p50 ?? d.p50_ms), fmtSpread(d.p95 ?? d.p95_ms), fmtSpread(d.max ?? d.max_ms), fmt(d.missed)]]));
+    if (d.drift_p95_ms !== undefined) {
+      out.push("");
+      out.push("Drift healed (the session flipped through the admin API while the watch runs; until the proxy serves the config's route again; one round):");
+      out.push("");
+      out.push(table(["drifts", "p50 ms", "p95 ms", "max ms", "not healed within 5 s"], [[fmt(d.drifts), fmt(d.drift_p50_ms), fmt(d.drift_p95_ms), fmt(d.drift_max_ms), fmt(d.drift_unhealed)]]));
+    }
   } else out.push(notMeasured(r, "watch"));
   out.push("");
 

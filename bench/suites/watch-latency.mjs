@@ -1,18 +1,22 @@
 // (d) Watch: `linkup apply --watch` running; each edit flips one service of an isolated session
 // between `local` and `remote` (two upstreams answering "local" and "remote"); the time from the
-// file write to the first response through the local proxy showing the new route. Polled every
-// 5 ms, so figures are accurate to about that; each edit is bounded by a timeout. `rounds` rounds of
+// file write to the first response through the local proxy showing the new route. Then drift:
+// the session is flipped behind the watch's back (a write to the local admin API, as `linkup
+// route` would make), and the time until the proxy serves the config's route again is the time the
+// watch took to notice and heal it. Polled every 5 ms, so figures are accurate to about that; each
+// edit is bounded by a timeout. `rounds` rounds of
 // `edits` edits each; p50, p95 and max are taken per round, then reported as the median of the
 // rounds with their spread.
 import { createServer, request } from "node:http";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { linkupBackground } from "../lib/linkup-cli.mjs";
 import { stopProcess } from "../lib/processes.mjs";
 import { quantile, round, summarize } from "../lib/stats.mjs";
+import { sessionApi } from "../lib/session-api.mjs";
 
 const round0 = (x) => round(x, 0);
 
@@ -59,7 +63,7 @@ export function watchConfig({ local, remote, route }) {
 }
 
 /** Runs against a Linkup instance (createLinkupInstance); leaves its runtime running for the caller. */
-export async function watchLatency({ log, linkup, edits = 50, rounds = 3 }) {
+export async function watchLatency({ log, linkup, edits = 50, rounds = 3, drifts = 20 }) {
   const local = await answering("local");
   const remote = await answering("remote");
   const file = join(linkup.dir, "watch.yaml");
@@ -92,11 +96,34 @@ export async function watchLatency({ log, linkup, edits = 50, rounds = 3 }) {
       }
       perRound.push({ missed, p50_ms: round0(quantile(times, 0.5)), p95_ms: round0(quantile(times, 0.95)), max_ms: round0(Math.max(...times)) });
     }
+    // Drift: the live session flipped by someone else; the watch must put the config's route back.
+    const admin = sessionApi(linkup.adminUrl, readFileSync(join(linkup.home, "admin-token"), "utf8").trim());
+    const healed = [];
+    let unhealed = 0;
+    log(`  ${drifts} drifts`);
+    for (let i = 0; i < drifts; i++) {
+      const live = (await admin.list()).find((s) => s.name === "w");
+      const wrong = route === "local" ? "remote" : "local";
+      const spec = { ...live.spec, services: live.spec.services.map((s) => (s.name === "web" ? { ...s, route: wrong } : s)) };
+      const t0 = performance.now();
+      await admin.put("w", spec, live.managed_by);
+      const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
+      if (ms === null) unhealed++;
+      else healed.push(ms);
+      await sleep(100);
+    }
+    const drift = {
+      drifts,
+      drift_unhealed: unhealed,
+      drift_p50_ms: round0(quantile(healed, 0.5)),
+      drift_p95_ms: round0(quantile(healed, 0.95)),
+      drift_max_ms: round0(Math.max(...healed)),
+    };
     const missed = perRound.reduce((n, r) => n + r.missed, 0);
     const p50 = summarize(perRound.map((r) => r.p50_ms), 0);
     const p95 = summarize(perRound.map((r) => r.p95_ms), 0);
     const max = summarize(perRound.map((r) => r.max_ms), 0);
-    return { edits, rounds, missed, p50, p95, max, p50_ms: p50.median, p95_ms: p95.median, max_ms: max.median, per_round: perRound };
+    return { edits, rounds, missed, p50, p95, max, p50_ms: p50.median, p95_ms: p95.median, max_ms: max.median, per_round: perRound, ...drift };
   } finally {
     // Ctrl-C, as a user would: the sessions stay as applied.
     if (watcher) {

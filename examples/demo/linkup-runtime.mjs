@@ -53,7 +53,7 @@ export async function listSessions(env) {
   return Promise.all(
     listing.sessions.map(async (s) => {
       const status = JSON.parse((await linkupOk(["status", "--session", s.name, "--json"], env)).stdout);
-      return { name: s.name, type: s.type, personal: s.personal, routes: Object.fromEntries(status.services.map((x) => [x.name, x.route])) };
+      return { name: s.name, type: s.type, personal: s.personal, routes: Object.fromEntries(status.sessions[0].services.map((x) => [x.name, x.route])) };
     }),
   );
 }

@@ -16,6 +16,6 @@ export function apiError(status: number, code: string, message: string, headers?
 }
 
 /** 204 No Content, still uncacheable. */
-export function noContent(): Response {
-  return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
+export function noContent(headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 204, headers: { "cache-control": "no-store", ...headers } });
 }

@@ -6,7 +6,7 @@
 // Call it from a vitest file: sessionApiContract("worker", () => ({ url, token })).
 import { request as httpRequest } from "node:http";
 import { describe, expect, it } from "vitest";
-import { API_PREFIX, API_VERSION, VERSION_HEADER } from "../core/api.js";
+import { API_PREFIX, API_VERSION, LINKUP_VERSION, VERSION_HEADER } from "../core/api.js";
 
 export interface ApiTarget {
   /** Origin of the server, e.g. `http://127.0.0.1:8787` (the API is under /linkup/v1). */
@@ -161,6 +161,38 @@ export function sessionApiContract(label: string, target: () => ApiTarget): void
         expect(await names("crud-never")).toEqual([]);
       });
 
+      it("?dry_run=1 validates and versions a write, answers what it would store, and stores nothing", async () => {
+        const created = await api("PUT", "/sessions/dry-one?dry_run=1", { body: { spec }, headers: { "if-none-match": "*" } });
+        expect(created.status).toBe(201);
+        expect(created.headers.get("x-linkup-dry-run")).toBe("1");
+        expect(created.headers.get("etag")).toBe('"1"');
+        expect(created.json).toMatchObject({ name: "dry-one", version: 1, spec });
+        expect((await api("GET", "/sessions/dry-one")).status).toBe(404);
+
+        expect((await api("PUT", "/sessions/dry-two", { body: { spec } })).status).toBe(201);
+        const replaced = await api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec, managed_by: "cfg" }, headers: { "if-match": '"1"' } });
+        expect(replaced.status).toBe(200);
+        expect(replaced.json).toMatchObject({ version: 2, managed_by: "cfg" });
+        // The version rules and the validation still apply.
+        const stale = await api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec }, headers: { "if-match": '"9"' } });
+        expect(stale.status).toBe(412);
+        expect(stale.headers.get("etag")).toBe('"1"');
+        expect((await api("PUT", "/sessions/dry-two?dry_run=1", { body: { spec: contractSpec({ type: "nope" }) } })).status).toBe(400);
+        const deleted = await api("DELETE", "/sessions/dry-two?dry_run=1", { headers: { "if-match": '"1"' } });
+        expect(deleted.status).toBe(204);
+        expect(deleted.headers.get("x-linkup-dry-run")).toBe("1");
+        expect((await api("DELETE", "/sessions/dry-two?dry_run=1", { headers: { "if-match": '"3"' } })).status).toBe(412);
+        expect((await api("DELETE", "/sessions/dry-nobody?dry_run=1")).status).toBe(404);
+
+        // Nothing of it landed: the stored session is still version 1 and unowned; dry-one never existed.
+        expect((await api("GET", "/sessions/dry-two")).json).toMatchObject({ version: 1, managed_by: null });
+        expect(await names("dry-")).toEqual(["dry-two"]);
+        // A real write is not marked as a dry run.
+        const real = await api("DELETE", "/sessions/dry-two");
+        expect(real.status).toBe(204);
+        expect(real.headers.get("x-linkup-dry-run")).toBeNull();
+      });
+
       it("lists every session, sorted by name", async () => {
         await api("PUT", "/sessions/list-b", { body: { spec } });
         await api("PUT", "/sessions/list-a", { body: { spec } });
@@ -236,7 +268,7 @@ export function sessionApiContract(label: string, target: () => ApiTarget): void
       it("answers the right token and a compatible version (pre-release suffixes too)", async () => {
         const res = await api("GET", "/check");
         expect(res.status).toBe(200);
-        expect(res.json).toEqual({ ok: true, version: API_VERSION });
+        expect(res.json).toEqual({ ok: true, version: API_VERSION, linkup_version: LINKUP_VERSION });
         expect((await api("GET", "/check", { headers: { [VERSION_HEADER]: "1.4.2-beta.1" } })).status).toBe(200);
       });
 

@@ -6,7 +6,7 @@
 // refresh (the worker's session cache, the daemon's registry), the tunnel start (worker only), the
 // clock, the error log, and the host's own endpoints (the daemon's /status and /tunnel).
 import { Hono, type Context, type Env, type Handler } from "hono";
-import { API_VERSION, etagOf, type SessionList, type TunnelStart } from "../core/api.js";
+import { DRY_RUN_HEADER, checkAnswer, etagOf, isDryRunRequest, type SessionList, type TunnelStart } from "../core/api.js";
 import { parsePreconditions } from "../core/api-request.js";
 import { ConfigError, LinkupError } from "../core/errors.js";
 import { isDnsLabel } from "../core/session-name.js";
@@ -56,8 +56,8 @@ function notFound(name: string): Response {
   return apiError(404, "session-not-found", `session ${name} does not exist`);
 }
 
-function recordAnswer(record: SessionRecord, status: number): Response {
-  return jsonAnswer(record, status, { etag: etagOf(record.version) });
+function recordAnswer(record: SessionRecord, status: number, dryRun = false): Response {
+  return jsonAnswer(record, status, { etag: etagOf(record.version), ...(dryRun ? { [DRY_RUN_HEADER]: "1" } : {}) });
 }
 
 /** If-Match / If-None-Match as core Preconditions, or the 400 answer. */
@@ -97,13 +97,16 @@ export function sessionApi<E extends Env>(options: SessionApiOptions<E>): Hono<E
     if (!parsed.ok) return apiError(400, "invalid-session", parsed.message);
     const hash = await specHash(parsed.body.spec);
     const at = iso();
-    // The precondition is checked and the record written in one step where the store can.
+    const dryRun = isDryRunRequest(c.req.url);
+    // The precondition is checked and the record written in one step where the store can. A dry
+    // run (`?dry_run=1`) decides the same way and writes nothing: no store, no onWrite.
     const decision = await updateSession<PutDecision>(options.store(c), name, (current) => {
       const d = planPut(name, current, parsed.body, hash, at, pre.pre);
-      return { next: d.kind === "write" ? d.record : undefined, result: d };
+      return { next: d.kind === "write" && !dryRun ? d.record : undefined, result: d };
     });
     if (decision.kind === "precondition-failed")
       return apiError(412, "precondition-failed", decision.message, decision.current ? { etag: etagOf(decision.current.version) } : {});
+    if (dryRun) return recordAnswer(decision.record, decision.created ? 201 : 200, true);
     wrote(c, name, decision.record);
     return recordAnswer(decision.record, decision.created ? 201 : 200);
   };
@@ -114,13 +117,15 @@ export function sessionApi<E extends Env>(options: SessionApiOptions<E>): Hono<E
     const name = n.name;
     const pre = preconditionsOf(c);
     if (!pre.ok) return pre.response;
+    const dryRun = isDryRunRequest(c.req.url);
     const decision = await updateSession<DeleteDecision>(options.store(c), name, (current) => {
       const d = planDelete(name, current, pre.pre);
-      return { next: d.kind === "delete" ? null : undefined, result: d };
+      return { next: d.kind === "delete" && !dryRun ? null : undefined, result: d };
     });
     if (decision.kind === "not-found") return notFound(name);
     if (decision.kind === "precondition-failed")
       return apiError(412, "precondition-failed", decision.message, { etag: etagOf(decision.current.version) });
+    if (dryRun) return noContent({ [DRY_RUN_HEADER]: "1" });
     wrote(c, name, null);
     return noContent();
   };
@@ -155,7 +160,7 @@ export function sessionApi<E extends Env>(options: SessionApiOptions<E>): Hono<E
   };
 
   const endpoints: ApiEndpoint<E>[] = [
-    { path: "/check", methods: { GET: () => jsonAnswer({ ok: true, version: API_VERSION }) } },
+    { path: "/check", methods: { GET: () => jsonAnswer(checkAnswer()) } },
     {
       path: "/sessions",
       methods: {

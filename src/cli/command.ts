@@ -3,6 +3,7 @@
 // does), so a renamed or mistyped flag fails to compile. main.ts turns the list into a commander
 // program, runs `validate` before the handler and reports every error in one place. Handlers
 // import their heavy modules lazily so `linkup --help` stays fast.
+import type { ApiTrace } from "../clients/api-fetch.js";
 import type { LinkupSettings } from "../core/settings.js";
 import type { ContextSource } from "../reconcile/context.js";
 import type { CliIo } from "./io.js";
@@ -22,6 +23,13 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** For "string" options; without one the value may be undefined. */
   default?: string;
+  /**
+   * For "string" options: the value is optional (`--name[=value]`) and a bare `--name` means this
+   * one (`--dry-run` = `--dry-run=client`, as kubectl has it). Give the value with `=`.
+   */
+  preset?: string;
+  /** What the shell completes after this option: files, or a dynamic list (`__complete`). */
+  complete?: "files" | "services" | "sessions";
 }
 
 export interface PositionalSpec {
@@ -32,6 +40,16 @@ export interface PositionalSpec {
   /** Takes every remaining argument: `[name...]`; the handler gets a (possibly empty) list. */
   variadic?: boolean;
   choices?: readonly string[];
+  /** What the shell completes here (see OptionSpec.complete). */
+  complete?: "files" | "services" | "sessions";
+}
+
+/** One entry of the `Examples:` block that `--help` and docs/cli.md show. */
+export interface Example {
+  /** What it does, shown as a `#` comment above the command. */
+  description: string;
+  /** The full command line, starting with `linkup`. */
+  command: string;
 }
 
 type OptionSpecs = Record<string, OptionSpec>;
@@ -64,6 +82,8 @@ export interface CommandContext {
   io: CliIo;
   /** The environment, parsed once by core/settings.ts (bad values end the command before the handler runs). */
   settings: LinkupSettings;
+  /** With `-v/--verbose`: prints each API call, its status and time (to stderr). */
+  trace?: ApiTrace;
 }
 
 export interface CommandDefinition<O extends OptionSpecs = OptionSpecs, P extends PositionalSpecs = PositionalSpecs> {
@@ -71,6 +91,10 @@ export interface CommandDefinition<O extends OptionSpecs = OptionSpecs, P extend
   name: string;
   aliases?: readonly string[];
   description: string;
+  /** The `Examples:` block of `--help` (and of docs/cli.md, which a test keeps equal). At least one. */
+  examples: readonly [Example, ...Example[]];
+  /** Left out of help and completion (`__complete`). */
+  hidden?: boolean;
   positionals?: P;
   options?: O;
   /**
@@ -100,8 +124,9 @@ export const CONFIG_OPTIONS = {
     valueName: "file",
     description:
       "config file, or a directory holding linkup.yaml (`-` reads stdin); repeat to merge files in order; default $LINKUP_CONFIG, else the nearest linkup.yaml here or above",
+    complete: "files",
   },
-  config: { type: "list", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)" },
+  config: { type: "list", alias: "c", valueName: "file", description: "same as --file (kept for Mentimeter Linkup compatibility)", complete: "files" },
 } as const satisfies OptionSpecs;
 
 /** `--owner`: whose personal sessions these are (commands that plan, write or list sessions). */
@@ -119,7 +144,7 @@ export const JSON_OPTION = { json: { type: "boolean", description: "print the re
  * Where the config comes from: -f (repeatable), else --config, else LINKUP_CONFIG, else the
  * nearest linkup.yaml here or above; and, for commands with OWNER_OPTION, --owner.
  */
-export function configSource(args: { file: string[]; config: string[]; owner?: string | undefined }, { io, settings }: CommandContext): ContextSource {
+export function configSource(args: { file: string[]; config: string[]; owner?: string | undefined }, { io, settings, trace }: CommandContext): ContextSource {
   return {
     ...(args.file.length > 0 ? { file: args.file } : {}),
     ...(args.config.length > 0 ? { config: args.config } : {}),
@@ -128,6 +153,7 @@ export function configSource(args: { file: string[]; config: string[]; owner?: s
     env: io.env,
     cwd: io.cwd,
     settings,
+    ...(trace ? { trace } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { adminUrl } from "../core/settings.js";
 import { apiFetch, type ApiFetchOptions } from "./api-fetch.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
+import type { ApiTrace } from "./api-fetch.js";
 // The token file is the local server's: read it with the same code that writes it.
 import { readAdminToken } from "../machine/admin-token.js";
 
@@ -22,6 +23,10 @@ export interface AdminClientOptions {
   adminPort: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Every call, for `linkup -v`. */
+  trace?: ApiTrace;
+  /** Writes as server-side dry runs (`--dry-run=server`). */
+  dryRun?: boolean;
 }
 
 export interface LocalAdminApi extends SessionApi {
@@ -62,11 +67,12 @@ export function adminClient(options: AdminClientOptions): LocalAdminApi {
     label: "local server",
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
   };
   const call = apiFetch(http);
   const timeout = (o: { timeoutMs?: number }) => (o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {});
   return {
-    ...httpSessionApi("local", http, false),
+    ...httpSessionApi("local", http, false, { dryRun: options.dryRun ?? false }),
     placement: "local",
     async status(o = {}) {
       return (await call<LocalStatus>("GET", "/status", timeout(o))).body!;

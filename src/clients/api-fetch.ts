@@ -4,6 +4,18 @@
 import { API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
 import { ConflictError, RemoteError } from "../core/errors.js";
 
+/** One API call as `linkup -v` shows it: method, URL (never the token), status and time taken. */
+export interface ApiCall {
+  method: string;
+  url: string;
+  /** null when no answer came (unreachable, timed out). */
+  status: number | null;
+  ms: number;
+  error?: string;
+}
+
+export type ApiTrace = (call: ApiCall) => void;
+
 export interface ApiFetchOptions {
   baseUrl: string;
   /** Read lazily: the admin token file may appear only once the local server has started. */
@@ -12,12 +24,15 @@ export interface ApiFetchOptions {
   label: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Sees every call once it has an answer or failed (`linkup -v`). */
+  trace?: ApiTrace;
 }
 
 export interface ApiResponse<T> {
   status: number;
   body: T | undefined;
   etag: string | null;
+  headers: Headers;
 }
 
 export interface ApiCallInit {
@@ -42,6 +57,9 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    let text: string;
     try {
       res = await doFetch(url, {
         method,
@@ -49,18 +67,20 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
         signal: AbortSignal.timeout(init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
+      text = await res.text();
     } catch (e) {
       const reason = (e as Error)?.name === "TimeoutError" ? "timed out" : ((e as { cause?: Error })?.cause?.message ?? (e as Error).message);
+      options.trace?.({ method, url, status: null, ms: elapsed(), error: reason });
       throw new RemoteError("remote-unreachable", `cannot reach the ${options.label} at ${options.baseUrl}: ${reason}`, { cause: e });
     }
-    const text = await res.text();
+    options.trace?.({ method, url, status: res.status, ms: elapsed() });
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       body = undefined;
     }
-    if (res.ok || init.okStatuses?.includes(res.status)) return { status: res.status, body: body as T, etag: res.headers.get("etag") };
+    if (res.ok || init.okStatuses?.includes(res.status)) return { status: res.status, body: body as T, etag: res.headers.get("etag"), headers: res.headers };
     const err = (body as ApiErrorBody | undefined)?.error;
     const message = err?.message ?? (text.slice(0, 200) || res.statusText);
     const where = `${options.label} ${method} ${path}`;

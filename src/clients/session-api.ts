@@ -16,10 +16,12 @@ export interface SessionApi {
   readonly placement: Placement;
   /** Base URL of the API (`.../linkup/v1`), for messages. Never includes the token. */
   readonly baseUrl: string;
+  /** Writes are server-side dry runs: the server validates them and stores nothing. */
+  readonly dryRun?: boolean;
   /** Writes (PUT, DELETE, tunnel POST) this client has sent; the servers count too. */
   writes(): number;
-  /** GET /check with the token: the server's API version. */
-  check(options?: { timeoutMs?: number }): Promise<{ ok: boolean; version?: string }>;
+  /** GET /check with the token: the server's API version and Linkup release. */
+  check(options?: { timeoutMs?: number }): Promise<{ ok: boolean; version?: string; linkup_version?: string }>;
   list(): Promise<SessionRecord[]>;
   /** undefined when the session does not exist. */
   get(name: string): Promise<SessionRecord | undefined>;

@@ -2,12 +2,17 @@
 import { API_PREFIX } from "../core/api.js";
 import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
+import type { ApiTrace } from "./api-fetch.js";
 
 export interface WorkerClientOptions {
   workerUrl: string;
   token: string | undefined;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Every call, for `linkup -v`. */
+  trace?: ApiTrace;
+  /** Writes as server-side dry runs (`--dry-run=server`). */
+  dryRun?: boolean;
 }
 
 export function workerClient(options: WorkerClientOptions): SessionApi {
@@ -19,7 +24,9 @@ export function workerClient(options: WorkerClientOptions): SessionApi {
       label: "worker",
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     },
     true,
+    { dryRun: options.dryRun ?? false },
   );
 }

@@ -31,6 +31,7 @@ describe("parseSettings", () => {
       cloudflared: undefined,
       tunnelTimeoutMs: 60_000,
       testResolveHosts: [],
+      externalDiff: undefined,
       cloudflare: { accountId: undefined, zoneIds: [], apiToken: undefined, apiBase: undefined },
     });
     expect(DEFAULT_PORTS).toEqual({ worker: 8787, proxy: 8790, admin: 8791, https: 8443, dns: 8053 });
@@ -55,6 +56,7 @@ describe("parseSettings", () => {
       LINKUP_CLOUDFLARED: "/opt/cloudflared",
       LINKUP_TUNNEL_TIMEOUT_MS: "1500",
       LINKUP_TEST_RESOLVE_HOSTS: " a.test, *.zone.test ,",
+      LINKUP_EXTERNAL_DIFF: "colordiff -N -u",
       CLOUDFLARE_ACCOUNT_ID: "acc",
       CLOUDFLARE_ZONE_IDS: "z1,z2",
       CLOUDFLARE_API_TOKEN: "tok",
@@ -73,6 +75,7 @@ describe("parseSettings", () => {
       cloudflared: "/opt/cloudflared",
       tunnelTimeoutMs: 1500,
       testResolveHosts: ["a.test", "*.zone.test"],
+      externalDiff: "colordiff -N -u",
       cloudflare: { accountId: "acc", zoneIds: ["z1", "z2"], apiToken: "tok", apiBase: "http://127.0.0.1:1/client/v4" },
     });
   });

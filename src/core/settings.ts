@@ -28,6 +28,7 @@ export const ENV = {
   cloudflared: "LINKUP_CLOUDFLARED",
   tunnelTimeoutMs: "LINKUP_TUNNEL_TIMEOUT_MS",
   testResolveHosts: "LINKUP_TEST_RESOLVE_HOSTS",
+  externalDiff: "LINKUP_EXTERNAL_DIFF",
   cloudflareAccountId: "CLOUDFLARE_ACCOUNT_ID",
   cloudflareZoneIds: "CLOUDFLARE_ZONE_IDS",
   cloudflareApiToken: "CLOUDFLARE_API_TOKEN",
@@ -67,6 +68,11 @@ export interface LinkupSettings {
   tunnelTimeoutMs: number;
   /** LINKUP_TEST_RESOLVE_HOSTS (tests only): names that count as resolving; `*.zone` matches subdomains. */
   testResolveHosts: string[];
+  /**
+   * LINKUP_EXTERNAL_DIFF: a diff program (with arguments, split on spaces) that `linkup diff` hands
+   * the live and desired YAML trees to, as KUBECTL_EXTERNAL_DIFF; undefined: the built-in diff.
+   */
+  externalDiff: string | undefined;
   /** CLOUDFLARE_*: `linkup infra`'s credentials when no flag gives them. Never print apiToken. */
   cloudflare: { accountId: string | undefined; zoneIds: string[]; apiToken: string | undefined; apiBase: string | undefined };
 }
@@ -153,6 +159,7 @@ export function parseSettings(env: Env): LinkupSettings {
     cloudflared: read(ENV.cloudflared, textValue),
     tunnelTimeoutMs: read(ENV.tunnelTimeoutMs, positiveIntegerValue, DEFAULT_TUNNEL_TIMEOUT_MS),
     testResolveHosts: read(ENV.testResolveHosts, listValue, []),
+    externalDiff: read(ENV.externalDiff, textValue),
     cloudflare: {
       accountId: read(ENV.cloudflareAccountId, textValue),
       zoneIds: read(ENV.cloudflareZoneIds, listValue, []),

@@ -25,6 +25,16 @@ export async function probe(target: ProbeTarget, timeoutMs = 2_000): Promise<Pro
   }
 }
 
-export function probeAll(targets: ProbeTarget[], timeoutMs?: number): Promise<ProbeResult[]> {
-  return Promise.all(targets.map((t) => probe(t, timeoutMs)));
+/** At most `concurrency` probes at a time (a status over many sessions must not open hundreds of sockets at once). */
+export async function probeAll(targets: ProbeTarget[], timeoutMs?: number, concurrency = 16): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      results[i] = await probe(targets[i]!, timeoutMs);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  return results;
 }

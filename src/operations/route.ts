@@ -6,6 +6,7 @@ import type { SessionSpec } from "../core/session.js";
 import { readActual } from "../reconcile/actual.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import type { DesiredSession } from "../reconcile/desired.js";
+import { hasChanges } from "../reconcile/plan.js";
 import { planSessions, type PlanResult, type WriteResult } from "../reconcile/reconcile.js";
 import { rememberedPersonalName } from "../machine/personal-session.js";
 
@@ -54,18 +55,24 @@ export async function planRoute(
   return planSessions([desired], { ...live, sessions: copies }, { prune: false, identity: first.managed_by, owner: first.owner });
 }
 
-/** What `route` reports once the plan is written; a failed write is an error. */
-export function routeResult(planned: PlanResult, written: WriteResult): RouteResult {
+/** What `route` would report for a plan, before (or instead of) writing it: `--dry-run`. */
+export function routePreview(planned: PlanResult): RouteResult {
   const desired = planned.desired[0]!;
-  const outcome = written.outcomes[0];
-  if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${desired.name}`);
   return {
     session: desired.name,
-    changed: outcome.result !== "unchanged",
+    changed: hasChanges(planned.actions),
     services: desired.spec.services.map((s) => ({
       name: s.name,
       route: s.route,
       url: s.route === "local" ? (s.local ?? null) : s.route === "remote" ? (s.remote ?? null) : s.route,
     })),
   };
+}
+
+/** What `route` reports once the plan is written; a failed write is an error. */
+export function routeResult(planned: PlanResult, written: WriteResult): RouteResult {
+  const desired = planned.desired[0]!;
+  const outcome = written.outcomes[0];
+  if (!outcome || outcome.result === "failed") throw new LinkupError("route-failed", outcome?.error ?? `could not update session ${desired.name}`);
+  return { ...routePreview(planned), changed: outcome.result !== "unchanged" };
 }

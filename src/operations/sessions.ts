@@ -151,14 +151,21 @@ export async function createIsolated(ctx: ReconcileContext, name: string | undef
  * Deletes a session from every side that holds it (If-Match the version read). With
  * `ignoreNotFound` a session that no readable side holds is not an error (CI cleaning up after a
  * pull request that never got a preview; CI runs no local server), provided the worker could be
- * read: a worker that cannot be read (down, wrong token) may still hold it.
+ * read: a worker that cannot be read (down, wrong token) may still hold it. `planOnly` finds the
+ * copies and stops (`--dry-run=client`); a context with dry-run clients sends the deletes as
+ * server-side dry runs.
  */
-export async function deleteSession(ctx: ReconcileContext, name: string, options: { ignoreNotFound?: boolean } = {}): Promise<Placement[]> {
+export async function deleteSession(
+  ctx: ReconcileContext,
+  name: string,
+  options: { ignoreNotFound?: boolean; planOnly?: boolean } = {},
+): Promise<Placement[]> {
   const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
   const mine = live.sessions.filter((s) => s.name === name);
   if (mine.length === 0 && options.ignoreNotFound && !live.unavailable.some((u) => u.placement === "worker")) return [];
   if (mine.length === 0)
     throw new LinkupError("session-not-found", `session ${name} not found${live.unavailable.length ? ` (could not read: ${live.unavailable.map((u) => u.placement).join(", ")})` : ""}`);
+  if (options.planOnly) return mine.map((s) => s.placement);
   // A delete by name is an explicit prune of exactly these copies, whoever manages them: plan it
   // as such (same planner, same If-Match writes) under a one-off identity.
   const owned = { ...live, sessions: mine.map((s) => ({ ...s, managed_by: "imperative", owner: null })) };

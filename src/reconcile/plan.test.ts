@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SessionSpec } from "../core/session.js";
 import type { ActualSession } from "./actual.js";
 import type { DesiredSession } from "./desired.js";
-import { plan, specChanges, summarise } from "./plan.js";
+import { plan, sessionChanges, specChanges, summarise } from "./plan.js";
 
 const spec = (over: Partial<SessionSpec> = {}): SessionSpec => ({
   type: "tunneled",
@@ -142,6 +142,23 @@ describe("specChanges", () => {
       { domain: "b.com", default_service: "web", routes: [] },
     ];
     expect(specChanges(spec({ domains: two }), spec({ domains: [...two].reverse() })).map((c) => c.path)).toEqual(["domains"]);
+  });
+});
+
+describe("sessionChanges", () => {
+  it("merges a session's actions across sides, field changes once, unchanged sessions left out", () => {
+    const change = { path: "services[web].route", from: "local", to: "remote" };
+    expect(
+      sessionChanges([
+        { kind: "update", name: "a", placement: "local", from: spec(), spec: spec(), version: 1, changes: [change] },
+        { kind: "update", name: "a", placement: "worker", from: spec(), spec: spec(), version: 3, changes: [change] },
+        { kind: "create", name: "b", placement: "worker", spec: spec() },
+        { kind: "unchanged", name: "c", placement: "local" },
+      ]),
+    ).toEqual([
+      { name: "a", kind: "update", placements: ["local", "worker"], changes: [change] },
+      { name: "b", kind: "create", placements: ["worker"], changes: [] },
+    ]);
   });
 });
 

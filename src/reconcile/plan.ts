@@ -181,3 +181,31 @@ export function summarise(actions: Action[]): PlanSummary {
 export function hasChanges(actions: Action[]): boolean {
   return actions.some((a) => a.kind !== "unchanged");
 }
+
+/** One session's planned change, merged across the sides it lives on (what the watch reports). */
+export interface SessionChange {
+  name: string;
+  kind: "create" | "update" | "delete";
+  placements: Placement[];
+  /** For updates: field by field, from the live value to the desired one. */
+  changes: FieldChange[];
+}
+
+/** The plan per session, unchanged sessions left out; an update on any side makes the session an update. */
+export function sessionChanges(actions: Action[]): SessionChange[] {
+  const byName = new Map<string, SessionChange>();
+  for (const a of actions) {
+    // Undeclared sessions are reported by apply and diff, but nothing is written for them: no change.
+    if (a.kind === "unchanged" || a.kind === "undeclared") continue;
+    const seen = byName.get(a.name);
+    if (!seen) {
+      byName.set(a.name, { name: a.name, kind: a.kind, placements: [a.placement], changes: a.kind === "update" ? [...a.changes] : [] });
+      continue;
+    }
+    seen.placements.push(a.placement);
+    if (seen.kind !== a.kind) seen.kind = "update";
+    if (a.kind === "update")
+      for (const c of a.changes) if (!seen.changes.some((x) => x.path === c.path && isDeepStrictEqual(x.from, c.from) && isDeepStrictEqual(x.to, c.to))) seen.changes.push(c);
+  }
+  return [...byName.values()];
+}

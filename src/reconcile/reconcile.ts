@@ -42,6 +42,8 @@ export interface ComputePlanOptions {
   personal?: SessionDeclaration;
   /** "personal": plan only the personal session (`start`); default "config", every session it declares. */
   scope?: "config" | "personal";
+  /** The live state, already read (the watch's drift check); default: read both sides now. */
+  actual?: ActualState;
   /** The clock (ms): expired sessions are planned as renewals (see PlanOptions.now). */
   now?: number;
   /** Also renew sessions with less than half their ttl left (`apply`, `start`; not `diff`). */
@@ -69,7 +71,7 @@ export function planSessions(
 
 export async function computePlan(ctx: ReconcileContext, options: ComputePlanOptions): Promise<PlanResult> {
   const reach = options.reach ?? BOTH;
-  const actual = await readActual([ctx.clients.local, ctx.clients.worker], BOTH.filter((p) => !reach.includes(p)));
+  const actual = options.actual ?? (await readActual([ctx.clients.local, ctx.clients.worker], BOTH.filter((p) => !reach.includes(p))));
   const config = ctx.loaded.config;
   const decl = options.personal ?? personalDeclaration(config);
   const owner = ctx.owner.id;

@@ -110,7 +110,7 @@ describe("apply and diff", () => {
   });
 
   it("diff exits 2 on errors, argument errors included", async () => {
-    expect((await cli(["diff", "--output", "yaml"])).code).toBe(2);
+    expect((await cli(["diff", "--output", "xml"])).code).toBe(2);
     expect((await cli(["diff", "--no-such-flag"])).code).toBe(2);
     expect((await cli(["diff", "-f", "missing.yaml"])).code).toBe(2);
     p.write("services: [", "broken.yaml");

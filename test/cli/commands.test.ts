@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_VERSION } from "../../src/core/api.js";
 import { startBackends, type Backends } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { configYaml, makeProject, type Project } from "./support/project.js";
@@ -69,19 +70,33 @@ describe("imperative commands and JSON outputs", () => {
     expect((await b.workerRecords()).find((r) => r.name === s.session)?.tunnel_url).toBeTruthy();
   });
 
-  it("status --json probes each service with its health settings", async () => {
+  it("status --json shows every running session, probes each service with its health settings, and Linkup's components", async () => {
     const s = await json(["status", "--json"]);
-    expect(s.session).toMatchObject({ type: "tunneled", placements: ["local", "worker"], managed_by: "cmds" });
-    const web = s.services.find((x: { name: string }) => x.name === "web");
-    const api = s.services.find((x: { name: string }) => x.name === "api");
+    expect(s.unavailable).toEqual([]);
+    const mine = s.sessions.find((x: { personal: boolean }) => x.personal);
+    expect(mine).toMatchObject({ type: "tunneled", placements: ["local", "worker"], managed_by: "cmds" });
+    const web = mine.services.find((x: { name: string }) => x.name === "web");
+    const api = mine.services.find((x: { name: string }) => x.name === "api");
     expect(web).toMatchObject({ location: "local", url: appUrl, status: "ok", http_status: 200 });
     expect(api).toMatchObject({ location: "remote", url: "https://api.example.com" });
     expect(s.components.map((c: { name: string }) => c.name)).toEqual(["local_server", "worker", "tunnel"]);
+    expect(s.components[2].session).toBe(mine.name);
     expect(s.components[0].status).toBe("ok");
     expect(s.components[1].status).toBe("ok");
+    // --session narrows to one; an unknown one is an error.
+    expect((await json(["status", "--session", mine.name, "--json"])).sessions.map((x: { name: string }) => x.name)).toEqual([mine.name]);
+    expect((await cli(["status", "--session", "nobody-here"])).code).toBe(2);
     const text = await cli(["status"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/SERVICE.*LOCATION.*STATUS/);
+    // Sessions, services and components in separate tables, each with a header row.
+    const sections = text.stdout.trimEnd().split("\n\n");
+    expect(sections.map((t) => t.split("\n")[0]!.split(/\s{2,}/))).toEqual([
+      ["SESSION", "TYPE", "WHERE", "OWNER", "URLS"],
+      ["SESSION", "SERVICE", "LOCATION", "STATUS", "URL"],
+      ["COMPONENT", "STATUS", "URL"],
+    ]);
+    expect(sections[1]).toMatch(new RegExp(`^${mine.name}\\s+web\\s+local\\s+ok\\s+${appUrl}$`, "m"));
+    expect(sections[2]).toMatch(new RegExp(`^tunnel/${mine.name}\\s+ok\\s+`, "m"));
   });
 
   it("route changes the live session and the next diff shows the drift", async () => {
@@ -94,8 +109,8 @@ describe("imperative commands and JSON outputs", () => {
     expect(dj.sessions[0].changes).toEqual([{ path: "services[api].route", from: "local", to: "remote" }]);
     expect(dj.sessions[0].placements).toEqual(["local", "worker"]);
     const text = await cli(["route", "remote", "--all"]);
-    expect(text.stdout).toMatch(/^Session: /);
-    expect(text.stdout).toMatch(/api\s+->\s+https:\/\/api\.example\.com/);
+    expect(text.stdout).toMatch(/^session\/[a-z-]+ configured\nSERVICE\s+ROUTE\s+URL\n/);
+    expect(text.stdout).toMatch(/^api\s+remote\s+https:\/\/api\.example\.com$/m);
     // web is local in the config, so --all remote is drift too; apply puts the config back.
     expect((await cli(["diff"])).code).toBe(1);
     expect((await cli(["apply"])).code).toBe(0);
@@ -141,12 +156,12 @@ describe("imperative commands and JSON outputs", () => {
 
   it("health --json reports state, processes, versions and local DNS without secrets", async () => {
     const h = await json(["health", "--json"]);
-    expect(h.cli.api_version).toBe("1.0.0");
+    expect(h.cli.api_version).toBe("1.1.0");
     expect(h.state_dir.path).toBe(b.home);
     expect(h.state_dir.files).toContain("personal-session.json");
-    // Versions come from an authenticated /check, so a running server reports its own.
-    expect(h.local_server).toMatchObject({ reachable: true, version: "1.0.0" });
-    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: "1.0.0" });
+    // Versions come from an authenticated /check, so a running server reports its own (API version).
+    expect(h.local_server).toMatchObject({ reachable: true, version: API_VERSION });
+    expect(h.worker).toMatchObject({ url: b.workerUrl, embedded: false, reachable: true, version: API_VERSION });
     expect(h.local_dns).toMatchObject({ installed: false });
     expect(Array.isArray(h.processes)).toBe(true);
     expect(h.orphans).toEqual([]);
@@ -165,12 +180,21 @@ describe("imperative commands and JSON outputs", () => {
     expect((await b.localRecords()).length).toBeGreaterThan(0);
   });
 
-  it("completion prints a script for each shell", async () => {
+  it("completion prints a script for each shell, each asking `linkup __complete`", async () => {
+    // bash is exercised with real Tab presses in completion.test.ts; zsh and fish are not on this machine.
     const bash = await cli(["completion", "--shell", "bash"]);
-    expect(bash.stdout).toContain("complete -F _linkup linkup");
-    expect(bash.stdout).toContain("create-preview");
-    expect((await cli(["completion", "--shell", "fish"])).stdout).toContain("complete -c linkup");
-    expect((await cli(["completion", "--shell", "zsh"])).stdout).toContain("bashcompinit");
+    expect(bash.stdout).toContain("complete -F _linkup_complete linkup");
+    expect(bash.stdout).toContain('__complete -- "${COMP_WORDS[@]:1:COMP_CWORD}"');
+    const fish = (await cli(["completion", "--shell", "fish"])).stdout;
+    expect(fish).toContain("complete -c linkup -f -a '(__linkup_complete)'");
+    expect(fish).toContain("__complete -- $tokens $current");
+    const zsh = (await cli(["completion", "--shell", "zsh"])).stdout;
+    expect(zsh).toMatch(/^#compdef linkup$/m);
+    expect(zsh).toContain('__complete -- "${(@)words[2,CURRENT]}"');
+    // What the scripts read: candidates, then the directive.
+    const values = await cli(["__complete", "--", "route", "local", ""]);
+    expect(values.stdout.trim().split("\n")).toEqual(["web", "api", ":values"]);
+    expect((await cli(["__complete", "--", "apply", "-f", ""])).stdout.trim()).toBe(":files");
     expect((await runCli(["completion"], { cwd: p.dir, env: { ...b.env, SHELL: "/bin/tcsh" } })).code).toBe(2);
   });
 });

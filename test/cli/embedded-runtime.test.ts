@@ -55,6 +55,10 @@ sessions:
     expect(h.local_server.pid).toBeGreaterThan(0);
     expect(h.worker).toMatchObject({ embedded: true, reachable: true });
 
+    // The local server's log, with the embedded worker it hosts, without hunting for the file.
+    const logs = await runCli(["logs"], { cwd: p.dir, env });
+    expect(logs.stdout).toMatch(new RegExp(`^\\S+Z linkup local server started: pid=${h.local_server.pid} .*worker=http://127\\.0\\.0\\.1:${env.LINKUP_WORKER_PORT} `, "m"));
+
     const stop = JSON.parse((await runCli(["stop", "--json"], { cwd: p.dir, env })).stdout);
     expect(stop).toMatchObject({ stopped: true, pid: h.local_server.pid });
     // Restarting brings the same personal session back, unchanged.

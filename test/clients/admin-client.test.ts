@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient, type LocalAdminApi } from "../../src/clients/admin-client.js";
 import { isReachable } from "../../src/clients/reachable.js";
+import { LINKUP_VERSION } from "../../src/core/api.js";
 import { ConflictError, LinkupError, RemoteError } from "../../src/core/errors.js";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
 import { spec } from "../daemon/proxy-fixtures.js";
@@ -35,7 +36,7 @@ afterAll(async () => {
 
 describe("local admin client", () => {
   it("uses the token the server wrote to the state directory", async () => {
-    expect(await client.check()).toEqual({ ok: true, version: "1.0.0" });
+    expect(await client.check()).toEqual({ ok: true, version: "1.1.0", linkup_version: LINKUP_VERSION });
     const stranger = adminClient({ stateDir: scratchDir("linkup-no-token-"), adminPort: Number(new URL(server.adminUrl).port) });
     await expect(stranger.list()).rejects.toBeInstanceOf(RemoteError);
   });
@@ -57,7 +58,7 @@ describe("local admin client", () => {
 
   it("reads /status and /tunnel as typed answers", async () => {
     const status = await client.status();
-    expect(status).toMatchObject({ pid: process.pid, version: "1.0.0", ports: { admin: Number(new URL(server.adminUrl).port) }, tunnel: { state: "stopped" } });
+    expect(status).toMatchObject({ pid: process.pid, version: "1.1.0", ports: { admin: Number(new URL(server.adminUrl).port) }, tunnel: { state: "stopped" } });
     expect(await client.tunnelStatus({ timeoutMs: 2_000 })).toEqual(status.tunnel);
     await client.disconnectTunnel();
   });

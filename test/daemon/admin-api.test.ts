@@ -122,7 +122,7 @@ describe("admin session API (local only)", () => {
     const status = JSON.parse(res.body);
     expect(status).toMatchObject({
       pid: process.pid,
-      version: "1.0.0",
+      version: "1.1.0",
       ports: { proxy: Number(new URL(server.proxyUrl).port), admin: Number(port), https: null, dns: null },
       tunnel: { state: "stopped" },
     });

@@ -12,6 +12,18 @@ const TOKEN = "embedded-token";
 const headers = { authorization: `Bearer ${TOKEN}`, "x-linkup-version": "1.0.0", "content-type": "application/json" };
 
 describe("startEmbeddedWorker", () => {
+  it("hands each line the worker prints to onLog with its level (the daemon writes them into its log)", async () => {
+    const lines: string[] = [];
+    const w = await startEmbeddedWorker({ port: 0, token: TOKEN, onLog: (e) => lines.push(`${e.level}: ${e.message}`) });
+    try {
+      // The cron handler logs one summary line with console.log.
+      await w.runScheduled(Date.now());
+      await expect.poll(() => lines.join("\n"), { timeout: 10_000 }).toMatch(/^(log|info): linkup cron: removed \d+ expired session\(s\)/m);
+    } finally {
+      await w.close();
+    }
+  });
+
   it("persists KV under <stateDir>/worker-kv across restarts", async () => {
     const stateDir = await mkdtemp(join(tmpdir(), "linkup-embedded-"));
     try {

@@ -97,9 +97,9 @@ describe("the dashboard in headless Chromium (embedded default)", () => {
     expect((await after.textContent("#web"))?.trim()).toBe("web (remote copy)");
     await after.close();
     // Both sides hold the switch (what `linkup status` reads too).
-    const status = await stack.linkup(["status", "--json"]);
+    const status = await stack.linkup(["status", "--session", stack.personal, "--json"]);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout).services.find((s: { name: string }) => s.name === "web").location).toBe("remote");
+    expect(JSON.parse(status.stdout).sessions[0].services.find((s: { name: string }) => s.name === "web").location).toBe("remote");
 
     // The fresh request in the live log: routed by the worker to the remote copy, found by its host.
     const row = `tr.request[data-session="${stack.personal}"][data-service="web"][data-location="remote"][data-at="worker"]`;

@@ -2,14 +2,19 @@
 // link (the admin token never appears in a URL).
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { DATA_OUTPUT_OPTIONS, formatOf, printResult } from "../output/format.js";
 
 export const dashboardCommand = defineCommand({
   name: "dashboard",
   description: "open the local dashboard: sessions, local/remote switches, health and the live request log",
+  examples: [
+    { description: "Open the dashboard in your browser", command: "linkup dashboard" },
+    { description: "Print the one-time link, e.g. to open it on another browser", command: "linkup dashboard --print" },
+  ],
   options: {
     ...CONFIG_OPTIONS,
     print: { type: "boolean", description: "only print the one-time link (do not open a browser)" },
-    output: { type: "string", alias: "o", valueName: "format", choices: ["text", "json"], default: "text", description: "text or json" },
+    ...DATA_OUTPUT_OPTIONS,
   },
   async handler(args, cx) {
     const { io, settings } = cx;
@@ -30,8 +35,10 @@ export const dashboardCommand = defineCommand({
       const { openInBrowser } = await import("../../machine/open-browser.js");
       openInBrowser(link.url);
     }
-    if (args.output === "json") io.out(JSON.stringify({ ...link, opened: open }, null, 2));
-    else io.out(`${open ? "Opening" : "Open"} ${link.url}\n${io.color.dim(`(works once, within ${link.expires_in} s; run \`linkup dashboard\` again for a new link)`)}`);
+    await printResult(io, formatOf(args), {
+      data: { ...link, opened: open },
+      text: () => io.out(`${open ? "Opening" : "Open"} ${link.url}\n${io.color.dim(`(works once, within ${link.expires_in} s; run \`linkup dashboard\` again for a new link)`)}`),
+    });
     return EXIT.OK;
   },
 });

@@ -1,7 +1,8 @@
 // Every command the CLI offers, in help order. Each entry is a small definition; the work is
 // imported lazily inside its handler().
-import type { AnyCommand } from "../command.js";
+import type { AnyCommand, Example } from "../command.js";
 import { applyCommand } from "./apply.js";
+import { completeCommand } from "./complete.js";
 import { completionCommand } from "./completion.js";
 import { configViewCommand } from "./config-view.js";
 import { dashboardCommand } from "./dashboard.js";
@@ -12,6 +13,7 @@ import { infraDeployCommand } from "./infra-deploy.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
+import { logsCommand } from "./logs.js";
 import { requestsCommand } from "./requests.js";
 import { routeCommand } from "./route.js";
 import { sessionsCreateIsolatedCommand } from "./sessions-create-isolated.js";
@@ -22,6 +24,7 @@ import { startCommand } from "./start.js";
 import { statusCommand } from "./status.js";
 import { stopCommand } from "./stop.js";
 import { validateCommand } from "./validate.js";
+import { versionCommand } from "./version.js";
 
 export const commands: readonly AnyCommand[] = [
   startCommand,
@@ -40,11 +43,21 @@ export const commands: readonly AnyCommand[] = [
   explainCommand,
   dashboardCommand,
   healthCommand,
+  logsCommand,
+  versionCommand,
   localDnsInstallCommand,
   localDnsUninstallCommand,
   infraDeployCommand,
   infraDestroyCommand,
   completionCommand,
+  completeCommand,
+];
+
+/** The `Examples:` block of `linkup --help`: the first steps. */
+export const programExamples: readonly Example[] = [
+  { description: "Start the local server and your personal session, then see where everything goes", command: "linkup start && linkup status" },
+  { description: "Run one service from your machine", command: "linkup route local api" },
+  { description: "Apply linkup.yaml on every save", command: "linkup apply --watch" },
 ];
 
 /** Help text of the command groups (`linkup sessions`, `linkup config`, `linkup local-dns`, `linkup infra`). */

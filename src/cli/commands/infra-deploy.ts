@@ -7,6 +7,10 @@ import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 export const infraDeployCommand = defineCommand({
   name: "infra deploy",
   description: "deploy the Linkup worker and its Cloudflare resources (idempotent)",
+  examples: [
+    { description: "See the plan for your account, changing nothing", command: "CLOUDFLARE_API_TOKEN=... linkup infra deploy -a <account-id> -z <zone-id> --dry-run" },
+    { description: "Deploy (or update) without asking, e.g. from CI", command: "linkup infra deploy -a <account-id> -z <zone-id> --yes" },
+  ],
   options: INFRA_OPTIONS,
   async handler(args, cx) {
     const { infraDeploy } = await import("../../infra/deploy.js");

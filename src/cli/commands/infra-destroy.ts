@@ -7,6 +7,10 @@ import { INFRA_OPTIONS, infraOptions } from "./infra-options.js";
 export const infraDestroyCommand = defineCommand({
   name: "infra destroy",
   description: "remove the Linkup worker and the Cloudflare resources infra deploy created",
+  examples: [
+    { description: "See what would be removed", command: "linkup infra destroy -a <account-id> -z <zone-id> --dry-run" },
+    { description: "Remove the worker and everything deploy created", command: "linkup infra destroy -a <account-id> -z <zone-id>" },
+  ],
   options: INFRA_OPTIONS,
   async handler(args, cx) {
     const { infraDestroy } = await import("../../infra/destroy.js");

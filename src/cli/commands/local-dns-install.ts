@@ -2,11 +2,17 @@
 // the local CA (wraps the local-dns module; sudo is asked for only where needed).
 import { CONFIG_OPTIONS, configSource, defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { DATA_OUTPUT_OPTIONS, formatOf } from "../output/format.js";
 import { printLocalDnsResult } from "../output/local-dns-report.js";
 
 export const localDnsInstallCommand = defineCommand({
   name: "local-dns install",
   description: "send the config's domains to this machine and trust the local CA (needs sudo)",
+  examples: [
+    { description: "See every file and command it would change, and stop", command: "linkup local-dns install --dry-run" },
+    { description: "The steps on a Mac, previewed from Linux", command: "linkup local-dns install --dry-run --platform darwin" },
+    { description: "Resolve the config's domains here and trust the local CA", command: "linkup local-dns install" },
+  ],
   options: {
     ...CONFIG_OPTIONS,
     "dry-run": { type: "boolean", description: "print what would change and stop" },
@@ -15,7 +21,7 @@ export const localDnsInstallCommand = defineCommand({
       description: "with --dry-run: show the steps for another platform (linux assumes systemd-resolved)",
       choices: ["darwin", "linux"],
     },
-    json: { type: "boolean", description: "print the result as JSON" },
+    ...DATA_OUTPUT_OPTIONS,
   },
   validate: (args) => (args.platform && !args.dryRun ? "--platform only previews: use it together with --dry-run" : undefined),
   async handler(args, cx) {
@@ -44,7 +50,7 @@ export const localDnsInstallCommand = defineCommand({
           }
         : {}),
     });
-    printLocalDnsResult(r, args.json, cx.io);
+    await printLocalDnsResult(r, formatOf(args), cx.io);
     return EXIT.OK;
   },
 });

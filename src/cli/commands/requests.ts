@@ -2,16 +2,23 @@
 // local server (and the embedded worker) routed, each with where it went and why.
 import { defineCommand } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { DATA_OUTPUT_OPTIONS, formatOf, printResult, serialiseEvent } from "../output/format.js";
 
 export const requestsCommand = defineCommand({
   name: "requests",
   description: "show the requests Linkup routed on this machine: session, service, local or remote, and why",
+  examples: [
+    { description: "What was routed where, and why", command: "linkup requests" },
+    { description: "Follow one session's requests as they happen (Ctrl-C stops)", command: "linkup requests -f --session lime-panda" },
+    { description: "The last 20 requests to the api service, as JSON", command: "linkup requests --service api --tail 20 -o json" },
+  ],
   options: {
     follow: { type: "boolean", alias: "f", description: "keep printing requests as they are routed" },
-    session: { type: "string", valueName: "name", description: "only requests of this session" },
-    service: { type: "string", valueName: "name", description: "only requests to this service" },
+    session: { type: "string", valueName: "name", description: "only requests of this session", complete: "sessions" },
+    service: { type: "string", valueName: "name", description: "only requests to this service", complete: "services" },
     tail: { type: "string", valueName: "n", description: "only the newest n requests already logged (default: all the log keeps)" },
-    output: { type: "string", alias: "o", valueName: "format", choices: ["text", "json"], default: "text", description: "text, or json (with -f: one JSON record per line)" },
+    // With -f: json is one record per line, yaml one document per record.
+    ...DATA_OUTPUT_OPTIONS,
   },
   validate(args) {
     if (args.tail !== undefined && !/^\d+$/.test(args.tail)) return "--tail takes a whole number";
@@ -22,12 +29,13 @@ export const requestsCommand = defineCommand({
     const { requestLine } = await import("../output/request-line.js");
     const filter = { session: args.session, service: args.service };
     const tail = args.tail === undefined ? undefined : Number(args.tail);
-    const json = args.output === "json";
+    const format = formatOf(args);
     if (!args.follow) {
       const records = await readRequests(settings, filter, tail);
-      if (json) io.out(JSON.stringify({ requests: records }, null, 2));
-      else if (records.length === 0) io.err("no requests logged yet");
-      else for (const r of records) io.out(requestLine(r, io));
+      await printResult(io, format, {
+        data: { requests: records },
+        text: () => (records.length === 0 ? io.err("no requests logged yet") : records.forEach((r) => io.out(requestLine(r, io)))),
+      });
       return EXIT.OK;
     }
     const stop = new AbortController();
@@ -35,7 +43,8 @@ export const requestsCommand = defineCommand({
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     try {
-      for await (const r of followRequests(settings, filter, stop.signal, tail)) io.out(json ? JSON.stringify(r) : requestLine(r, io));
+      for await (const r of followRequests(settings, filter, stop.signal, tail))
+        io.out(format === "json" || format === "yaml" ? serialiseEvent(format, r) : requestLine(r, io));
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

@@ -1,20 +1,28 @@
 // `linkup start [--isolated]`: bring up the local server (and the embedded worker when there is
 // no worker_url), apply this developer's personal session, inject the env files and connect its
 // Cloudflare tunnel: the apply steps, scoped to the personal session.
-import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION, JSON_OPTION } from "../command.js";
+import { CONFIG_OPTIONS, configSource, defineCommand, OWNER_OPTION } from "../command.js";
 import { EXIT } from "../exit-codes.js";
+import { note } from "../io.js";
+import { formatOf, OUTPUT_OPTIONS, printResult, sessionRef } from "../output/format.js";
 
 export const startCommand = defineCommand({
   name: "start",
   description: "start the local server and your personal session (tunneled, or --isolated)",
+  examples: [
+    { description: "Start the local server and your personal session", command: "linkup start" },
+    { description: "Keep your personal session on this machine only (no worker, no tunnel)", command: "linkup start --isolated" },
+    { description: "Print only the session's name, e.g. for a script", command: "linkup start -o name" },
+  ],
   options: {
     ...CONFIG_OPTIONS,
     ...OWNER_OPTION,
     isolated: { type: "boolean", description: "run the personal session on this machine only (no worker, no tunnel)" },
-    ...JSON_OPTION,
+    ...OUTPUT_OPTIONS,
   },
   async handler(args, cx) {
     const { io } = cx;
+    const format = formatOf(args);
     const { openContext } = await import("../../reconcile/context.js");
     const { placementFor, startDeclaration } = await import("../../reconcile/desired.js");
     const { computePlan, writePlan } = await import("../../reconcile/reconcile.js");
@@ -41,16 +49,24 @@ export const startCommand = defineCommand({
     const outcome = written.outcomes[0];
     const name = planned.personalName!;
     const urls = sessionUrls(name, ctx.loaded.config.domains);
-    if (args.json) {
-      io.out(JSON.stringify({ session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel, env_files: envFiles }, null, 2));
-    } else {
-      const { printOutcome, printTunnel } = await import("../output/apply-report.js");
-      const { renderTable } = await import("../output/table.js");
-      if (outcome) printOutcome(outcome, io);
-      if (tunnel) printTunnel(tunnel, io);
-      for (const f of envFiles) io.out(io.color.dim(`env ${f.file} ${f.action}`));
-      io.out(renderTable(["SESSION", "TYPE", "URLS"], [[name, personal.type, urls.join("\n")]]));
-    }
+    const result = { session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel, env_files: envFiles };
+    await printResult(io, format, {
+      data: result,
+      names: () => [sessionRef(name)],
+      async text(wide) {
+        const { printOutcome, printTunnel } = await import("../output/apply-report.js");
+        const { renderTable } = await import("../output/table.js");
+        if (outcome) printOutcome(outcome, io);
+        if (tunnel) printTunnel(tunnel, io);
+        for (const f of envFiles) note(io, io.color.dim(`env ${f.file} ${f.action}`));
+        io.out(
+          renderTable(
+            ["SESSION", "TYPE", "URLS", ...(wide ? ["WHERE", "TUNNEL"] : [])],
+            [[name, personal.type, urls, ...(wide ? [outcome?.placements ?? [], result.tunnel_url] : [])]],
+          ),
+        );
+      },
+    });
     return outcome?.result === "failed" ? EXIT.PARTIAL_FAILURE : EXIT.OK;
   },
 });

@@ -1,65 +1,61 @@
-// Shell completion scripts (bash, zsh, fish) rendered from the command definitions: top-level
-// commands, subcommands of groups ("sessions list"), and each command's long flags.
-import type { AnyCommand } from "../command.js";
+// Shell completion scripts (bash, zsh, fish). Each is a thin shim: it hands the words typed so far
+// to `linkup __complete -- <words...>` (cli/complete.ts) and shows what comes back, so the
+// scripts never lag behind the commands and can offer live values (services, sessions). The last
+// line of the answer says whether to complete file names (`:files`) or the values above it.
 
-interface Tree {
-  top: string[];
-  subs: Map<string, string[]>;
-  flags: Map<string, string[]>;
-}
-
-function tree(defs: readonly AnyCommand[]): Tree {
-  const t: Tree = { top: [], subs: new Map(), flags: new Map() };
-  for (const d of defs) {
-    const words = d.name.split(" ");
-    if (!t.top.includes(words[0]!)) t.top.push(words[0]!);
-    if (words.length > 1) t.subs.set(words[0]!, [...(t.subs.get(words[0]!) ?? []), ...[words[1]!, ...(d.aliases ?? [])]]);
-    const flags = Object.keys(d.options ?? {}).map((name) => `--${name}`);
-    t.flags.set(d.name, [...flags, "--help"]);
-  }
-  return t;
-}
-
-export function completionScript(shell: "bash" | "zsh" | "fish", defs: readonly AnyCommand[]): string {
-  const t = tree(defs);
-  if (shell === "fish") {
-    const lines = ["# linkup completion for fish: linkup completion --shell fish > ~/.config/fish/completions/linkup.fish", "complete -c linkup -f"];
-    for (const c of t.top) lines.push(`complete -c linkup -n "__fish_use_subcommand" -a ${c}`);
-    for (const [g, subs] of t.subs) for (const s of subs) lines.push(`complete -c linkup -n "__fish_seen_subcommand_from ${g}" -a ${s}`);
-    for (const [name, flags] of t.flags) {
-      const last = name.split(" ").pop()!;
-      for (const f of flags) lines.push(`complete -c linkup -n "__fish_seen_subcommand_from ${last}" -l ${f.slice(2)}`);
-    }
-    return lines.join("\n");
-  }
-  const cases = [...t.flags]
-    .map(([name, flags]) => `    "${name}") opts="${flags.join(" ")}" ;;`)
-    .join("\n");
-  const groups = [...t.subs].map(([g, subs]) => `    ${g}) subs="${subs.join(" ")}" ;;`).join("\n");
-  const body = `_linkup() {
-  local cur cmd opts subs
+const BASH = `# linkup completion for bash: source <(linkup completion --shell bash)
+# (or save it as ~/.local/share/bash-completion/completions/linkup)
+_linkup_complete() {
+  local cur out directive
   cur="\${COMP_WORDS[COMP_CWORD]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "${t.top.join(" ")} --help --version" -- "$cur") )
+  out=$("\${COMP_WORDS[0]}" __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return 0
+  directive="\${out##*$'\\n'}"
+  if [[ "$out" == *$'\\n'* ]]; then out="\${out%$'\\n'*}"; else out=""; fi
+  [[ "$cur" == "=" ]] && cur=""
+  if [[ "$directive" == ":files" ]]; then
+    compopt -o filenames 2>/dev/null
+    local IFS=$'\\n'
+    COMPREPLY=( $(compgen -f -- "$cur") )
+  else
+    local IFS=$'\\n'
+    COMPREPLY=( $(compgen -W "$out" -- "$cur") )
+  fi
+}
+complete -F _linkup_complete linkup`;
+
+const ZSH = `#compdef linkup
+# linkup completion for zsh: source <(linkup completion --shell zsh)
+# (or save it as _linkup in a directory on $fpath)
+_linkup() {
+  local -a lines values
+  lines=("\${(@f)$(\${words[1]} __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  [[ \${#lines} -eq 0 ]] && return 1
+  if [[ "\${lines[-1]}" == ":files" ]]; then
+    _files
     return
   fi
-  cmd="\${COMP_WORDS[1]}"
-  subs=""
-  case "$cmd" in
-${groups}
-  esac
-  if [ -n "$subs" ] && [ "$COMP_CWORD" -eq 2 ]; then
-    COMPREPLY=( $(compgen -W "$subs" -- "$cur") )
-    return
-  fi
-  [ -n "$subs" ] && cmd="$cmd \${COMP_WORDS[2]}"
-  [ "$cmd" = "sessions ls" ] && cmd="sessions list"
-  opts=""
-  case "$cmd" in
-${cases}
-  esac
-  COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
-}`;
-  if (shell === "bash") return `# linkup completion for bash: source <(linkup completion --shell bash)\n${body}\ncomplete -F _linkup linkup`;
-  return `# linkup completion for zsh: source <(linkup completion --shell zsh)\nautoload -U +X bashcompinit && bashcompinit\n${body}\ncomplete -F _linkup linkup`;
+  values=("\${(@)lines[1,-2]}")
+  (( \${#values} )) && compadd -Q -- "\${values[@]}"
+}
+if (( $+functions[compdef] )); then compdef _linkup linkup; else autoload -U compinit && compinit && compdef _linkup linkup; fi`;
+
+const FISH = `# linkup completion for fish: linkup completion --shell fish > ~/.config/fish/completions/linkup.fish
+function __linkup_complete
+    set -l tokens (commandline -opc)
+    set -l current (commandline -ct)
+    set -l program $tokens[1]
+    set -e tokens[1]
+    set -l out ($program __complete -- $tokens $current 2>/dev/null)
+    test (count $out) -eq 0; and return
+    if test "$out[-1]" = ":files"
+        __fish_complete_path $current
+        return
+    end
+    set -e out[-1]
+    printf '%s\\n' $out
+end
+complete -c linkup -f -a '(__linkup_complete)'`;
+
+export function completionScript(shell: "bash" | "zsh" | "fish"): string {
+  return shell === "bash" ? BASH : shell === "zsh" ? ZSH : FISH;
 }

@@ -1,6 +1,7 @@
 // Prints what `linkup local-dns install|uninstall` did or would do: the step list, warnings, and
 // a dry-run reminder; or the same as JSON.
 import type { CliIo } from "../io.js";
+import { printResult } from "./format.js";
 
 export interface LocalDnsResult {
   dryRun: boolean;
@@ -8,12 +9,13 @@ export interface LocalDnsResult {
   warnings: string[];
 }
 
-export function printLocalDnsResult(r: LocalDnsResult, json: boolean, io: CliIo): void {
-  if (json) {
-    io.out(JSON.stringify({ dry_run: r.dryRun, description: r.description, warnings: r.warnings }, null, 2));
-    return;
-  }
-  io.out(r.description);
-  for (const w of r.warnings) io.err(io.color.yellow(`warning: ${w}`));
-  if (r.dryRun) io.out(io.color.dim("(dry run: nothing was changed)"));
+export async function printLocalDnsResult(r: LocalDnsResult, format: string, io: CliIo): Promise<void> {
+  await printResult(io, format, {
+    data: { dry_run: r.dryRun, description: r.description, warnings: r.warnings },
+    text() {
+      io.out(r.description);
+      for (const w of r.warnings) io.err(io.color.yellow(`warning: ${w}`));
+      if (r.dryRun) io.out(io.color.dim("(dry run: nothing was changed)"));
+    },
+  });
 }

@@ -1,6 +1,6 @@
 // The offline forms of `linkup diff`: pick the two versions from the arguments (`--base REF` or
 // two files, already checked by the command's validate), compare them (reconcile/offline-diff) and
-// print text, JSON or markdown.
+// print text (also for -o wide), JSON, YAML, names or markdown (output/format.ts for the shared ones).
 import { relative } from "node:path";
 import { configPath, type ConfigSource } from "../../config/config-file.js";
 import { diskVersion, gitVersion, type ConfigVersion } from "../../config/config-versions.js";
@@ -10,6 +10,7 @@ import { OFFLINE_LABELS, offlineDiff, offlineDiffJson, renderOfflineText } from 
 import { renderMarkdown } from "../../reconcile/render-markdown.js";
 import { EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
+import { printResult, sessionRef } from "./format.js";
 
 export interface OfflineDiffArgs {
   /** Empty, or OLD and NEW. */
@@ -17,7 +18,7 @@ export interface OfflineDiffArgs {
   base: string | undefined;
   /** Where the config is (-f, --config, LINKUP_CONFIG) for --base. */
   source: ConfigSource;
-  output: "text" | "json" | "markdown";
+  output: "text" | "wide" | "json" | "yaml" | "name" | "markdown";
 }
 
 function versions(args: OfflineDiffArgs, io: CliIo): [ConfigVersion, ConfigVersion] {
@@ -36,9 +37,13 @@ export async function runOfflineDiff(args: OfflineDiffArgs, io: CliIo): Promise<
   const [base, head] = versions(args, io);
   if (head.local && !base.local) io.err(`note: ${relative(io.cwd, head.local.file) || head.local.file} is merged into ${head.label} only (${base.label} has none)`);
   const d = offlineDiff(base, head);
-  if (args.output === "json") io.out(JSON.stringify(offlineDiffJson(d), null, 2));
-  else if (args.output === "markdown")
+  if (args.output === "markdown")
     io.out(renderMarkdown({ from: d.base.label, to: d.head.label, actions: d.actions, overview: d.overview, labels: OFFLINE_LABELS }));
-  else io.out(renderOfflineText(d, io.color));
+  else
+    await printResult(io, args.output, {
+      data: offlineDiffJson(d),
+      names: () => [...new Set(d.actions.filter((a) => a.kind !== "unchanged").map((a) => sessionRef(a.name)))],
+      text: () => io.out(renderOfflineText(d, io.color)),
+    });
   return hasChanges(d.actions) ? EXIT.CHANGES : EXIT.OK;
 }

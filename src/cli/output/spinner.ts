@@ -1,6 +1,7 @@
 // A spinner for steps that wait (starting the daemon, probing health): ora on a TTY only; without
-// a TTY the step's text is printed once to stderr so logs still say what happened.
-import type { CliIo } from "../io.js";
+// a TTY the step's text is printed once to stderr so logs still say what happened; `-q` shows
+// neither.
+import { note, type CliIo } from "../io.js";
 
 export interface Spinner {
   update(text: string): void;
@@ -10,9 +11,9 @@ export interface Spinner {
 }
 
 export async function startSpinner(io: CliIo, text: string): Promise<Spinner> {
-  if (!io.isTTY) {
-    io.err(text);
-    return { update: (t) => io.err(t), succeed: () => {}, fail: () => {}, stop: () => {} };
+  if (!io.isTTY || io.quiet) {
+    note(io, text);
+    return { update: (t) => note(io, t), succeed: () => {}, fail: () => {}, stop: () => {} };
   }
   const { default: ora } = await import("ora");
   const s = ora({ text, stream: process.stderr }).start();
