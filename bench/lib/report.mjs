@@ -97,6 +97,9 @@ export function renderMarkdown(r) {
     `Made by \`${m.command ?? "npm run bench"}\` on ${m.date}: ${m.cpu} × ${m.cores} cores, ${m.memory_gib} GiB, load average ${m.load_before.join(" / ")} at start and ${(m.load_after ?? []).join(" / ")} at the end; Node ${m.node} (every Node process the bench starts runs this one); ${r.proxy?.nginx ?? "nginx not installed"}; ${fmt(m.duration_s)} s in all.`,
   );
   if (m.build) out.push("", `Build: ${m.build}.`);
+  const env = m.environment ?? {};
+  const envNotes = [env.NODE_EXTRA_CA_CERTS === "set" ? "NODE_EXTRA_CA_CERTS is set (Node 20 reads that bundle at every process start, which (e) includes)" : "", env.NODE_OPTIONS ? `NODE_OPTIONS=${env.NODE_OPTIONS}` : ""].filter(Boolean);
+  if (envNotes.length) out.push("", `Environment: ${envNotes.join("; ")}.`);
   out.push("");
   out.push(`Each figure is the median of ${rounds} round${rounds === 1 ? "" : "s"}, written as median (lowest–highest round) when the rounds differ.`);
   out.push("");
