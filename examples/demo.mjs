@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startExampleServices } from "./services/start-services.mjs";
-import { EXAMPLE_DOMAIN, LINKUP_PORTS } from "./ports.mjs";
+import { LINKUP_PORTS } from "./ports.mjs";
 import { EXAMPLE_CONFIG, linkupEnv, linkupOk, listSessions, stopLinkup } from "./demo/linkup-runtime.mjs";
 import { routingChecks, runCheck, sessionUrl } from "./demo/routing-checks.mjs";
 
@@ -112,7 +112,7 @@ try {
       .join(" · ");
     const who = session.name === personal ? ", your personal session" : "";
     say(`session ${session.name} (${session.type}${who}): ${routes}`);
-    say(`  open ${sessionUrl(session.name, session.type, ports)}`);
+    say(`  open ${session.url ?? sessionUrl(session.name, session.type, ports)}`);
     for (const check of routingChecks(session, ports)) {
       say(`  $ ${check.curl}`);
       const answer = await runCheck(check);
@@ -125,8 +125,9 @@ try {
   }
 
   const browserSession = personal ?? sessions[0]?.name;
-  say("In a browser, without touching DNS:");
-  say(`  chromium --host-resolver-rules="MAP *.${EXAMPLE_DOMAIN} 127.0.0.1, MAP ${EXAMPLE_DOMAIN} 127.0.0.1" http://${browserSession}.${EXAMPLE_DOMAIN}:${ports.worker}/`);
+  const browserUrl = sessions.find((s) => s.name === browserSession)?.url ?? sessionUrl(browserSession, "tunneled", ports);
+  say("In a browser (no DNS change: browsers resolve *.localhost to this machine):");
+  say(`  open ${browserUrl}`);
   say("Change a route and reload the page (no restart):");
   say(`  ${shellEnv} npx linkup route remote web -f ${configArg}`);
   say(`  ${shellEnv} npx linkup diff -f ${configArg}     # shows that drift; \`linkup apply\` puts it back`);

@@ -3,7 +3,7 @@
 // bundle the worker with esbuild into dist/worker/index.js (what Miniflare runs for the embedded default and the tests), and
 // regenerate linkup.schema.json from src/core/config-schema.ts.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, writeFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -78,8 +78,27 @@ async function buildCliEntry() {
   });
 }
 
+/**
+ * Source maps would point at src/, which the package does not ship (tsconfig has sourceMap off);
+ * remove any a build before that change left in dist/, so `npm pack` cannot pick them up.
+ */
+function removeStaleSourceMaps(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) removeStaleSourceMaps(path);
+    else if (e.name.endsWith(".js.map")) rmSync(path, { force: true });
+  }
+}
+
 await buildSchema();
 if (!schemaOnly) {
+  removeStaleSourceMaps(join(root, "dist"));
   // tsc emits even when types are wrong; type errors fail `npm run typecheck` (part of `npm test`),
   // not the build, so one engineer's half-typed file does not stop everyone else's tests.
   const tsc = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.json")], { stdio: "inherit" });

@@ -48,6 +48,7 @@ export const FIGURES = [
   figure("(a) request log: local server CPU on vs off", "%", "lower", (r) => r.proxy?.request_log?.overhead_pct),
   figure("(b) worker CPU per request, warm", "ms", "lower", (r) => r.worker?.warm?.cpu_ms_per_request),
   figure("(b) worker CPU per request, cold", "ms", "lower", (r) => r.worker?.cold?.cpu_ms_per_request),
+  figure("(b) worker CPU per request, regex-bomb path", "ms", "lower", (r) => r.worker?.bomb?.cpu_ms_per_request),
   figure("(b) request log: worker CPU on vs off (warm)", "%", "lower", (r) => r.worker?.request_log?.overhead_pct),
   figure("(b) worker req/s, warm", "req/s", "higher", (r) => r.worker?.warm?.rps),
   figure("(b) worker req/s, cold", "req/s", "higher", (r) => r.worker?.cold?.rps),

@@ -49,6 +49,15 @@ export function evaluateTargets(r) {
   const w = r.worker;
   add("(b) worker CPU per routed request, cache warm", v(w?.warm.cpu_ms_per_request), fmtSpread(w?.warm.cpu_ms_per_request, 3, " ms"), "≤ 0.5 ms", v(w?.warm.cpu_ms_per_request) <= 0.5);
   add("(b) worker CPU per routed request, cache cold", v(w?.cold.cpu_ms_per_request), fmtSpread(w?.cold.cpu_ms_per_request, 3, " ms"), "≤ 0.8 ms", v(w?.cold.cpu_ms_per_request) <= 0.8);
+  // Issue 11: a path that is a regex bomb for a route costs what a warm request costs (RE2).
+  const bombRatio = w?.bomb_vs_warm;
+  add(
+    "(b) worker CPU per request whose path is a regex bomb (`^/r/(a+)+$`) ÷ a warm request's",
+    v(bombRatio),
+    `${fmtSpread(bombRatio, 2, "×")} (${fmtSpread(w?.bomb?.cpu_ms_per_request, 3, " ms")})`,
+    "≤ 1.25×",
+    v(bombRatio) <= 1.25 && w?.bomb?.errors === 0,
+  );
   add("(b) tunnel hop: tunneled p50 − preview p50", v(w?.tunnel?.hop_p50_ms), fmtSpread(w?.tunnel?.hop_p50_ms, 2, " ms"), "≤ 1 ms", v(w?.tunnel?.hop_p50_ms) <= 1);
   // Issue 16: the request log's cost, log on vs off in the same run (round by round).
   const pl = r.proxy?.request_log;
@@ -154,6 +163,7 @@ export function renderMarkdown(r) {
           ["session cache warm (one session)", fmtSpread(w.warm.rps), fmtSpread(w.warm.cpu_ms_per_request, 3)],
           ...(w.warm_nolog ? [["session cache warm, request log off (REQUEST_LOG=off)", fmtSpread(w.warm_nolog.rps), fmtSpread(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmtSpread(w.cold.rps), fmtSpread(w.cold.cpu_ms_per_request, 3)],
+          ...(w.bomb ? [["cache warm, path a regex bomb for the route `^/r/(a+)+$` (60 × a + !)", fmtSpread(w.bomb.rps), fmtSpread(w.bomb.cpu_ms_per_request, 3)]] : []),
         ],
       ),
     );

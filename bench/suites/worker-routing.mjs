@@ -10,6 +10,11 @@
 // every request misses: a KV read (Miniflare's simulated KV, whose CPU counts here too) plus a
 // session compilation.
 //
+// Bomb: the warm case, but the session's domain routes `^/r/(a+)+$` first and every request's
+// path is `/r/` + 60 × `a` + `!`, which that pattern almost matches. A backtracking engine would
+// need longer than the run for one such request; on RE2 (src/core/regex.ts) it must cost what a
+// warm request costs.
+//
 // The request log's cost (issue 16): a second worker with REQUEST_LOG=off runs the warm rounds
 // beside the first (interleaved, at least LOG_ROUNDS of them); the log's overhead is the
 // difference in workerd's CPU per request, round by round. The first worker's log lines are read
@@ -57,7 +62,10 @@ export function tunnelConfig(upstreamUrl) {
   });
 }
 
-function load({ url, hostFor, durationS, connections = 32 }) {
+/** The regex-bomb path: `^/r/(a+)+$` almost matches it. */
+export const BOMB_PATH = "/r/" + "a".repeat(60) + "!";
+
+function load({ url, hostFor, durationS, connections = 32, path = "/1k" }) {
   let i = 0;
   return new Promise((resolve, reject) => {
     autocannon(
@@ -67,7 +75,7 @@ function load({ url, hostFor, durationS, connections = 32 }) {
         duration: durationS,
         requests: [
           {
-            path: "/1k",
+            path,
             setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: hostFor(i++) } }),
           },
         ],
@@ -77,10 +85,10 @@ function load({ url, hostFor, durationS, connections = 32 }) {
   });
 }
 
-async function measure({ url, pid, hostFor, durationS }) {
-  await load({ url, hostFor, durationS: 1 });
+async function measure({ url, pid, hostFor, durationS, path }) {
+  await load({ url, hostFor, durationS: 1, path });
   const before = cpuMs(pid);
-  const result = await load({ url, hostFor, durationS });
+  const result = await load({ url, hostFor, durationS, path });
   const cpu = cpuMs(pid) - before;
   const ok = result["2xx"];
   return {
@@ -102,7 +110,7 @@ async function mapLimit(items, limit, fn) {
 
 /**
  * Median and spread over the rounds of each figure.
- * @returns {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, tunnel?: any }}
+ * @returns {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }}
  */
 export function workerFigures(runs) {
   const of = (list) => ({
@@ -111,8 +119,12 @@ export function workerFigures(runs) {
     requests: list.reduce((n, r) => n + r.requests, 0),
     errors: list.reduce((n, r) => n + r.errors, 0),
   });
-  /** @type {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, tunnel?: any }} */
+  /** @type {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }} */
   const out = { warm: of(runs.warm), cold: of(runs.cold) };
+  if (runs.bomb?.length) {
+    out.bomb = of(runs.bomb);
+    out.bomb_vs_warm = pairwise(runs.bomb.map((r) => r.cpu_ms_per_request), runs.warm.map((r) => r.cpu_ms_per_request), (b, w) => (w > 0 ? b / w : NaN));
+  }
   if (runs.warm_nolog?.length) {
     out.warm_nolog = of(runs.warm_nolog);
     out.request_log = {
@@ -161,6 +173,8 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
     await api.put("warm", spec);
+    const bombSpec = { ...spec, domains: [{ ...spec.domains[0], routes: [{ path: "^/r/(a+)+$", service: "upstream" }] }] };
+    await api.put("bomb", bombSpec);
     await sessionApi(quiet.worker.url, token).put("warm", spec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
@@ -177,26 +191,38 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
 
     // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
     // hits both of a pair alike; each figure is the median of its rounds.
-    const runs = { warm: [], cold: [], warm_nolog: [], preview: [], tunneled: [] };
-    const hostFor = { warm: () => `warm.${DOMAIN}`, cold: (i) => `${names[i % names.length]}.${DOMAIN}`, warm_nolog: () => `warm.${DOMAIN}` };
-    const target = { warm: { url: worker.url, pid }, cold: { url: worker.url, pid }, warm_nolog: { url: quiet.worker.url, pid: quiet.pid } };
+    const runs = { warm: [], cold: [], warm_nolog: [], bomb: [], preview: [], tunneled: [] };
+    const hostFor = {
+      warm: () => `warm.${DOMAIN}`,
+      cold: (i) => `${names[i % names.length]}.${DOMAIN}`,
+      warm_nolog: () => `warm.${DOMAIN}`,
+      bomb: () => `bomb.${DOMAIN}`,
+    };
+    const target = {
+      warm: { url: worker.url, pid },
+      cold: { url: worker.url, pid },
+      warm_nolog: { url: quiet.worker.url, pid: quiet.pid },
+      bomb: { url: worker.url, pid },
+    };
     const describe = {
       warm: "warm cache (one session, every request a hit)",
       cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
       warm_nolog: "warm cache, request log off",
+      bomb: "warm cache, every path a regex bomb for the session's route ^/r/(a+)+$",
     };
     // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
     for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
-      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold"]) {
+      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold", "bomb"]) {
         log(`  round ${round}: ${describe[mode]}`);
-        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS }));
+        const path = mode === "bomb" ? BOMB_PATH : "/1k";
+        runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS, path }));
       }
     for (let round = 1; round <= rounds; round++)
       for (const [mode, session] of [["preview", "prev"], ["tunneled", "tun"]]) {
         log(`  round ${round}: ${mode} at ${TUNNEL_RATE} req/s`);
         runs[mode].push(await pacedLatency(`${linkup.workerUrl}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
       }
-    return { ...workerFigures(runs), cold_sessions: COLD_SESSIONS, rounds: runs };
+    return { ...workerFigures(runs), bomb_path: BOMB_PATH, cold_sessions: COLD_SESSIONS, rounds: runs };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });

@@ -46,14 +46,21 @@ export async function linkupOk(args, env, options) {
 
 /**
  * Every session, from `linkup sessions list --json`, with each service's route from
- * `linkup status --session <name> --json`: { name, type, personal, routes: { service: route } }.
+ * `linkup status --session <name> --json`: { name, type, personal, url, routes: { service: route } }.
  */
 export async function listSessions(env) {
   const listing = JSON.parse((await linkupOk(["sessions", "list", "--json"], env)).stdout);
   return Promise.all(
     listing.sessions.map(async (s) => {
       const status = JSON.parse((await linkupOk(["status", "--session", s.name, "--json"], env)).stdout);
-      return { name: s.name, type: s.type, personal: s.personal, routes: Object.fromEntries(status.sessions[0].services.map((x) => [x.name, x.route])) };
+      return {
+        name: s.name,
+        type: s.type,
+        personal: s.personal,
+        // The first URL Linkup prints for it (its page on the first configured domain).
+        url: s.urls[0],
+        routes: Object.fromEntries(status.sessions[0].services.map((x) => [x.name, x.route])),
+      };
     }),
   );
 }

@@ -2,40 +2,39 @@
 // example config (the page, /auth on the page's domain, and the api on api.example.test
 // attributed by Referer, which in turn calls auth attributed by baggage), sent to the entry
 // that serves that session type: the worker for tunneled and preview sessions, the local server
-// for isolated ones.
+// for isolated ones. Every URL is the no-setup form Linkup prints, `<session>.<domain>.localhost`:
+// curl and browsers resolve `*.localhost` to this machine, so no -H Host and no DNS change.
 import { execFile } from "node:child_process";
 import { request } from "node:http";
 import { EXAMPLE_DOMAIN } from "../ports.mjs";
 
-/** Which Linkup entry serves a session type, and what to call it in the output. */
+/** Which Linkup entry serves a session type. */
 export function entryFor(type, ports) {
-  return type === "isolated"
-    ? { url: `http://127.0.0.1:${ports.proxy}`, port: ports.proxy, what: "the local server" }
-    : { url: `http://127.0.0.1:${ports.worker}`, port: ports.worker, what: "the worker" };
+  return type === "isolated" ? { port: ports.proxy, what: "the local server" } : { port: ports.worker, what: "the worker" };
 }
 
-/** The browser URL of a session's page. */
-export function sessionUrl(name, type, ports) {
-  return `http://${name}.${EXAMPLE_DOMAIN}:${entryFor(type, ports).port}/`;
+/** The browser URL of a session's page, as `linkup sessions list` prints it. */
+export function sessionUrl(name, type, ports, domain = EXAMPLE_DOMAIN) {
+  return `http://${name}.${domain}.localhost:${entryFor(type, ports).port}/`;
 }
 
 /** @returns {{ route: string, service: string, url: string, headers: Record<string,string>, curl: string }[]} */
 export function routingChecks(session, ports, domain = EXAMPLE_DOMAIN) {
-  const entry = entryFor(session.type, ports);
-  const host = `${session.name}.${domain}`;
-  const make = (route, service, path, headers) => ({
+  const page = session.url ?? sessionUrl(session.name, session.type, ports, domain);
+  const origin = page.replace(/\/$/, "");
+  // The api's own domain on the same listener: the page's host with its session label swapped.
+  const apiOrigin = origin.replace(`//${session.name}.`, "//api.");
+  const make = (route, service, url, headers) => ({
     route,
     service,
-    url: entry.url + path,
+    url,
     headers,
-    curl: `curl -s ${Object.entries(headers)
-      .map(([k, v]) => `-H '${k}: ${v}'`)
-      .join(" ")} ${entry.url}${path}`,
+    curl: ["curl -s", ...Object.entries(headers).map(([k, v]) => `-H '${k}: ${v}'`), url].join(" "),
   });
   return [
-    make(`${host}/`, "web", "/", { Host: host }),
-    make(`${host}/auth/...`, "auth", "/auth/check", { Host: host }),
-    make(`api.${domain}/hello, Referer ${host}`, "api", "/hello", { Host: `api.${domain}`, Referer: `http://${host}:${entry.port}/` }),
+    make(`${session.name}.${domain}/`, "web", `${origin}/`, {}),
+    make(`${session.name}.${domain}/auth/...`, "auth", `${origin}/auth/check`, {}),
+    make(`api.${domain}/hello, Referer ${session.name}.${domain}`, "api", `${apiOrigin}/hello`, { Referer: page }),
   ];
 }
 
@@ -55,7 +54,12 @@ export async function runCheck(check) {
   }
   return new Promise((resolve) => {
     const headers = Object.fromEntries(Object.entries(check.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const req = request(check.url, { headers, signal: AbortSignal.timeout(10_000) }, (res) => {
+    // Without curl: connect to loopback as curl and browsers do for *.localhost (the system
+    // resolver may not know these names); the Host header still names the session.
+    const url = new URL(check.url);
+    headers.host = url.host;
+    const target = url.hostname.endsWith(".localhost") ? `${url.protocol}//127.0.0.1:${url.port}${url.pathname}${url.search}` : check.url;
+    const req = request(target, { headers, signal: AbortSignal.timeout(10_000) }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (body += c));

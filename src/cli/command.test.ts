@@ -126,6 +126,7 @@ describe("the CLI's commands", () => {
     // Every command that prints results takes -o (text first, the default) and --json as its alias.
     const output = ["--json", "-o/--output"];
     expect(flags).toEqual({
+      init: [...output, "--force", "-d/--domain", "-f/--file", "-s/--service"].sort(),
       start: [...config, ...output, "--isolated", "--owner"].sort(),
       stop: [...config, ...output].sort(),
       status: [...config, ...output, "--owner", "--session"].sort(),
@@ -146,6 +147,7 @@ describe("the CLI's commands", () => {
       version: [...config, ...output].sort(),
       "local-dns install": [...config, ...output, "--dry-run", "--platform"].sort(),
       "local-dns uninstall": ["--dry-run", ...output].sort(),
+      "local-dns status": [...output].sort(),
       "infra deploy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
       "infra destroy": ["--api-token", "--dry-run", "-a/--account-id", "-y/--yes", "-z/--zone-ids"],
       completion: ["--shell"],

@@ -12,6 +12,8 @@ export interface CliIo {
   color: ReturnType<typeof pc.createColors>;
   /** `-q/--quiet`: no progress, notes or spinners; results and errors still print. */
   quiet?: boolean;
+  /** Asks a question and resolves with the answer line; only when stdin and stdout are terminals. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 export type ColorWhen = "auto" | "always" | "never";
@@ -39,7 +41,25 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     isTTY,
     color: pc.createColors(colorWanted("auto", process.env, isTTY)),
+    ...(isTTY && process.stdin.isTTY ? { prompt: askOnTerminal } : {}),
   };
+}
+
+/** One question on the terminal; Ctrl-C or Ctrl-D rejects (readline alone would only pause). */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const stop = new AbortController();
+  rl.once("SIGINT", () => stop.abort());
+  rl.once("close", () => stop.abort());
+  try {
+    return (await rl.question(question, { signal: stop.signal })).trim();
+  } catch (e) {
+    if (stop.signal.aborted) throw new Error("cancelled at the prompt; nothing was written");
+    throw e;
+  } finally {
+    rl.close();
+  }
 }
 
 /** The io a command runs with, once the global flags are known (`--color`, `-q`). */

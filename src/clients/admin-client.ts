@@ -5,7 +5,7 @@
 // read on each request because the server may create it after this client was built (e.g. right
 // after `start` spawned it). Wire types come from src/core.
 import { API_PREFIX, API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
-import { LinkupError, RemoteError } from "../core/errors.js";
+import { CredentialsError, LinkupError, RemoteError } from "../core/errors.js";
 import type { DashboardCode, DashboardContext, LocalStatus, RequestList, TunnelConnectRequest, TunnelConnectorStatus } from "../core/local-api.js";
 import type { RequestFilter, RequestRecord } from "../core/request-record.js";
 import { readEvents } from "./event-stream.js";
@@ -15,7 +15,7 @@ import { httpSessionApi } from "./session-client.js";
 import type { SessionApi } from "./session-api.js";
 import type { ApiTrace } from "./api-fetch.js";
 // The token file is the local server's: read it with the same code that writes it.
-import { readAdminToken } from "../machine/admin-token.js";
+import { adminTokenPath, readAdminToken } from "../machine/admin-token.js";
 
 export interface AdminClientOptions {
   stateDir: string;
@@ -67,6 +67,12 @@ export function adminClient(options: AdminClientOptions): LocalAdminApi {
     label: "local server",
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    missingToken: () =>
+      new CredentialsError(
+        "admin-token-missing",
+        `the local server at ${adminUrl(options.adminPort)} is running, but its admin token file ${adminTokenPath(options.stateDir)} is missing or empty, so this command cannot talk to it`,
+        { hint: "run `linkup stop`, then `linkup start` (or `linkup apply`): the local server writes a new token when it starts; sessions are kept" },
+      ),
     ...(options.trace ? { trace: options.trace } : {}),
   };
   const call = apiFetch(http);

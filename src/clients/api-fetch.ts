@@ -3,6 +3,7 @@
 // own message (412 -> ConflictError so apply can re-read and retry).
 import { API_VERSION, VERSION_HEADER, type ApiErrorBody } from "../core/api.js";
 import { ConflictError, RemoteError } from "../core/errors.js";
+import { fetchWithTimeout } from "./ref-timeout.js";
 
 /** One API call as `linkup -v` shows it: method, URL (never the token), status and time taken. */
 export interface ApiCall {
@@ -24,6 +25,8 @@ export interface ApiFetchOptions {
   label: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The error when no token could be read and the server refused the request for it (401). */
+  missingToken?: () => Error;
   /** Sees every call once it has an answer or failed (`linkup -v`). */
   trace?: ApiTrace;
 }
@@ -61,12 +64,12 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
     const elapsed = () => Math.round(performance.now() - started);
     let text: string;
     try {
-      res = await doFetch(url, {
-        method,
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      });
+      res = await fetchWithTimeout(
+        url,
+        { method, headers, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) },
+        init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        doFetch,
+      );
       text = await res.text();
     } catch (e) {
       const reason = (e as Error)?.name === "TimeoutError" ? "timed out" : ((e as { cause?: Error })?.cause?.message ?? (e as Error).message);
@@ -85,6 +88,7 @@ export function apiFetch(options: ApiFetchOptions): ApiFetch {
     const message = err?.message ?? (text.slice(0, 200) || res.statusText);
     const where = `${options.label} ${method} ${path}`;
     if (res.status === 412) throw new ConflictError(err?.code ?? "conflict", `${where}: ${message}`);
+    if (res.status === 401 && !token && options.missingToken) throw options.missingToken();
     throw new RemoteError(err?.code ?? `http-${res.status}`, `${where} failed (${res.status}): ${message}`, {
       status: res.status,
       ...(res.status === 401 ? { hint: `check the token for the ${options.label}` } : {}),

@@ -79,7 +79,7 @@ export function cloudflareApi(options: CloudflareApiOptions): CloudflareApi {
       const summary = details || (env ? "no error details" : `non-JSON answer: ${text.slice(0, 120)}`);
       const hint =
         res.status === 401 || res.status === 403
-          ? "Check that the API token is valid and has the permissions listed in the README."
+          ? "Check that the API token is valid and has the permissions listed in docs/deploying.md (in the linkup package)."
           : undefined;
       throw new RemoteError("cloudflare-api", `Cloudflare API: could not ${call.what} (HTTP ${res.status}): ${summary}`, {
         status: res.status,

@@ -99,6 +99,46 @@ describe("loading linkup.yaml", () => {
     expect(d[0]!.message).toContain("invalid regular expression");
   });
 
+  it("refuses a route regex RE2 cannot run (lookahead, backreference) at its file:line:col", () => {
+    const d = diagnostics(
+      mentimeterStyle.replace("path: /api/v1/.*", "path: ^/api(?=/v1)").replace("source: /foo/(.*)", "source: /(foo)/\\1"),
+    );
+    const byPath = Object.fromEntries(d.map((x) => [x.path, x]));
+    expect(byPath["domains[0].routes[0].path"]).toMatchObject({ file: "linkup.yaml", line: 26, column: 15 });
+    expect(byPath["domains[0].routes[0].path"]!.message).toMatch(/lookahead .* is not supported.*RE2.*at character 6/);
+    expect(byPath["services[0].rewrites[0].source"]).toMatchObject({ line: 11, column: 17 });
+    expect(byPath["services[0].rewrites[0].source"]!.message).toMatch(/backreference `\\1` is not supported/);
+  });
+
+  it("reads services[].timeouts into the session spec, and refuses values out of range at their line", async () => {
+    const withTimeouts = mentimeterStyle.replace("    directory: ../frontend\n", "    directory: ../frontend\n    timeouts:\n      headers: 600\n      connection_wait: 2.5\n");
+    const c = loadConfigText("linkup.yaml", withTimeouts, {});
+    expect(c.services[0]!.timeouts).toEqual({ headers: 600, connection_wait: 2.5 });
+    const { specFromConfig } = await import("../core/session.js");
+    const spec = specFromConfig(c, { type: "tunneled", routes: {} });
+    expect(spec.services.find((s) => s.name === "frontend")!.timeouts).toEqual({ headers: 600, connection_wait: 2.5 });
+    expect(spec.services.find((s) => s.name === "backend")!.timeouts).toBeUndefined();
+    const d = diagnostics(withTimeouts.replace("headers: 600", "headers: 0").replace("connection_wait: 2.5", "connection_wait: soon"));
+    const byPath = Object.fromEntries(d.map((x) => [x.path, x]));
+    expect(byPath["services[0].timeouts.headers"]).toMatchObject({ line: 15, message: "must be > 0" });
+    expect(byPath["services[0].timeouts.connection_wait"]).toMatchObject({ line: 16, message: "must be number" });
+  });
+
+  it("refuses a YAML alias bomb with file:line:col instead of expanding it", () => {
+    const bomb = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+services: [{ name: web, local: "http://127.0.0.1:3000" }]
+domains: [{ domain: example.com, default_service: web }]
+`;
+    const d = diagnostics(bomb);
+    expect(d).toEqual([expect.objectContaining({ file: "linkup.yaml", line: 2, column: 8 })]);
+    expect(d[0]!.message).toMatch(/alias bomb/);
+  });
+
   it("reports a URL that is not http(s)", () => {
     const d = diagnostics(mentimeterStyle.replace("local: http://localhost:3000", "local: localhost:3000"));
     expect(d[0]).toMatchObject({ line: 9, column: 12, path: "services[0].local" });

@@ -107,6 +107,9 @@ export function formatPath(path: (string | number)[]): string {
   return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
+/** Expansions of one anchor yaml allows (its own guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+
 function parseFile(
   file: string,
   text: string,
@@ -148,7 +151,31 @@ function parseFile(
       }
     },
   });
-  p.value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  try {
+    p.value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // yaml refuses to expand an alias bomb ("billion laughs"): point at the first alias.
+    let at: { line: number; col: number } = { line: 1, col: 1 };
+    let alias = "";
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) at = lines.linePos(node.range[0]);
+        alias = node.source;
+        return visit.BREAK;
+      },
+    });
+    const bomb = /alias count|resource exhaustion/i.test((error as Error).message);
+    out.push({
+      file,
+      line: at.line,
+      column: at.col,
+      path: "",
+      message: bomb
+        ? `YAML aliases expand too far: an anchor is used more than ${MAX_ALIAS_COUNT} times once aliases are expanded (from *${alias} on), which would build a document far larger than the file (an alias bomb); write the values out or use fewer aliases`
+        : `YAML: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
   return p;
 }
 
@@ -433,13 +460,24 @@ export function configPath(src: ConfigSource): string {
   }
 }
 
+/** A config file's text; an unreadable file is a config error naming it, not a stack trace. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new ConfigError("config-unreadable", `cannot read ${file}: ${why}`, { cause: error });
+  }
+}
+
 export function loadConfig(src: ConfigSource = {}, options: EffectiveOptions = {}): LoadedConfig {
   const env = src.env ?? process.env;
   const where = configFiles(src);
   const team = where.team.map((f) =>
-    f === "-" ? { file: "<stdin>", text: src.stdin ?? readFileSync(0, "utf8") } : { file: f, text: readFileSync(f, "utf8") },
+    f === "-" ? { file: "<stdin>", text: src.stdin ?? readFileSync(0, "utf8") } : { file: f, text: readText(f) },
   );
-  const local = where.local && isFile(where.local) ? { file: where.local, text: readFileSync(where.local, "utf8") } : undefined;
+  const local = where.local && isFile(where.local) ? { file: where.local, text: readText(where.local) } : undefined;
   const eff = effectiveConfig({ team, local }, env, options);
   return {
     ...eff,

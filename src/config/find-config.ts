@@ -64,7 +64,7 @@ function resolveEntry(entry: string, cwd: string): string {
   }
   if (!existsSync(path))
     throw new ConfigError("config-not-found", `config file ${path} not found`, {
-      hint: `pass -f FILE, set LINKUP_CONFIG, or create ${CONFIG_FILE_NAME} (see examples/linkup.yaml)`,
+      hint: `write one with \`linkup init\` (or pass -f FILE, or set LINKUP_CONFIG)`,
     });
   return path;
 }
@@ -102,7 +102,7 @@ export function configFiles(src: ConfigSource = {}): ConfigFiles {
     const found = findUpward(cwd);
     if (!found)
       throw new ConfigError("config-not-found", `no ${CONFIG_FILE_NAME} in ${cwd} or any folder above it`, {
-        hint: `pass -f FILE, set LINKUP_CONFIG, or create ${CONFIG_FILE_NAME} (see examples/linkup.yaml)`,
+        hint: `write one with \`linkup init\` (or pass -f FILE, or set LINKUP_CONFIG)`,
       });
     team = [found];
   }

@@ -80,6 +80,27 @@ export const configSchema = {
             },
             "Path rewrites applied in order before the request is forwarded.",
           ),
+          timeouts: {
+            type: ["object", "null"],
+            additionalProperties: false,
+            description: "Limits on waiting for this service (docs/reliability.md). Streams and WebSockets are never cut once the response has started.",
+            properties: {
+              headers: {
+                type: "number",
+                exclusiveMinimum: 0,
+                maximum: 86400,
+                description:
+                  "Seconds to wait for the service's response headers before answering 504 (default 300, so long polls, event streams and paused debuggers still work).",
+              },
+              connection_wait: {
+                type: "number",
+                exclusiveMinimum: 0,
+                maximum: 86400,
+                description:
+                  "Seconds a request may wait for a free connection to the service's origin on the local server (256 at most per origin) before answering 503 (default 5).",
+              },
+            },
+          },
           health: {
             type: ["object", "null"],
             additionalProperties: false,

@@ -18,12 +18,19 @@ export interface Rewrite {
   target: string;
 }
 
+/** `services[].timeouts`, in seconds; absent keys take the defaults (core/defaults.ts UPSTREAM_LIMITS). */
+export interface ServiceTimeouts {
+  headers?: number;
+  connection_wait?: number;
+}
+
 export interface ServiceConfig {
   name: string;
   local?: string;
   remote?: string;
   directory?: string;
   rewrites: Rewrite[];
+  timeouts?: ServiceTimeouts;
   health?: { path?: string; statuses: number[] };
 }
 
@@ -81,6 +88,14 @@ export function normaliseConfig(raw: RawConfig): LinkupConfig {
       ...(s.remote !== undefined ? { remote: s.remote } : {}),
       ...(s.directory ? { directory: s.directory } : {}),
       rewrites: (s.rewrites ?? []).map((r) => ({ source: r.source, target: r.target })),
+      ...(s.timeouts && (s.timeouts.headers !== undefined || s.timeouts.connection_wait !== undefined)
+        ? {
+            timeouts: {
+              ...(s.timeouts.headers !== undefined ? { headers: s.timeouts.headers } : {}),
+              ...(s.timeouts.connection_wait !== undefined ? { connection_wait: s.timeouts.connection_wait } : {}),
+            },
+          }
+        : {}),
       ...(s.health
         ? {
             health: {

@@ -16,6 +16,24 @@ export const DEFAULT_PORTS = {
   dns: 8053,
 } as const;
 
+/**
+ * Upstream limits, per service unless noted (docs/reliability.md). Seconds, as in linkup.yaml's
+ * `services[].timeouts`.
+ */
+export const UPSTREAM_LIMITS = {
+  /** Wait for an upstream's response headers; long, so long polls and paused debuggers work. */
+  headersTimeoutSeconds: 300,
+  /** Wait for a free connection to an upstream origin (local server) before answering 503. */
+  connectionWaitSeconds: 5,
+  /** Largest value either timeout accepts (a day). */
+  maxTimeoutSeconds: 86_400,
+  /** Connections the local server opens to one upstream origin at most. */
+  connectionsPerOrigin: 256,
+} as const;
+
+/** local-server.log is rotated (one older generation kept) beyond this size; LINKUP_LOG_MAX_BYTES changes it. */
+export const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
+
 /** How long `apply`/`start` wait for cloudflared to connect and the tunnel hostname to resolve. */
 export const DEFAULT_TUNNEL_TIMEOUT_MS = 60_000;
 
@@ -45,6 +63,8 @@ export const STATE_FILES = {
   cloudflared: "cloudflared",
   /** cloudflared's stderr, appended across restarts. */
   cloudflaredLog: "cloudflared-stderr",
+  /** The workerd hosting the embedded worker: `embedded-worker.pid` holds its pid, `workerd`, and the local server's pid. */
+  embeddedWorker: "embedded-worker",
 } as const;
 
 /**

@@ -38,3 +38,15 @@ export class RemoteError extends LinkupError {
     this.status = options?.status;
   }
 }
+
+/**
+ * The server refused us for want of a credential we should have had (e.g. the admin-token file was
+ * deleted while the local server runs): the user must act, so callers that tolerate an unreachable
+ * server never swallow it.
+ */
+export class CredentialsError extends RemoteError {
+  constructor(code: string, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(code, message, { ...options, status: 401 });
+    this.name = "CredentialsError";
+  }
+}

@@ -88,4 +88,12 @@ describe("response headers", () => {
     expect(rewriteLocation("/relative", base.upstreamOrigin, base.publicOrigin)).toBe("/relative");
     expect(rewriteLocation("https://elsewhere.test/x", base.upstreamOrigin, base.publicOrigin)).toBe("https://elsewhere.test/x");
   });
+  it("sends a redirect to the real session origin back to the .localhost alias the client used", () => {
+    const alias = { ...base, upstreamOrigin: "http://127.0.0.1:4001", publicOrigin: "http://tiny-cow.example.com.localhost:8787", appOrigin: "http://tiny-cow.example.com:8787" };
+    const d = asMap(responseHeaderDelta(getter({ location: "http://tiny-cow.example.com:8787/login?x=1" }), { ...alias, cacheable: false }));
+    expect(d.get("location")).toBe("http://tiny-cow.example.com.localhost:8787/login?x=1");
+    // Without the alias, the real origin is left alone (it is where the client already is).
+    expect(rewriteLocation("http://tiny-cow.example.com:8787/login", alias.upstreamOrigin, alias.publicOrigin)).toBe("http://tiny-cow.example.com:8787/login");
+    expect(rewriteLocation("http://other.example.com:8787/x", alias.upstreamOrigin, alias.publicOrigin, alias.appOrigin)).toBe("http://other.example.com:8787/x");
+  });
 });

@@ -138,6 +138,11 @@ export interface ResponseHeaderContext {
   upstreamOrigin: string | null;
   /** Origin the client used, e.g. `https://slim-gecko.example.com`. */
   publicOrigin: string;
+  /**
+   * When the client used the `.localhost` alias: the real session origin the app was told
+   * (`http://slim-gecko.example.com:8787`). A redirect there goes back to the alias, which opens.
+   */
+  appOrigin?: string | null;
   /** The `linkup-route` value of the service that answered (CompiledService.routeHeader, built once per compile). */
   route: string;
 }
@@ -151,14 +156,17 @@ export function responseHeaderDelta(get: HeaderGetter, ctx: ResponseHeaderContex
   delta.push([ROUTE_HEADER, ctx.route]);
   const location = get("location");
   if (location && ctx.upstreamOrigin) {
-    const rewritten = rewriteLocation(location, ctx.upstreamOrigin, ctx.publicOrigin);
+    const rewritten = rewriteLocation(location, ctx.upstreamOrigin, ctx.publicOrigin, ctx.appOrigin);
     if (rewritten !== location) delta.push(["location", rewritten]);
   }
   return delta;
 }
 
-/** A redirect to the upstream's own origin is sent back to the session's origin instead. */
-export function rewriteLocation(location: string, upstreamOrigin: string, publicOrigin: string): string {
+/**
+ * A redirect to the upstream's own origin is sent back to the session's origin instead; so is one
+ * to `appOrigin` (the real session origin an app on the `.localhost` alias builds its URLs from).
+ */
+export function rewriteLocation(location: string, upstreamOrigin: string, publicOrigin: string, appOrigin?: string | null): string {
   if (!/^https?:\/\//i.test(location)) return location;
   let target: URL;
   try {
@@ -166,6 +174,6 @@ export function rewriteLocation(location: string, upstreamOrigin: string, public
   } catch {
     return location;
   }
-  if (target.origin !== upstreamOrigin) return location;
+  if (target.origin !== upstreamOrigin && (!appOrigin || target.origin !== appOrigin)) return location;
   return publicOrigin + target.pathname + target.search + target.hash;
 }

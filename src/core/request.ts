@@ -31,6 +31,28 @@ export function hostOfUrl(value: string): string | undefined {
   return at === -1 ? authority : authority.slice(at + 1);
 }
 
+/** Suffix of the no-setup alias of a session host (see withoutLocalhostSuffix). */
+export const LOCALHOST_SUFFIX = ".localhost";
+
+/**
+ * Browsers and curl resolve every `*.localhost` name to loopback with no setup (RFC 6761), so a
+ * session is also served at `<session>.<domain>.localhost:<port>`. This is the host without that
+ * suffix, port kept (`a.example.test.localhost:8787` -> `a.example.test:8787`); undefined when the
+ * host does not end in `.localhost` or nothing would be left.
+ */
+export function withoutLocalhostSuffix(host: string): string | undefined {
+  const h = host.trim();
+  let end = h.length;
+  if (!h.startsWith("[")) {
+    const colon = h.lastIndexOf(":");
+    if (colon !== -1) end = colon;
+  }
+  let name = h.slice(0, end);
+  if (name.endsWith(".")) name = name.slice(0, -1);
+  if (name.length <= LOCALHOST_SUFFIX.length || name.slice(-LOCALHOST_SUFFIX.length).toLowerCase() !== LOCALHOST_SUFFIX) return undefined;
+  return name.slice(0, -LOCALHOST_SUFFIX.length) + h.slice(end);
+}
+
 /**
  * Host of a Referer or Origin value. Browsers send absolute URLs; some HTTP clients (and
  * Mentimeter's own server tests) send a bare `example.com` or `example.com/path`, which is

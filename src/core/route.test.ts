@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveSession, resolveSessionSync, sessionCandidates, sessionFromBaggage, sessionLabelOf } from "./resolve-session.js";
 import { compileSession, selectTarget, type CompiledSession } from "./route.js";
-import { describeFailure } from "./outcome.js";
+import { describeFailure, sessionUrlPattern } from "./outcome.js";
+import { withoutLocalhostSuffix } from "./request.js";
 import { exampleSpec, record, req } from "./test-fixtures.js";
 
 const sessions = new Map<string, CompiledSession>([["smart-snake", compileSession(record("smart-snake"), "local")]]);
@@ -205,6 +206,63 @@ describe("target selection", () => {
     };
     const t = selectTarget(compileSession(record("smart-snake", over), "edge"), req("https://smart-snake.example.com/p"));
     expect(t).toMatchObject({ kind: "routed", url: "https://pr-1.preview.test/base/p", viaTunnel: false });
+  });
+});
+
+describe("the no-setup `.localhost` alias", () => {
+  const s = compileSession(record("smart-snake"), "local");
+  const sessions = new Map([["smart-snake", s]]);
+  it("strips only a trailing .localhost, keeping the port", () => {
+    expect(withoutLocalhostSuffix("smart-snake.example.com.localhost:8787")).toBe("smart-snake.example.com:8787");
+    expect(withoutLocalhostSuffix("Smart-Snake.Example.com.LOCALHOST")).toBe("Smart-Snake.Example.com");
+    expect(withoutLocalhostSuffix("smart-snake.example.com.localhost.:80")).toBe("smart-snake.example.com:80");
+    expect(withoutLocalhostSuffix("localhost:8787")).toBeUndefined();
+    expect(withoutLocalhostSuffix("smart-snake.example.com:8787")).toBeUndefined();
+    expect(withoutLocalhostSuffix("example.notlocalhost")).toBeUndefined();
+  });
+  it("routes <session>.<domain>.localhost like <session>.<domain> and names the real host for the app", () => {
+    const view = req("http://smart-snake.example.com.localhost:8787/auth/x");
+    const found = resolveSessionSync(view, (n) => sessions.get(n));
+    expect(found).toMatchObject({ kind: "found", name: "smart-snake", source: "host" });
+    const t = selectTarget(s, view);
+    expect(t).toMatchObject({ kind: "routed", url: "http://127.0.0.1:4003/auth/x", appHost: "smart-snake.example.com:8787" });
+    const api = selectTarget(s, req("http://api.example.com.localhost:8787/v1", { referer: "http://smart-snake.example.com.localhost:8787/" }));
+    expect(api).toMatchObject({ kind: "routed", url: "https://api.remote.test/v1", appHost: "api.example.com:8787" });
+  });
+  it("leaves the real host alone (no alias, appHost null)", () => {
+    expect(selectTarget(s, req("http://smart-snake.example.com:8787/"))).toMatchObject({ kind: "routed", appHost: null });
+  });
+  it("a configured domain under .localhost matches as itself, not as an alias", () => {
+    const spec = { ...exampleSpec, domains: [{ domain: "shop.localhost", default_service: "frontend", routes: [] }] };
+    const t = selectTarget(compileSession(record("smart-snake", spec), "local"), req("http://smart-snake.shop.localhost:8790/"));
+    expect(t).toMatchObject({ kind: "routed", appHost: null });
+  });
+  it("an alias of a host outside the session's domains is still no-target", () => {
+    expect(selectTarget(s, req("http://smart-snake.other.org.localhost:8787/")).kind).toBe("no-target");
+  });
+});
+
+describe("the 422 text points at the URL form that reaches a session on that listener", () => {
+  const noSession = (url: string, headers: Record<string, string> = {}) => {
+    const view = req(url, headers);
+    const r = resolveSessionSync(view, () => undefined);
+    expect(r.kind).toBe("no-session");
+    return describeFailure(r as never, "worker", new URL(url).origin).message;
+  };
+  it("puts <session> in front of a domain, on the same scheme and port", () => {
+    expect(noSession("http://example.test.localhost:8787/")).toContain("Open the site at http://<session>.example.test.localhost:8787/;");
+    expect(noSession("https://example.com/")).toContain("Open the site at https://<session>.example.com/;");
+  });
+  it("replaces a host label that named no session", () => {
+    expect(noSession("http://api.example.test.localhost:8787/x")).toContain("http://<session>.example.test.localhost:8787/;");
+  });
+  it("suggests the .localhost form for an address without a domain", () => {
+    expect(noSession("http://127.0.0.1:8787/")).toContain("http://<session>.<domain>.localhost:8787/;");
+    expect(noSession("http://localhost:8790/")).toContain("http://<session>.<domain>.localhost:8790/;");
+  });
+  it("never prints the https form for a plain-HTTP listener, nor a host it cannot trust", () => {
+    expect(noSession("http://example.test.localhost:8787/")).not.toContain("https://");
+    expect(sessionUrlPattern("http://ex<script>.test", [])).toBeUndefined();
   });
 });
 

@@ -1,9 +1,11 @@
 // Target selection. A session record is compiled once per version (regexes, parsed upstream
 // URLs, domains sorted longest first) so a request costs a few string compares and the
-// route regexes only, never a compilation.
+// route regexes only, never a compilation. Regexes run on RE2 (core/regex.ts): linear in the
+// path's length whatever the pattern, so no request can stall the host.
+import { UPSTREAM_LIMITS } from "./defaults.js";
 import { DESTINATION_HEADER } from "./headers.js";
-import { compileRegex } from "./regex.js";
-import { hostnameOf, hostOfReference, type RequestView } from "./request.js";
+import { compileRegex, type CompiledRegex } from "./regex.js";
+import { hostnameOf, hostOfReference, withoutLocalhostSuffix, type RequestView } from "./request.js";
 import { applyRewrites, compileRewrites, type CompiledRewrite } from "./rewrite.js";
 import type { SessionRecord } from "./session.js";
 
@@ -23,10 +25,14 @@ export interface CompiledService {
   readonly upstream: string | null;
   readonly upstreamOrigin: string | null;
   readonly rewrites: readonly CompiledRewrite[];
+  /** How long to wait for the upstream's response headers before answering 504. */
+  readonly headersTimeoutMs: number;
+  /** How long a request may wait for a free upstream connection (local server) before 503. */
+  readonly connectionWaitMs: number;
 }
 
 export interface CompiledRoute {
-  readonly regex: RegExp;
+  readonly regex: CompiledRegex;
   /** The path pattern as configured. */
   readonly path: string;
   readonly service: string;
@@ -45,7 +51,7 @@ export interface CompiledSession {
   readonly mode: RouterMode;
   readonly services: ReadonlyMap<string, CompiledService>;
   readonly domains: readonly CompiledDomain[];
-  readonly cacheRoutes: readonly RegExp[];
+  readonly cacheRoutes: readonly CompiledRegex[];
   /** ms since epoch when the session expires (record.expires_at), or null. */
   readonly expiresAt: number | null;
 }
@@ -64,7 +70,7 @@ export function routeHeaderValue(session: string, service: string, location: Rou
   return `session=${sfString(session)}, service=${sfString(service)}, location=${location}`;
 }
 
-function mustCompile(source: string): RegExp {
+function mustCompile(source: string): CompiledRegex {
   const c = compileRegex(source);
   if (!c.ok) throw new Error(`invalid regex ${JSON.stringify(source)}: ${c.message}`);
   return c.regex;
@@ -99,6 +105,8 @@ export function compileSession(record: SessionRecord, mode: RouterMode): Compile
       upstream: b ? (location === "local" && mode === "edge" ? b.origin : b.base) : null,
       upstreamOrigin: b ? b.origin : null,
       rewrites: compileRewrites(s.rewrites),
+      headersTimeoutMs: Math.round((s.timeouts?.headers ?? UPSTREAM_LIMITS.headersTimeoutSeconds) * 1000),
+      connectionWaitMs: Math.round((s.timeouts?.connection_wait ?? UPSTREAM_LIMITS.connectionWaitSeconds) * 1000),
     });
   }
   const domains = record.spec.domains
@@ -130,6 +138,12 @@ export type TargetResult =
       viaTunnel: boolean;
       cacheable: boolean;
       /**
+       * Set when the client used the no-setup alias `<session>.<domain>.localhost`: the real host
+       * (`<session>.<domain>`, port kept) the app is told in X-Forwarded-Host, so apps see their
+       * own domain. Redirects to it are mapped back to the alias (responseHeaderDelta).
+       */
+      appHost: string | null;
+      /**
        * How the service was chosen, kept as references (request records and `explain` format them
        * when read): the domain matched and the route whose pattern matched (null: the domain's
        * default service); both null when the worker named the service in `linkup-destination`.
@@ -149,24 +163,34 @@ function matchDomain(session: CompiledSession, host: string): CompiledDomain | u
   return undefined;
 }
 
+/** The domain for a host, also through its `.localhost` alias (then with the real host, port kept). */
+function matchHost(session: CompiledSession, host: string): { domain: CompiledDomain; appHost: string | null } | undefined {
+  const direct = matchDomain(session, host);
+  if (direct) return { domain: direct, appHost: null };
+  const real = withoutLocalhostSuffix(host);
+  const aliased = real === undefined ? undefined : matchDomain(session, real);
+  return aliased ? { domain: aliased, appHost: real! } : undefined;
+}
+
 /**
  * The domain a request is for: from the Host, else x-forwarded-host, else the Referer's host, else
  * the Origin's host (Mentimeter's order). A server-to-server call addressed to an IP or `localhost`
  * and attributed by tracestate or baggage still finds its domain from the page that caused it.
+ * `appHost` is set when the Host itself was the `.localhost` alias: the real host to tell the app.
  */
-function domainOf(session: CompiledSession, req: RequestView): CompiledDomain | undefined {
-  const byHost = matchDomain(session, req.host);
+function domainOf(session: CompiledSession, req: RequestView): { domain: CompiledDomain; appHost: string | null } | undefined {
+  const byHost = matchHost(session, req.host);
   if (byHost) return byHost;
   const xfh = req.header("x-forwarded-host");
   if (xfh) {
-    const d = matchDomain(session, xfh.split(",")[0]!);
-    if (d) return d;
+    const d = matchHost(session, xfh.split(",")[0]!);
+    if (d) return { domain: d.domain, appHost: null };
   }
   for (const name of ["referer", "origin"] as const) {
     const value = req.header(name);
     const host = value ? hostOfReference(value) : undefined;
-    const d = host ? matchDomain(session, host) : undefined;
-    if (d) return d;
+    const d = host ? matchHost(session, host) : undefined;
+    if (d) return { domain: d.domain, appHost: null };
   }
   return undefined;
 }
@@ -175,6 +199,7 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
   const path = req.path;
   let service: CompiledService | undefined;
   let rewrite = true;
+  let appHost: string | null = null;
   let domain: CompiledDomain | undefined;
   let matched: CompiledRoute | undefined;
   const destination = session.mode === "local" ? req.header(DESTINATION_HEADER) : undefined;
@@ -183,7 +208,9 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     service = session.services.get(destination);
     rewrite = false;
   } else {
-    domain = domainOf(session, req);
+    const found = domainOf(session, req);
+    domain = found?.domain;
+    appHost = found?.appHost ?? null;
     if (!domain)
       return {
         kind: "no-target",
@@ -216,6 +243,7 @@ export function selectTarget(session: CompiledSession, req: RequestView): Target
     url: service!.upstream + (finalPath.startsWith("/") ? finalPath : "/" + finalPath),
     viaTunnel: service!.location === "local" && session.mode === "edge",
     cacheable,
+    appHost,
     domain: domain ?? null,
     route: matched ?? null,
   };

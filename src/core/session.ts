@@ -1,7 +1,8 @@
 // Sessions: the spec a config declares for one session, the record the worker and the local
 // server store, conversion from config, validation of API input, and the spec hash used for
 // drift detection.
-import type { DomainConfig, LinkupConfig, Rewrite, SessionDeclaration, SessionType } from "./config.js";
+import type { DomainConfig, LinkupConfig, Rewrite, ServiceTimeouts, SessionDeclaration, SessionType } from "./config.js";
+import { UPSTREAM_LIMITS } from "./defaults.js";
 import { SESSION_TYPES } from "./config.js";
 import { normaliseTtl } from "./duration.js";
 import { compileRegex } from "./regex.js";
@@ -16,6 +17,8 @@ export interface SessionServiceSpec {
   local?: string;
   remote?: string;
   rewrites: Rewrite[];
+  /** Present only when the config sets one (so specs without it keep their hash). */
+  timeouts?: ServiceTimeouts;
 }
 
 export interface SessionSpec {
@@ -76,6 +79,7 @@ export function specFromConfig(config: LinkupConfig, decl: SessionDeclaration): 
       ...(s.local !== undefined ? { local: s.local } : {}),
       ...(s.remote !== undefined ? { remote: s.remote } : {}),
       rewrites: s.rewrites.map((r) => ({ source: r.source, target: r.target })),
+      ...(s.timeouts ? { timeouts: { ...s.timeouts } } : {}),
     }));
   return {
     type: decl.type,
@@ -113,6 +117,15 @@ export function validateSpec(input: unknown): Problem[] {
       } else if (s.route === "remote") {
         if (s.remote === undefined) add(["services", i, "route"], `"${s.name}" is routed remote but has no remote URL`);
       } else if (!isHttpUrl(s.route)) add(["services", i, "route"], `route of "${s.name}" must be local, remote or an http(s) URL`);
+      if (s.timeouts !== undefined) {
+        if (!isObject(s.timeouts)) add(["services", i, "timeouts"], "timeouts must be an object");
+        else
+          for (const [key, value] of Object.entries(s.timeouts)) {
+            if (key !== "headers" && key !== "connection_wait") add(["services", i, "timeouts", key], `unknown timeout "${key}"`);
+            else if (typeof value !== "number" || !(value > 0) || value > UPSTREAM_LIMITS.maxTimeoutSeconds)
+              add(["services", i, "timeouts", key], `timeout must be a number of seconds above 0 and at most ${UPSTREAM_LIMITS.maxTimeoutSeconds}`);
+          }
+      }
       if (s.rewrites !== undefined && !Array.isArray(s.rewrites)) add(["services", i, "rewrites"], "rewrites must be a list");
       (Array.isArray(s.rewrites) ? s.rewrites : []).forEach((r: unknown, j: number) => {
         if (!isObject(r) || typeof r.source !== "string" || typeof r.target !== "string")

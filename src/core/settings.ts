@@ -4,7 +4,7 @@
 // and every bad variable is reported at once. An empty value counts as unset. Flags that override
 // a variable (the local server's --admin-port, ...) go through the same value parsers.
 import type { LinkupConfig } from "./config.js";
-import { DEFAULT_PORTS, DEFAULT_TUNNEL_TIMEOUT_MS } from "./defaults.js";
+import { DEFAULT_LOG_MAX_BYTES, DEFAULT_PORTS, DEFAULT_TUNNEL_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { ownerProblem } from "./owner.js";
 
@@ -27,6 +27,8 @@ export const ENV = {
   embeddedWorker: "LINKUP_EMBEDDED_WORKER",
   cloudflared: "LINKUP_CLOUDFLARED",
   tunnelTimeoutMs: "LINKUP_TUNNEL_TIMEOUT_MS",
+  logMaxBytes: "LINKUP_LOG_MAX_BYTES",
+  readyFd: "LINKUP_READY_FD",
   testResolveHosts: "LINKUP_TEST_RESOLVE_HOSTS",
   externalDiff: "LINKUP_EXTERNAL_DIFF",
   cloudflareAccountId: "CLOUDFLARE_ACCOUNT_ID",
@@ -66,6 +68,10 @@ export interface LinkupSettings {
   cloudflared: string | undefined;
   /** LINKUP_TUNNEL_TIMEOUT_MS: how long to wait for a Cloudflare tunnel to connect and resolve. */
   tunnelTimeoutMs: number;
+  /** LINKUP_LOG_MAX_BYTES: local-server.log is rotated beyond this size (at least 1024). */
+  logMaxBytes: number;
+  /** LINKUP_READY_FD (set by the CLI for the server it starts): where the server says it is ready. */
+  readyFd: number | undefined;
   /** LINKUP_TEST_RESOLVE_HOSTS (tests only): names that count as resolving; `*.zone` matches subdomains. */
   testResolveHosts: string[];
   /**
@@ -100,6 +106,16 @@ const booleanValue: Parse<boolean> = (raw) => {
 const positiveIntegerValue: Parse<number> = (raw) => {
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : { problem: `must be a whole number above 0, not "${raw}"` };
+};
+
+const logSizeValue: Parse<number> = (raw) => {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n >= 1024 ? n : { problem: `must be a number of bytes, at least 1024, not "${raw}"` };
+};
+
+const descriptorValue: Parse<number> = (raw) => {
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n >= 3 ? n : { problem: `must be a file descriptor number (3 or more), not "${raw}"` };
 };
 
 const listValue: Parse<string[]> = (raw) =>
@@ -158,6 +174,8 @@ export function parseSettings(env: Env): LinkupSettings {
     embeddedWorker: read(ENV.embeddedWorker, booleanValue, false),
     cloudflared: read(ENV.cloudflared, textValue),
     tunnelTimeoutMs: read(ENV.tunnelTimeoutMs, positiveIntegerValue, DEFAULT_TUNNEL_TIMEOUT_MS),
+    logMaxBytes: read(ENV.logMaxBytes, logSizeValue, DEFAULT_LOG_MAX_BYTES),
+    readyFd: read(ENV.readyFd, descriptorValue),
     testResolveHosts: read(ENV.testResolveHosts, listValue, []),
     externalDiff: read(ENV.externalDiff, textValue),
     cloudflare: {

@@ -27,12 +27,16 @@ export interface LocalServerConfig {
   /** Port of the embedded worker this process also hosts, or null. */
   embeddedWorkerPort: number | null;
   debug: boolean;
+  /** local-server.log is rotated beyond this size (LINKUP_LOG_MAX_BYTES). */
+  logMaxBytes: number;
+  /** Where to say "ready" once every listener is up (LINKUP_READY_FD, set by the CLI that starts it). */
+  readyFd: number | undefined;
 }
 
 export const USAGE = `usage: node dist/daemon/main.js [--host 127.0.0.1] [--port ${DEFAULT_PORTS.proxy}] [--admin-port ${DEFAULT_PORTS.admin}]
   [--local-dns | --no-local-dns] [--https-port ${DEFAULT_PORTS.https}] [--dns-port ${DEFAULT_PORTS.dns}] [--dns-upstream IP[:PORT],...] [--state-dir DIR]
 env: ${ENV.home}, ${ENV.proxyHost}, ${ENV.proxyPort}, ${ENV.adminPort}, ${ENV.httpsPort}, ${ENV.dnsPort}, ${ENV.dnsUpstream}, ${ENV.localDns}=1|0,
-  ${ENV.embeddedWorker}=1 with ${ENV.workerPort}, ${ENV.cloudflared}, ${ENV.debug}=1`;
+  ${ENV.embeddedWorker}=1 with ${ENV.workerPort}, ${ENV.cloudflared}, ${ENV.debug}=1, ${ENV.logMaxBytes}`;
 
 /**
  * The ports install configured the system with: the OS resolver's DNS port, and the HTTP and HTTPS
@@ -97,5 +101,7 @@ export function localServerConfig(argv: readonly string[], env: Env): LocalServe
       upstreamFlag !== undefined ? parseUpstreamList(upstreamFlag, "--dns-upstream") : parseUpstreamList(settings.dnsUpstream.join(","), ENV.dnsUpstream),
     embeddedWorkerPort: settings.embeddedWorker ? settings.ports.worker : null,
     debug: settings.debug,
+    logMaxBytes: settings.logMaxBytes,
+    readyFd: settings.readyFd,
   };
 }

@@ -20,6 +20,9 @@ import { startExpirySweeper } from "./session-expiry.js";
 import { watchStoreFile } from "./store-watcher.js";
 import { tunnelConnector, type TunnelConnectorOptions } from "./cloudflared/tunnel-connector.js";
 import { DEFAULT_PORTS } from "../core/defaults.js";
+import { checkBody } from "../core/check.js";
+import { stateDirId } from "../machine/state-dir.js";
+import { describePortHolder, portHolder } from "../machine/port-holder.js";
 import type { DnsUpstream } from "./dns/dns-server.js";
 
 /** The admin API is loopback-only whatever `host` the proxy uses. */
@@ -46,8 +49,10 @@ export interface LocalServerOptions {
   log?: (line: string) => void;
   /** Detail for LINKUP_DEBUG. */
   debug?: (line: string) => void;
+  /** Upstream connections per origin (default 256; tests lower it). */
+  upstreamConnections?: number;
   /** cloudflared's environment (LINKUP_CLOUDFLARED, PATH; default process.env) and restart backoff. */
-  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff">;
+  cloudflared?: Pick<TunnelConnectorOptions, "env" | "backoff" | "onChild">;
   /** Requests the request log keeps (docs/inspector.md); 0 keeps none and records nothing. Default 500. */
   requestLogSize?: number;
   /** Clock for session expiry (ms since epoch); default Date.now. Tests move it. */
@@ -77,7 +82,25 @@ interface Listener {
   close(): Promise<void>;
 }
 
-function listen(server: http.Server | https.Server, port: number, host: string, what: string): Promise<Listener> {
+/** Where a listener is and what to call it in a "port taken" message. */
+interface ListenSpec {
+  port: number;
+  host: string;
+  what: string;
+  /** The variable that chooses this port, named in the hint. */
+  setting: string;
+  stateDir: string;
+}
+
+/** The error for a port already in use, naming who holds it (another Linkup: which one and how to stop it). */
+async function portInUse(spec: ListenSpec, cause: unknown): Promise<LinkupError> {
+  const holder = await portHolder(spec.host, spec.port, spec.stateDir);
+  const { message, hint } = describePortHolder(spec.what, spec.host, spec.port, holder, spec.setting);
+  return new LinkupError("port-in-use", message, { hint, cause });
+}
+
+function listen(server: http.Server | https.Server, spec: ListenSpec): Promise<Listener> {
+  const { port, host, what } = spec;
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -85,14 +108,8 @@ function listen(server: http.Server | https.Server, port: number, host: string, 
   });
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new LinkupError("port-in-use", `${what} port ${host}:${port} is already in use: is another Linkup local server running?`, {
-              hint: "run `linkup stop`, or choose another port",
-              cause: error,
-            })
-          : new LinkupError("listen-failed", `${what} could not listen on ${host}:${port}: ${error.message}`, { cause: error }),
-      );
+      if (error.code === "EADDRINUSE") portInUse(spec, error).then(reject, reject);
+      else reject(new LinkupError("listen-failed", `${what} could not listen on ${host}:${port}: ${error.message}`, { cause: error }));
     };
     server.once("error", onError);
     server.listen(port, host, () => {
@@ -139,9 +156,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const logSize = options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE;
   const requestLog = logSize > 0 ? createRequestLog(logSize) : null;
+  const stateId = stateDirId(stateDir);
+  let adminPort = 0;
 
   try {
-    const handler = createProxyHandler({ registry, debug: options.debug, now, ...(requestLog ? { requestLog } : {}) });
+    const handler = createProxyHandler({
+      registry,
+      debug: options.debug,
+      now,
+      log,
+      ...(requestLog ? { requestLog } : {}),
+      ...(options.upstreamConnections !== undefined ? { maxSockets: options.upstreamConnections } : {}),
+      check: () => checkBody("local-proxy", { stateId, adminPort }),
+    });
     closers.push(() => handler.close());
     const sweeper = startExpirySweeper({ store, registry, now, log });
     closers.push(() => sweeper.close());
@@ -162,7 +189,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const proxyServer = http.createServer({ noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
     proxyServer.on("upgrade", handler.upgrade);
-    const proxy = await listen(proxyServer, options.port ?? DEFAULT_PORTS.proxy, host, "the Linkup proxy");
+    const proxy = await listen(proxyServer, { port: options.port ?? DEFAULT_PORTS.proxy, host, what: "the Linkup proxy", setting: "LINKUP_PROXY_PORT", stateDir });
     listeners.push(proxy);
     closers.push(() => proxy.close());
 
@@ -178,7 +205,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const minter = createCertMinter({ ca, domains });
       const httpsServer = https.createServer({ SNICallback: createSniContext(minter), noDelay: true, keepAliveTimeout: 100_000 }, handler.web);
       httpsServer.on("upgrade", handler.upgrade);
-      const secure = await listen(httpsServer, options.httpsPort, host, "the Linkup HTTPS proxy");
+      const secure = await listen(httpsServer, { port: options.httpsPort, host, what: "the Linkup HTTPS proxy", setting: "LINKUP_HTTPS_PORT", stateDir });
       listeners.push(secure);
       closers.push(() => secure.close());
       httpsPort = secure.port;
@@ -200,7 +227,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const tunnel = tunnelConnector({ stateDir, log, ...options.cloudflared });
     closers.push(() => tunnel.close());
 
-    let adminPort = 0;
     const status = async (): Promise<LocalStatus> => ({
       pid: process.pid,
       version: API_VERSION,
@@ -218,9 +244,16 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       tunnel,
       requestLog,
       onError: (error) => log(`admin API error: ${(error as Error).message}`),
+      check: () => checkBody("local-admin", { stateId, adminPort, stateDir }),
     });
     const adminServer = http.createServer(adminApi.listener);
-    const admin = await listen(adminServer, options.adminPort ?? DEFAULT_PORTS.admin, ADMIN_HOST, "the Linkup admin API");
+    const admin = await listen(adminServer, {
+      port: options.adminPort ?? DEFAULT_PORTS.admin,
+      host: ADMIN_HOST,
+      what: "the Linkup admin API",
+      setting: "LINKUP_ADMIN_PORT",
+      stateDir,
+    });
     adminPort = admin.port;
     closers.push(() => admin.close());
     // Open request streams end first, so the listener's close finds no response still writing.

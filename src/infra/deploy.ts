@@ -9,10 +9,10 @@ import { applyInfra } from "./apply.js";
 import type { InfraOutcome } from "./events.js";
 import { actualResources, checkInfraOptions, desiredResources, infraTarget, loadInfraContext, workersDevHost, type InfraOptions } from "./infra-model.js";
 import { planInfra, type InfraAction } from "./plan.js";
-import { bundleWithWrangler, type WorkerBundle } from "./worker-bundle.js";
+import { defaultWorkerBundle, type WorkerBundle } from "./worker-bundle.js";
 
 export interface InfraDeployOptions extends InfraOptions {
-  /** Produces the worker bundle; default: `wrangler deploy --dry-run` on the package's wrangler.toml. */
+  /** Produces the worker bundle; default: wrangler's in a clone, the shipped dist/worker/index.js in a package. */
   bundle?: () => Promise<WorkerBundle>;
 }
 
@@ -35,7 +35,7 @@ export async function infraDeploy(opts: InfraDeployOptions): Promise<InfraDeploy
   checkInfraOptions(opts);
   const client = cloudflareInfraClient({ apiBase: opts.apiBase, apiToken: opts.apiToken, accountId: opts.accountId, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const ctx = await loadInfraContext(client, opts);
-  const bundle = await (opts.bundle ?? (() => bundleWithWrangler({ cwd: packageRoot() })))();
+  const bundle = await (opts.bundle ?? (() => defaultWorkerBundle(packageRoot())))();
   const actual = await actualResources(client, ctx, false);
   const actions = planInfra(desiredResources(ctx, bundle), actual);
   const target = infraTarget(ctx);

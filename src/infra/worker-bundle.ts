@@ -1,7 +1,9 @@
 // Builds the worker bundle that infra deploy uploads: `wrangler deploy --dry-run --outdir <tmp>`
 // (wrangler does the bundling exactly as a normal deploy would, but uploads nothing), then the
 // emitted ES modules are read back and uploaded by cloudflare-client.ts through the Workers
-// script API, so deploy controls bindings, secrets and idempotency itself.
+// script API, so deploy controls bindings, secrets and idempotency itself. An installed package
+// (no src/, no wrangler) deploys the bundle it ships instead (shippedBundle).
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -45,4 +47,32 @@ export async function bundleWithWrangler(options: WranglerBundleOptions): Promis
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bundle the package ships, `dist/worker/index.js` (esbuild, built from src/worker by
+ * `npm run build`; the embedded default runs the same file under workerd). An installed package
+ * has neither src/ nor wrangler (a dev dependency), so this is what it deploys.
+ */
+export async function shippedBundle(packageRoot: string): Promise<WorkerBundle> {
+  const file = join(packageRoot, "dist", "worker", "index.js");
+  let content: string;
+  try {
+    content = await readFile(file, "utf8");
+  } catch {
+    throw new LinkupError("worker-bundle-missing", `the worker bundle ${file} does not exist`, { hint: "reinstall linkup, or run `npm run build` in a clone" });
+  }
+  return { mainModule: "index.js", modules: [{ name: "index.js", content }] };
+}
+
+/** In a clone (src/ and wrangler present): wrangler's bundle; in an installed package: the shipped one. */
+export async function defaultWorkerBundle(packageRoot: string): Promise<WorkerBundle> {
+  let haveWrangler = true;
+  try {
+    createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+  } catch {
+    haveWrangler = false;
+  }
+  const inClone = haveWrangler && existsSync(join(packageRoot, "src", "worker", "index.ts")) && existsSync(join(packageRoot, "wrangler.toml"));
+  return inClone ? bundleWithWrangler({ cwd: packageRoot }) : shippedBundle(packageRoot);
 }

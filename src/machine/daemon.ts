@@ -5,9 +5,15 @@
 // not proof: after a crash or reboot the number may belong to an unrelated process, and stop must
 // never signal that one. So a pid counts as ours only if the process exists, is signalable by us,
 // and (where the OS lets us look: /proc on Linux, `ps` elsewhere) its command line names the entry.
+//
+// With `waitReady`, start does not return until the process says it is ready: it gets a pipe as
+// descriptor 3 (LINKUP_READY_FD=3) and writes `ready` there once every listener is up. If it
+// exits first, start fails at once with the last lines it logged; the start lock is held all the
+// while, so a concurrent start waits and then finds it running (or finds nothing, and starts).
 
 import { spawn, execFileSync } from "node:child_process";
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,6 +21,9 @@ import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import { LOCK_SUFFIX, LOG_SUFFIX, PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { LinkupError } from "../core/errors.js";
+import { DEFAULT_LOG_MAX_BYTES } from "../core/defaults.js";
+import { ENV } from "../core/settings.js";
+import { rotateLogFile } from "./log-rotation.js";
 
 export const DEFAULT_DAEMON_NAME = STATE_FILES.localServer;
 
@@ -34,6 +43,10 @@ export interface StartDaemonOptions extends DaemonTarget {
   /** Added to the current environment. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Wait until the process writes `ready` on LINKUP_READY_FD; fail at once if it exits first. */
+  waitReady?: { timeoutMs: number };
+  /** The log is rotated to `<log>.1` before the start when it is larger than this. */
+  maxLogBytes?: number;
 }
 
 export interface StartDaemonResult {
@@ -154,22 +167,23 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartDae
     if (existing !== null && isOurs(existing)) return { pid: existing.pid, alreadyRunning: true, logPath };
     // Anything else in the pid file is stale (process gone, or the pid now someone else's).
 
+    rotateLogFile(logPath, options.maxLogBytes ?? DEFAULT_LOG_MAX_BYTES);
+    const logStart = fileSize(logPath);
     appendFileSync(logPath, `\n=== ${new Date().toISOString()} starting ${name}: ${entry} ===\n`, { mode: 0o600 });
     const logFd = openSync(logPath, "a", 0o600);
     let pid: number;
+    let child: ReturnType<typeof spawn>;
     try {
-      const child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+      child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
         detached: true, // its own process group: a Ctrl-C in the CLI's terminal does not reach it
-        stdio: ["ignore", logFd, logFd],
-        env: { ...process.env, ...options.env },
+        stdio: ["ignore", logFd, logFd, options.waitReady ? "pipe" : "ignore"],
+        env: { ...process.env, ...options.env, ...(options.waitReady ? { [ENV.readyFd]: "3" } : {}) },
         cwd: options.cwd,
       });
       await new Promise<void>((resolveSpawn, rejectSpawn) => {
         child.once("spawn", resolveSpawn);
         child.once("error", rejectSpawn);
       });
-      // Let the CLI exit while the daemon keeps running.
-      child.unref();
       if (child.pid === undefined) throw new Error("no pid");
       pid = child.pid;
     } catch (error) {
@@ -179,7 +193,79 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartDae
       closeSync(logFd);
     }
     await writeFileAtomic(pidPath, `${pid}\n${entry}\n`, { mode: 0o644 });
+    if (options.waitReady) {
+      const outcome = await waitForReady(child, options.waitReady.timeoutMs);
+      if (outcome.kind === "exited") {
+        rmSync(pidPath, { force: true });
+        const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
+        throw new LinkupError("DAEMON_EXITED", `the ${name.replace(/-/g, " ")} exited while starting (${how}):\n${logTail(logPath, logStart)}`, {
+          hint: `the whole log is in ${logPath}`,
+        });
+      }
+      if (outcome.kind === "timeout")
+        throw new LinkupError(
+          "DAEMON_START_TIMEOUT",
+          `the ${name.replace(/-/g, " ")} (pid ${pid}) did not report ready within ${Math.round(options.waitReady.timeoutMs / 1000)} s:\n${logTail(logPath, logStart)}`,
+          { hint: `it may still be starting; see ${logPath}, or end it with \`linkup stop\`` },
+        );
+    }
+    // Let the CLI exit while the daemon keeps running.
+    child.unref();
     return { pid, alreadyRunning: false, logPath };
+  });
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last lines a start logged (after `from`), indented, for an error message. */
+export function logTail(logPath: string, from: number, lines = 15): string {
+  let text = "";
+  try {
+    text = readFileSync(logPath).subarray(from).toString("utf8");
+  } catch {
+    return "  (no log)";
+  }
+  const kept = text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== "" && !l.startsWith("=== "));
+  return kept.length === 0 ? "  (it logged nothing)" : kept.slice(-lines).map((l) => `  ${l}`).join("\n");
+}
+
+type ReadyOutcome = { kind: "ready" } | { kind: "exited"; code: number | null; signal: NodeJS.Signals | null } | { kind: "timeout" };
+
+/** Waits for `ready` on the child's descriptor 3, its exit, or the deadline, whichever is first. */
+function waitForReady(child: ReturnType<typeof spawn>, timeoutMs: number): Promise<ReadyOutcome> {
+  const pipe = child.stdio[3] as Readable | null;
+  // It may have exited already, while the pid file was written.
+  if (child.exitCode !== null || child.signalCode !== null) {
+    pipe?.destroy();
+    return Promise.resolve({ kind: "exited", code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise<ReadyOutcome>((resolveOutcome) => {
+    let text = "";
+    const finish = (outcome: ReadyOutcome) => {
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      pipe?.off("data", onData);
+      pipe?.destroy();
+      resolveOutcome(outcome);
+    };
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      if (/^ready\b/m.test(text)) finish({ kind: "ready" });
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => finish({ kind: "exited", code, signal });
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    pipe?.on("data", onData);
+    pipe?.on("error", () => {});
+    child.once("exit", onExit);
   });
 }
 

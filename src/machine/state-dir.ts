@@ -3,7 +3,8 @@
 // (the admin token, the CA key), so it is created private to the user. Every file name in it is
 // in core/defaults.ts STATE_FILES.
 
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { LinkupSettings } from "../core/settings.js";
@@ -19,4 +20,19 @@ export function stateDir(settings: Pick<LinkupSettings, "home">): string {
   const dir = stateDirPath(settings);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/**
+ * A short, stable, non-secret name for a state directory: the first 16 hex digits of the SHA-256
+ * of its real path. `/linkup/check` reports it, so two Linkups can tell whether they share a state
+ * directory without either revealing the path; knowing a candidate path, anyone can check it.
+ */
+export function stateDirId(dir: string): string {
+  let path = resolve(dir);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // Not created yet: the resolved path is what it will be.
+  }
+  return createHash("sha256").update(path).digest("hex").slice(0, 16);
 }

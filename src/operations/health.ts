@@ -14,6 +14,7 @@ import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../core/local-api.js";
 import { PID_SUFFIX, STATE_FILES } from "../core/defaults.js";
 import { processExists } from "../machine/daemon.js";
+import { findOrphans } from "../machine/orphans.js";
 
 export interface ProcessInfo {
   name: string;
@@ -32,7 +33,11 @@ export interface HealthReport {
   /** The cloudflared the local server runs; null when the local server does not answer. */
   tunnel: TunnelConnectorStatus | null;
   processes: ProcessInfo[];
-  /** Processes still alive from a pid file while their server does not answer. */
+  /**
+   * Processes still alive from a pid file while their server is gone: a local server that does not
+   * answer, or a helper (embedded-worker = workerd, cloudflared) whose local server is not running.
+   * `linkup stop` (and the next `start`) ends them.
+   */
   orphans: ProcessInfo[];
   /** Pid files whose process is gone (harmless; replaced on the next start). */
   stale_pid_files: string[];
@@ -56,6 +61,12 @@ function pidFiles(dir: string): ProcessInfo[] {
     }
     return { name: f.slice(0, -PID_SUFFIX.length), pid_file: join(dir, f), pid, alive: pid !== null && processExists(pid) };
   });
+}
+
+/** Helpers verified by command line (orphans.ts), plus a local server alive that does not answer. */
+function orphansOf(processes: ProcessInfo[], stateDir: string, adminUp: boolean): ProcessInfo[] {
+  const helpers = new Map(findOrphans(stateDir).map((o) => [o.name as string, o.pid]));
+  return processes.filter((p) => (p.name === STATE_FILES.localServer ? p.alive && !adminUp : p.alive && helpers.get(p.name) === p.pid));
 }
 
 /** The server's API version from an authenticated /check; null when it does not answer or refuses. */
@@ -116,7 +127,7 @@ export async function healthReport(input: {
     tunnel,
     processes,
     // cloudflared belongs to the local server: alive without it, nobody supervises or stops it.
-    orphans: processes.filter((p) => p.alive && (p.name === STATE_FILES.localServer || p.name === STATE_FILES.cloudflared) && !adminUp),
+    orphans: orphansOf(processes, input.stateDir, adminUp),
     stale_pid_files: processes.filter((p) => !p.alive).map((p) => p.pid_file),
     config: input.ctx
       ? { file: input.ctx.loaded.file, files: input.ctx.loaded.files, identity: input.ctx.identity, owner: input.ctx.owner.id }

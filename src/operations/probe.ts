@@ -1,5 +1,7 @@
 // Live health probes for `status`: one GET per target, all in parallel, each with its own
 // timeout; healthy means a status in `statuses`, or below 500 when none are configured.
+import { refTimeout } from "../clients/ref-timeout.js";
+
 export interface ProbeTarget {
   url: string;
   statuses?: number[];
@@ -14,8 +16,15 @@ export interface ProbeResult {
 
 export async function probe(target: ProbeTarget, timeoutMs = 2_000): Promise<ProbeResult> {
   try {
-    const res = await fetch(target.url, { headers: target.headers ?? {}, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel();
+    const t = refTimeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(target.url, { headers: target.headers ?? {}, redirect: "manual", signal: t.signal });
+      // Only the status counts: a health path may stream (an event stream), so the body is not read.
+      await res.body?.cancel();
+    } finally {
+      t.clear();
+    }
     const ok = target.statuses && target.statuses.length > 0 ? target.statuses.includes(res.status) : res.status < 500;
     return { status: ok ? "ok" : "error", http_status: res.status, error: ok ? null : `HTTP ${res.status}` };
   } catch (e) {

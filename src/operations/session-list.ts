@@ -4,7 +4,8 @@ import { readActual } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { rememberedPersonalName } from "../machine/personal-session.js";
-import { sessionUrls } from "./session-urls.js";
+import { readListeners } from "./listeners.js";
+import { addressesJson, sessionAddresses } from "./session-urls.js";
 
 export interface SessionListEntry {
   name: string;
@@ -17,7 +18,10 @@ export interface SessionListEntry {
   mine: boolean;
   /** Version on each side that holds it. */
   versions: Partial<Record<Placement, number>>;
+  /** Addresses that open as printed on this machine (session-urls.ts). */
   urls: string[];
+  /** curl commands for the domains no URL reaches from here (usually empty). */
+  curl: string[];
   tunnel_url: string | null;
   /** This developer's personal session for this config. */
   personal: boolean;
@@ -36,11 +40,11 @@ export interface SessionListing {
 const TYPE_ORDER: SessionType[] = ["tunneled", "isolated", "preview"];
 
 export async function listSessions(ctx: ReconcileContext): Promise<SessionListing> {
-  const actual = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
+  const [actual, listeners] = await Promise.all([readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]), readListeners(ctx)]);
   const personal = rememberedPersonalName(ctx.stateDir, ctx.personalKey);
   const byName = new Map<string, SessionListEntry>();
   for (const s of actual.sessions) {
-    const e = byName.get(s.name) ?? {
+    const e: SessionListEntry = byName.get(s.name) ?? {
       name: s.name,
       type: s.spec.type,
       placements: [],
@@ -48,7 +52,7 @@ export async function listSessions(ctx: ReconcileContext): Promise<SessionListin
       owner: s.owner,
       mine: s.owner !== null && s.owner === ctx.owner.id,
       versions: {},
-      urls: sessionUrls(s.name, s.spec.domains),
+      ...addressesJson(sessionAddresses(s.name, s.spec.type, s.spec.domains, listeners)),
       tunnel_url: null,
       personal: s.name === personal,
       expires_at: null,

@@ -2,13 +2,15 @@
 // services goes (local, remote, or a URL override) and whether it answers (its `health` path and
 // statuses from the config); then Linkup's own parts: the local server, the worker, each session's
 // tunnel, and the cloudflared the local server runs. Probes run in parallel, each with a timeout.
+import { CHECK_PATH } from "../core/check.js";
 import { LinkupError } from "../core/errors.js";
 import { readActual, type ActualSession } from "../reconcile/actual.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { rememberedPersonalName } from "../machine/personal-session.js";
 import { probeAll, type ProbeResult, type ProbeTarget } from "./probe.js";
-import { sessionUrls } from "./session-urls.js";
+import { readListeners } from "./listeners.js";
+import { addressesJson, sessionAddresses } from "./session-urls.js";
 import { readTunnelStatus } from "./tunnel-connect.js";
 import type { TunnelConnectorStatus } from "../core/local-api.js";
 
@@ -31,7 +33,9 @@ export interface SessionState {
   name: string;
   type: string;
   placements: Placement[];
+  /** Addresses that open as printed on this machine (session-urls.ts); `curl` for domains no URL reaches from here. */
   urls: string[];
+  curl: string[];
   tunnel_url: string | null;
   managed_by: string | null;
   /** This developer's personal session for this config. */
@@ -64,7 +68,7 @@ function servicesOf(copy: ActualSession): Omit<ServiceStatus, keyof ProbeResult>
 }
 
 export async function statusReport(ctx: ReconcileContext, session: string | undefined, timeoutMs = 2_000): Promise<StatusReport> {
-  const live = await readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]);
+  const [live, listeners] = await Promise.all([readActual([ctx.clients.local, ctx.clients.worker], ["local", "worker"]), readListeners(ctx, timeoutMs)]);
   const names = [...new Set(live.sessions.map((s) => s.name))];
   if (session !== undefined && !names.includes(session))
     throw new LinkupError("session-not-found", `session ${session} not found`, {
@@ -81,7 +85,7 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
       name,
       type: first.spec.type,
       placements: copies.map((c) => c.placement).sort(),
-      urls: sessionUrls(name, first.spec.domains),
+      ...addressesJson(sessionAddresses(name, first.spec.type, first.spec.domains, listeners)),
       tunnel_url: copies.find((c) => c.placement === "worker")?.tunnel_url ?? null,
       managed_by: first.managed_by,
       owner: first.owner,
@@ -103,13 +107,18 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
       };
     }),
   );
-  const components: { name: ComponentStatus["name"]; url: string; session?: string }[] = [
-    { name: "local_server", url: `${ctx.clients.local.baseUrl}/check` },
-    { name: "worker", url: `${ctx.clients.worker.baseUrl}/check` },
-    ...sessions.filter((s) => s.tunnel_url).map((s) => ({ name: "tunnel" as const, url: s.tunnel_url!, session: s.name })),
+  // Linkup's own parts answer GET /linkup/check without a token (core/check.ts): the local server
+  // and each tunnel (which reaches the local proxy) must say 200; a worker from an older build may
+  // proxy the path instead, so any answer below 500 counts for it.
+  const components: { name: ComponentStatus["name"]; url: string; session?: string; statuses?: number[] }[] = [
+    { name: "local_server", url: `${ctx.urls.admin}${CHECK_PATH}`, statuses: [200] },
+    { name: "worker", url: `${ctx.urls.worker}${CHECK_PATH}` },
+    ...sessions
+      .filter((s) => s.tunnel_url)
+      .map((s) => ({ name: "tunnel" as const, url: `${s.tunnel_url!.replace(/\/+$/, "")}${CHECK_PATH}`, session: s.name, statuses: [200] })),
   ];
   const [results, cloudflared] = await Promise.all([
-    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url }))], timeoutMs),
+    probeAll([...serviceTargets, ...components.map((c) => ({ url: c.url, ...(c.statuses ? { statuses: c.statuses } : {}) }))], timeoutMs),
     readTunnelStatus(ctx.clients.local, timeoutMs),
   ]);
   let i = 0;
@@ -122,7 +131,7 @@ export async function statusReport(ctx: ReconcileContext, session: string | unde
   }));
   return {
     sessions: withProbes,
-    components: components.map((c) => ({ ...c, ...results[i++]! })),
+    components: components.map(({ statuses: _statuses, ...c }) => ({ ...c, ...results[i++]! })),
     cloudflared,
     unavailable: live.unavailable.map((u) => u.placement),
   };

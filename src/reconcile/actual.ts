@@ -3,6 +3,7 @@
 // compared; the version is kept aside only for If-Match.
 import type { SessionRecord, SessionSpec } from "../core/session.js";
 import type { Placement, SessionApi } from "../clients/session-api.js";
+import { CredentialsError } from "../core/errors.js";
 
 export interface ActualSession {
   name: string;
@@ -41,6 +42,7 @@ export function normaliseRecord(record: SessionRecord, placement: Placement): Ac
           ...(svc.local !== undefined ? { local: svc.local } : {}),
           ...(svc.remote !== undefined ? { remote: svc.remote } : {}),
           rewrites: (svc.rewrites ?? []).map((r) => ({ source: r.source, target: r.target })),
+          ...(svc.timeouts ? { timeouts: { ...svc.timeouts } } : {}),
         })),
       domains: s.domains.map((d) => ({
         domain: d.domain,
@@ -68,7 +70,8 @@ export async function readActual(clients: SessionApi[], tolerate: Placement[] = 
   results.forEach((r, i) => {
     const client = clients[i]!;
     if (r.status === "fulfilled") state.sessions.push(...r.value.map((rec) => normaliseRecord(rec, client.placement)));
-    else if (tolerate.includes(client.placement))
+    // A missing credential is never "the server is down": the user must fix it.
+    else if (tolerate.includes(client.placement) && !(r.reason instanceof CredentialsError))
       state.unavailable.push({ placement: client.placement, reason: (r.reason as Error)?.message ?? String(r.reason) });
     else throw r.reason;
   });

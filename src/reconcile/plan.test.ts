@@ -143,6 +143,13 @@ describe("specChanges", () => {
     ];
     expect(specChanges(spec({ domains: two }), spec({ domains: [...two].reverse() })).map((c) => c.path)).toEqual(["domains"]);
   });
+
+  it("sees a changed service timeout, and a spec without timeouts as unchanged", () => {
+    const slow = spec();
+    slow.services = slow.services.map((svc) => (svc.name === "api" ? { ...svc, timeouts: { headers: 600 } } : svc));
+    expect(specChanges(spec(), slow)).toEqual([{ path: "services[api].timeouts", from: undefined, to: { headers: 600 } }]);
+    expect(specChanges(spec(), spec())).toEqual([]);
+  });
 });
 
 describe("sessionChanges", () => {

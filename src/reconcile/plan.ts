@@ -125,7 +125,7 @@ export function specChanges(from: SessionSpec, to: SessionSpec): FieldChange[] {
       changes.push({ path: `services[${name}]`, from: undefined, to: t });
       continue;
     }
-    for (const field of ["route", "local", "remote", "rewrites"] as const)
+    for (const field of ["route", "local", "remote", "rewrites", "timeouts"] as const)
       if (!same(f[field], t[field])) changes.push({ path: `services[${name}].${field}`, from: f[field], to: t[field] });
   }
   for (const [name, f] of fromSvc) if (!toSvc.has(name)) changes.push({ path: `services[${name}]`, from: f, to: undefined });

@@ -23,6 +23,8 @@ export interface PlanResult {
   actual: ActualState;
   actions: Action[];
   personalName: string | undefined;
+  /** Something to tell the user about the personal session's name (its memory was lost or damaged). */
+  personalNote?: string;
   /** managed_by the writes carry (null: nobody's), and the config a prune deletes for. */
   identity: string | null;
   /** The person acting: their personal sessions may be pruned, a teammate's never. */
@@ -75,9 +77,20 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
   const config = ctx.loaded.config;
   const decl = options.personal ?? personalDeclaration(config);
   const owner = ctx.owner.id;
-  const personalName = decl
-    ? await resolvePersonalName(ctx.stateDir, ctx.personalKey, (n) => actual.sessions.some((s) => s.name === n))
+  const namedInConfig = new Set(config.sessions.flatMap((s) => (s.name === undefined ? [] : [s.name])));
+  const localReadable = !actual.unavailable.some((u) => u.placement === "local");
+  const personal = decl
+    ? await resolvePersonalName(ctx.stateDir, ctx.personalKey, {
+        exists: (n) => actual.sessions.some((s) => s.name === n),
+        // Earlier personal sessions: on this machine, managed by this config, this person's, not named by the config.
+        owned: localReadable
+          ? actual.sessions
+              .filter((s) => s.placement === "local" && s.managed_by === ctx.identity && s.owner === owner && !namedInConfig.has(s.name))
+              .map((s) => s.name)
+          : undefined,
+      })
     : undefined;
+  const personalName = personal?.name;
   // Named sessions: shared ones from the team files alone, personal ones with this person's overrides.
   let desired = desiredSessions(ctx.loaded, undefined, owner);
   if (decl && personalName) desired.push(desiredSession(config, decl, personalName, owner));
@@ -102,7 +115,7 @@ export async function computePlan(ctx: ReconcileContext, options: ComputePlanOpt
     ...(options.renew ? { renew: true } : {}),
   });
   // Report the whole live state (diff prints what it could not read), plan against the scoped one.
-  return { ...planned, actual };
+  return { ...planned, actual, ...(personal?.note ? { personalNote: personal.note } : {}) };
 }
 
 /** Writing would take over a teammate's personal session: say whose it is and how to get out of the way. */

@@ -9,6 +9,9 @@ export interface Env extends TunnelEnv {
   LINKUP_TUNNELS: KVNamespace;
   /** Shared secret the CLI sends as `Authorization: Bearer <token>`. Without it the API refuses everything. */
   WORKER_TOKEN?: string;
+  /** Set by the embedded host only: the state directory's id and the local admin port, for /linkup/check. */
+  LINKUP_STATE_ID?: string;
+  LINKUP_ADMIN_PORT?: string;
   /** `off`: no request log line per routed request (docs/inspector.md); anything else or unset: on. */
   REQUEST_LOG?: string;
 }

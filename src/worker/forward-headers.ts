@@ -35,7 +35,8 @@ export function upstreamRequestHeaders(request: Request, session: string, target
     headers,
     requestHeaderDelta(getter(request.headers), {
       session,
-      host: url.host,
+      // The `.localhost` alias is mapped back to the real session host: apps see their own domain.
+      host: target.appHost ?? url.host,
       proto: url.protocol.replace(/:$/, ""),
       ...(request.headers.get("cf-connecting-ip") ? { clientIp: request.headers.get("cf-connecting-ip")! } : {}),
       ...(target.viaTunnel ? { destination: target.service.name } : {}),
@@ -47,10 +48,12 @@ export function upstreamRequestHeaders(request: Request, session: string, target
 }
 
 export function responseContextOf(request: Request, target: Routed): ResponseHeaderContext {
+  const url = new URL(request.url);
   return {
     cacheable: target.cacheable,
     upstreamOrigin: target.service.upstreamOrigin,
-    publicOrigin: new URL(request.url).origin,
+    publicOrigin: url.origin,
+    appOrigin: target.appHost ? `${url.protocol}//${target.appHost.toLowerCase()}` : null,
     route: target.service.routeHeader,
   };
 }

@@ -1,11 +1,12 @@
 // The Linkup edge worker: the session API under /linkup/v1 (the shared app, src/api/session-api.ts,
-// given this worker's KV store, token and tunnels), Mentimeter's session endpoints for its CLIs
-// (legacy-api.ts) and, for every other path, the session proxy (proxy.ts); plus the hourly cron
-// (scheduled.ts). Runs on Cloudflare and, for the embedded default and the tests, under Miniflare
-// (src/daemon/embedded-worker).
+// given this worker's KV store, token and tunnels), the unauthenticated GET /linkup/check
+// (core/check.ts), Mentimeter's session endpoints for its CLIs (legacy-api.ts) and, for every
+// other path, the session proxy (proxy.ts); plus the hourly cron (scheduled.ts). Runs on
+// Cloudflare and, for the embedded default and the tests, under Miniflare (src/daemon/embedded-worker).
 import { Hono } from "hono";
 import { sessionApi } from "../api/session-api.js";
 import { API_PREFIX } from "../core/api.js";
+import { CHECK_PATH, checkBody } from "../core/check.js";
 import type { AppEnv } from "./env.js";
 import { legacyApi } from "./legacy-api.js";
 import { proxyRequest } from "./proxy.js";
@@ -39,6 +40,15 @@ const api = sessionApi<AppEnv>({
 
 const app = new Hono<AppEnv>();
 app.route(API_PREFIX, api);
+// Liveness without a token, on every host (so a tunnel's health check reaches it through any
+// session host too); the exact path is reserved, see core/check.ts.
+app.on(["GET", "HEAD"], CHECK_PATH, (c) => {
+  const port = Number(c.env.LINKUP_ADMIN_PORT);
+  return c.json(checkBody("worker", { stateId: c.env.LINKUP_STATE_ID ?? null, ...(port > 0 ? { adminPort: port } : {}) }), 200, {
+    "cache-control": "no-store",
+  });
+});
+app.all(CHECK_PATH, (c) => c.text(`${c.req.method} is not allowed on ${CHECK_PATH}; use GET\n`, 405, { allow: "GET, HEAD" }));
 // Mentimeter's session endpoints, for its CLIs during a move (docs/migrating.md).
 app.route("/linkup", legacyApi(isolateSessionCache));
 app.all("*", (c) => proxyRequest(c.req.raw, c.env, isolateSessionCache));

@@ -4,6 +4,10 @@
 // for a page no session claims gets the core's short HTML page, naming nothing). WebSocket
 // upgrades branch off to websocket.ts after the same routing.
 //
+// An upstream that accepts and never answers would hold the client for ever: the wait for the
+// response headers is bounded by the service's headers timeout (an AbortSignal that is disarmed
+// as soon as the headers arrive, so a streamed body is never cut), and then answered with 504.
+//
 // Each request leaves one structured log line (core requestLogLine: what `wrangler tail` and
 // Workers Logs show), built from the routing results the request already has, never with
 // headers, cookies, tokens or the query. REQUEST_LOG=off turns it off.
@@ -17,11 +21,12 @@ import { expiredTombstone } from "./expired-sessions.js";
 import { applyResponseRules, requestViewOf, responseContextOf, upstreamRequestHeaders } from "./forward-headers.js";
 import type { SessionCache } from "./session-cache.js";
 import { sessionStoreOf } from "./sessions.js";
+import { withHeadersTimeout } from "./headers-timeout.js";
 import { isWebSocketUpgrade, relayWebSocket } from "./websocket.js";
 
 export function failureResponse(failure: RoutingFailure, request?: Request): Response {
-  const { status, message } = describeFailure(failure, "worker");
-  const page = request && acceptsHtml(request.headers.get("accept")) ? browserFailureText(failure, "worker") : undefined;
+  const { status, message } = describeFailure(failure, "worker", request ? new URL(request.url).origin : undefined);
+  const page = request && acceptsHtml(request.headers.get("accept")) ? browserFailureText(failure, "worker", new URL(request.url).origin) : undefined;
   return new Response(page ? failurePage(status, page) : message + "\n", {
     status,
     headers: { "content-type": page ? "text/html; charset=utf-8" : "text/plain; charset=utf-8", "cache-control": "no-store" },
@@ -79,37 +84,46 @@ export async function proxyRequest(request: Request, env: Env, cache: SessionCac
 
   const upstreamUrl = target.url + new URL(request.url).search;
   const headers = upstreamRequestHeaders(request, session.name, target);
+  const origin = target.service.upstreamOrigin ?? "(none)";
   const upstreamFailed = (err: unknown) =>
-    fail({
-      kind: "upstream-failed",
-      service: target.service.name,
-      origin: target.service.upstreamOrigin ?? "(none)",
-      detail: upstreamFailureDetail(err, upstreamUrl),
-    });
+    fail({ kind: "upstream-failed", service: target.service.name, origin, detail: upstreamFailureDetail(err, upstreamUrl) });
+  const timeoutMs = target.service.headersTimeoutMs;
+  const timedOut = () => fail({ kind: "upstream-timeout", service: target.service.name, origin, seconds: timeoutMs / 1000 });
 
   if (isWebSocketUpgrade(request)) {
     // A failed upgrade is logged by upstreamFailed itself; anything else (101 or the upstream's own answer) here.
     let failed = false;
-    const relayed = await relayWebSocket(request, upstreamUrl, headers, target, (err) => {
-      failed = true;
-      return upstreamFailed(err);
-    });
+    const relayed = await relayWebSocket(
+      request,
+      upstreamUrl,
+      headers,
+      target,
+      (err) => {
+        failed = true;
+        return upstreamFailed(err);
+      },
+      timeoutMs,
+      () => {
+        failed = true;
+        return timedOut();
+      },
+    );
     return failed ? relayed : answer(relayed);
   }
 
-  let upstream: Response;
-  try {
-    upstream = await fetch(upstreamUrl, {
+  const sent = await withHeadersTimeout(timeoutMs, (signal) =>
+    fetch(upstreamUrl, {
       method: request.method,
       headers,
       // The body stream is handed on as it arrives: nothing here buffers it.
       body: request.method === "GET" || request.method === "HEAD" ? null : request.body,
       // Redirects go back to the browser (with Location rewritten), never followed here.
       redirect: "manual",
-    });
-  } catch (err) {
-    return upstreamFailed(err);
-  }
+      signal,
+    }),
+  );
+  if (!sent.ok) return sent.timedOut ? timedOut() : upstreamFailed(sent.error);
+  const upstream = sent.value;
   // Response(body, response) keeps status, statusText and every header, repeated Set-Cookie included.
   const response = new Response(upstream.body, upstream);
   applyResponseRules(response.headers, responseContextOf(request, target));

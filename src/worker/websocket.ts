@@ -4,6 +4,7 @@
 import { HOP_BY_HOP } from "../core/headers.js";
 import type { TargetResult } from "../core/route.js";
 import { applyResponseRules, responseContextOf } from "./forward-headers.js";
+import { withHeadersTimeout } from "./headers-timeout.js";
 
 type Routed = Extract<TargetResult, { kind: "routed" }>;
 
@@ -66,18 +67,18 @@ export async function relayWebSocket(
   headers: Headers,
   target: Routed,
   upstreamFailed: (err: unknown) => Response,
+  /** The handshake waits at most this long; an upgraded socket is never timed out. */
+  timeoutMs: number,
+  timedOut: () => Response,
 ): Promise<Response> {
   // The core strips hop-by-hop headers; the upgrade itself is what this request is for.
   headers.set("upgrade", "websocket");
   headers.set("connection", "Upgrade");
   // workerd runs its own handshake with the upstream (key, version, extensions).
   for (const h of ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-accept"]) headers.delete(h);
-  let upstream: Response;
-  try {
-    upstream = await fetch(upstreamUrl, { method: "GET", headers });
-  } catch (err) {
-    return upstreamFailed(err);
-  }
+  const sent = await withHeadersTimeout(timeoutMs, (signal) => fetch(upstreamUrl, { method: "GET", headers, signal }));
+  if (!sent.ok) return sent.timedOut ? timedOut() : upstreamFailed(sent.error);
+  const upstream = sent.value;
   const upstreamSocket = upstream.webSocket;
   if (!upstreamSocket) {
     // The upstream answered without upgrading (e.g. 404 or a login redirect): hand that answer back.

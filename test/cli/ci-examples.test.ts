@@ -202,7 +202,7 @@ describe("examples/ci workflows", () => {
     it("creates pr-42 with the pull request's web and comments its URL once; a second push replaces it (exit 0)", async () => {
       const first = await run("preview");
       expect(first.ok, explain(first)).toBe(true);
-      expect(first.outputs.preview).toEqual({ url: "https://pr-42.example.com" });
+      expect(first.outputs.preview).toEqual({ url: "https://pr-42.example.com/" });
       const rec = (await worker.api("GET", "/sessions/pr-42")).json;
       expect(rec).toMatchObject({ version: 1, spec: { type: "preview" } });
       expect(rec.spec.services.find((x: { name: string }) => x.name === "web").route).toBe("https://pr-42.web.example-staging.com");

@@ -61,7 +61,9 @@ describe("imperative commands and JSON outputs", () => {
     const s = await json(["start", "--json"]);
     expect(s).toMatchObject({ type: "tunneled", result: "created" });
     expect(s.session).toMatch(/^[a-z]+-[a-z]+(-\d+)?$/);
-    expect(s.urls).toEqual([`https://${s.session}.example.com`]);
+    // A deployed worker (worker_url): the session's real URL.
+    expect(s.urls).toEqual([`https://${s.session}.example.com/`]);
+    expect(s.curl).toEqual([]);
     expect(s.env_files).toEqual([{ file: join(p.dir, "web", ".env.development"), action: "injected" }]);
     expect(readFileSync(join(p.dir, "web", ".env.development"), "utf8")).toMatch(/^KEEP=1\n# >>> linkup: begin.*\nAPI_URL=https:\/\/api.example.com\n# <<< linkup: end <<<\n$/);
     const again = await json(["start", "--json"]);
@@ -81,8 +83,9 @@ describe("imperative commands and JSON outputs", () => {
     expect(api).toMatchObject({ location: "remote", url: "https://api.example.com" });
     expect(s.components.map((c: { name: string }) => c.name)).toEqual(["local_server", "worker", "tunnel"]);
     expect(s.components[2].session).toBe(mine.name);
-    expect(s.components[0].status).toBe("ok");
-    expect(s.components[1].status).toBe("ok");
+    expect(s.components[0]).toMatchObject({ status: "ok", http_status: 200 });
+    expect(s.components[0].url).toMatch(/\/linkup\/check$/);
+    expect(s.components[1]).toMatchObject({ status: "ok", http_status: 200 });
     // --session narrows to one; an unknown one is an error.
     expect((await json(["status", "--session", mine.name, "--json"])).sessions.map((x: { name: string }) => x.name)).toEqual([mine.name]);
     expect((await cli(["status", "--session", "nobody-here"])).code).toBe(2);
@@ -131,7 +134,9 @@ describe("imperative commands and JSON outputs", () => {
 
     expect(await json(["sessions", "create-preview", "pv-1", "api=https://api-pr.example.com", "--json"])).toMatchObject({ name: "pv-1", result: "created" });
     const iso = await json(["sessions", "create-isolated", "iso-1", "--json"]);
-    expect(iso).toMatchObject({ name: "iso-1", type: "isolated", result: "created", urls: ["https://iso-1.example.com"] });
+    expect(iso).toMatchObject({ name: "iso-1", type: "isolated", result: "created" });
+    // Isolated sessions live on this machine only: the no-setup alias on the local proxy's port.
+    expect(iso.urls).toEqual([expect.stringMatching(/^http:\/\/iso-1\.example\.com\.localhost:\d+\/$/)]);
     expect((await cli(["sessions", "create-isolated", "iso-1"])).code).toBe(2);
     const unnamed = await json(["sessions", "create-preview", "web=https://web-x.example.com", "--json"]);
     expect(unnamed.name).toMatch(/^preview-[0-9a-f]{10}$/);
@@ -139,7 +144,7 @@ describe("imperative commands and JSON outputs", () => {
     const list = await json(["sessions", "list", "--json"]);
     expect(list.unavailable).toEqual([]);
     const byName = Object.fromEntries(list.sessions.map((s: { name: string }) => [s.name, s]));
-    expect(byName["pv-1"]).toMatchObject({ type: "preview", placements: ["worker"], managed_by: null, urls: ["https://pv-1.example.com"], personal: false });
+    expect(byName["pv-1"]).toMatchObject({ type: "preview", placements: ["worker"], managed_by: null, urls: ["https://pv-1.example.com/"], personal: false });
     expect(byName["iso-1"]).toMatchObject({ type: "isolated", placements: ["local"] });
     const personal = list.sessions.find((s: { personal: boolean }) => s.personal);
     expect(personal).toMatchObject({ type: "tunneled", placements: ["local", "worker"], managed_by: "cmds" });

@@ -1,6 +1,6 @@
 // `linkup local-dns install|uninstall --dry-run` through the real CLI process: the plan for each
 // platform is printed and nothing is written, not even the CA.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,5 +60,28 @@ describe("linkup local-dns --dry-run", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("nothing to uninstall");
     expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe("linkup local-dns status", () => {
+  it("says it is not installed, and which URLs Linkup prints meanwhile", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "linkup-dns-status-"));
+    try {
+      const status = (args: string[]) => runCli(["local-dns", "status", ...args], { cwd: dir, env: { LINKUP_HOME: dir, LINKUP_ADMIN_PORT: "9" } });
+      const none = await status([]);
+      expect(none.code).toBe(0);
+      expect(none.stdout).toContain("not installed");
+      expect(none.stdout).toContain(".localhost");
+      expect(JSON.parse((await status(["--json"])).stdout)).toMatchObject({ installed: false, domains: [], local_server: false });
+
+      const record = { version: 1, platform: "linux", domains: ["example.test"], dnsPort: 8053, files: ["/etc/systemd/resolved.conf.d/linkup.conf"], commands: [], caCertPath: "/x", caSha1: "00", caCreated: false, installedAt: "2026-01-02T03:04:05.000Z" };
+      writeFileSync(join(dir, "local-dns.json"), JSON.stringify(record));
+      const installed = await status([]);
+      expect(installed.stdout).toContain("installed 2026-01-02T03:04:05.000Z on linux for example.test");
+      expect(installed.stdout).toContain("local server: not running");
+      expect(JSON.parse((await status(["--json"])).stdout)).toMatchObject({ installed: true, domains: ["example.test"], platform: "linux", https_port: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

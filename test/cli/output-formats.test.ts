@@ -110,7 +110,7 @@ describe("output formats under a terminal", () => {
     const list = await pty(["sessions", "list"]);
     expect(list.code).toBe(0);
     expectPlainTable(list.tty.trimEnd(), ["SESSION", "TYPE", "WHERE", "MANAGED BY", "OWNER", "EXPIRES", "URLS"]);
-    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+formats\\s+\\S+ \\(you\\)\\s+never\\s+https://${personal}\\.example\\.com$`, "m"));
+    expect(stripAnsi(list.tty)).toMatch(new RegExp(`^${personal}\\s+tunneled\\s+local,worker\\s+formats\\s+\\S+ \\(you\\)\\s+never\\s+https://${personal}\\.example\\.com/$`, "m"));
 
     const status = await pty(["status"]);
     expect(status.code).toBe(0);

@@ -55,7 +55,7 @@ describe("previews CI can run again and again", () => {
 
   it("a named preview created twice exits 0: replaced, not refused; the expiry moves on", async () => {
     const first = await json(["sessions", "create-preview", "pr-5", "web=https://web-pr-5.example.com", "--json"]);
-    expect(first).toMatchObject({ name: "pr-5", result: "created", urls: ["https://pr-5.example.com"], version: 1 });
+    expect(first).toMatchObject({ name: "pr-5", result: "created", urls: ["https://pr-5.example.com/"], version: 1 });
     expect(Date.parse(first.expires_at) - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
     const again = await json(["sessions", "create-preview", "pr-5", "web=https://web-pr-5.example.com", "--json"]);
     expect(again).toMatchObject({ name: "pr-5", result: "renewed", version: 2 });
@@ -128,7 +128,8 @@ describe("previews CI can run again and again", () => {
     const text = await cli(["sessions", "list"]);
     expect(text.stdout).toMatch(/^SESSION\s+TYPE\s+WHERE\s+MANAGED BY\s+OWNER\s+EXPIRES\s+URLS$/m);
     expect(text.stdout).toMatch(/^pr-5\s+preview\s+worker\s+-\s+-\s+in 6d 23h\s+https:/m);
-    expect(text.stdout).toMatch(/^iso-x\s+isolated\s+local\s+-\s+-\s+never\s+https:/m);
+    // An isolated session lives on this machine only: its no-setup URL on the local proxy.
+    expect(text.stdout).toMatch(/^iso-x\s+isolated\s+local\s+-\s+-\s+never\s+http:\/\/iso-x\.example\.com\.localhost:\d+\/$/m);
   });
 
   it("apply renews a declared preview with less than half its ttl left; diff does not count that as a change", async () => {

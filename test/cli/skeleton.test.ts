@@ -94,6 +94,17 @@ describe("linkup CLI skeleton", () => {
     expect(readdirSync(home)).toEqual([]);
   });
 
+  it("validate refuses a YAML alias bomb with file:line:col and exit 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "linkup-cli-"));
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [prev, next] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"], ["f", "g"], ["g", "h"]])
+      levels.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(",")}]`);
+    writeFileSync(join(dir, "bomb.yaml"), levels.join("\n") + "\n" + good);
+    const bomb = await run(["validate", "-f", join(dir, "bomb.yaml")]);
+    expect(bomb.code).toBe(1);
+    expect(bomb.stderr).toContain(`${join(dir, "bomb.yaml")}:2:8: YAML aliases expand too far`);
+  });
+
   it("an unknown command or flag is an argument error (exit 2)", async () => {
     const r = await run(["frobnicate"]);
     expect(r.code).toBe(2);

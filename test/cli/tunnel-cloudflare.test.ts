@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCloudflareStandin, type CloudflareStandin } from "../support/cloudflare-api-standin.js";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
+import { childProcesses } from "../../src/machine/process-table.js";
 import { freePort } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject, type Project } from "./support/project.js";
@@ -196,10 +197,23 @@ ${personal}`;
     expect(alive(next)).toBe(false);
   });
 
-  it("stop also ends a cloudflared left behind by a local server that was killed", async () => {
+  it("a local server killed with SIGKILL takes its cloudflared with it (the watchdog)", async () => {
     expect((await cli(["apply"])).code).toBe(0);
     const pid = Number(readFileSync(join(home, "cloudflared.pid"), "utf8").trim());
     const daemonPid = Number(readFileSync(join(home, "local-server.pid"), "utf8").split("\n")[0]);
+    process.kill(daemonPid, "SIGKILL");
+    const deadline = AbortSignal.timeout(15_000);
+    while (alive(pid) && !deadline.aborted) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+    expect((await cli(["stop"])).code).toBe(0);
+  });
+
+  it("stop also ends a cloudflared left behind by a local server that was killed with its watchdog", async () => {
+    expect((await cli(["apply"])).code).toBe(0);
+    const pid = Number(readFileSync(join(home, "cloudflared.pid"), "utf8").trim());
+    const daemonPid = Number(readFileSync(join(home, "local-server.pid"), "utf8").split("\n")[0]);
+    // An OOM kill of the whole lot, say: the watchdog dies first, then the server.
+    for (const w of childProcesses(daemonPid, "linkup-watchdog")) process.kill(w.pid, "SIGKILL");
     process.kill(daemonPid, "SIGKILL");
     const deadline = AbortSignal.timeout(10_000);
     while (alive(daemonPid) && !deadline.aborted) await new Promise((r) => setTimeout(r, 20));

@@ -37,13 +37,13 @@ describe("apply --watch", () => {
     p.write(cfg("  - name: w1\n    type: preview\n"));
     watcher = spawnCliPty(["apply", "--watch"], { cwd: p.dir, env });
     await watcher.waitFor(new RegExp(`^${T} session/w1 created$`, "m"));
-    await watcher.waitFor(new RegExp(`^${T}   w1: https://w1\\.example\\.com$`, "m"));
+    await watcher.waitFor(new RegExp(`^${T}   w1: https://w1\\.example\\.com/$`, "m"));
     await watcher.waitFor(new RegExp(`^${T} watching .*linkup\\.yaml`, "m"));
 
     let mark = watcher.output().length;
     p.write(cfg("  - name: w1\n    type: preview\n  - name: w2\n    type: preview\n    routes: { api: https://api-w2.example.com }\n"));
     await watcher.waitFor(new RegExp(`^${T} session/w2 created$`, "m"), mark);
-    await watcher.waitFor(new RegExp(`^${T}   w2: https://w2\\.example\\.com$`, "m"), mark);
+    await watcher.waitFor(new RegExp(`^${T}   w2: https://w2\\.example\\.com/$`, "m"), mark);
     expect(watcher.output().slice(mark)).not.toMatch(/session\/w1/);
 
     mark = watcher.output().length;

@@ -37,6 +37,7 @@ describe("localServerConfig", () => {
       dnsUpstreams: [],
       embeddedWorkerPort: null,
       debug: false,
+      logMaxBytes: 5 * 1024 * 1024,
     });
   });
 

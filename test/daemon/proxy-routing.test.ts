@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
+import { stateDirId } from "../../src/machine/state-dir.js";
+import { API_VERSION } from "../../src/core/api.js";
 import { DOMAIN, TEST_TOKEN, putSession, spec, startUpstream, viaProxy, request, type Upstream } from "./proxy-fixtures.js";
 
 let dir: string;
@@ -22,7 +24,9 @@ beforeAll(async () => {
   alphaApi = await startUpstream("alpha-api");
   betaWeb = await startUpstream("beta-web");
   redirector = await startUpstream("redirector", (req, res) => {
-    res.writeHead(302, { location: `${redirector.url}/login?next=${encodeURIComponent(req.url!)}` });
+    // /app-redirect: an app building its redirect from the host Linkup told it.
+    const location = req.url === "/app-redirect" ? `http://${req.headers["x-forwarded-host"]}/welcome` : `${redirector.url}/login?next=${encodeURIComponent(req.url!)}`;
+    res.writeHead(302, { location });
     res.end();
   });
   // A port that was just free: nothing listens there.
@@ -154,6 +158,29 @@ describe("header rules", () => {
   });
 });
 
+describe("the no-setup alias <session>.<domain>.localhost", () => {
+  const port = () => new URL(server.proxyUrl).port;
+  it("routes like the real host, telling the app the real host", async () => {
+    const res = await request(`${server.proxyUrl}/api/users?id=7`, { headers: { host: `alpha.${DOMAIN}.localhost:${port()}` } });
+    expect(res.body).toBe("alpha-api /users?id=7");
+    expect(alphaApi.seen.at(-1)!.headers["x-forwarded-host"]).toBe(`alpha.${DOMAIN}:${port()}`);
+  });
+
+  it("sends redirects to the upstream or to the real session origin back to the alias", async () => {
+    const host = `redir.${DOMAIN}.localhost:${port()}`;
+    const own = await request(`${server.proxyUrl}/account`, { headers: { host } });
+    expect(own.headers.location).toBe(`http://${host}/login?next=%2Faccount`);
+    const app = await request(`${server.proxyUrl}/app-redirect`, { headers: { host } });
+    expect(app.headers.location).toBe(`http://${host}/welcome`);
+  });
+
+  it("the 422 text shows the URL form of this listener", async () => {
+    const res = await request(`${server.proxyUrl}/`, { headers: { host: `${DOMAIN}.localhost:${port()}` } });
+    expect(res.status).toBe(422);
+    expect(res.body).toContain(`Open the site at http://<session>.${DOMAIN}.localhost:${port()}/`);
+  });
+});
+
 describe("upstream down", () => {
   it("answers 502 naming the service and the URL it tried, then keeps serving", async () => {
     const res = await viaProxy(server.proxyUrl, "down", "/dashboard?secret=1");
@@ -173,4 +200,52 @@ describe("upstream down", () => {
     expect(res.body).toContain("<!doctype html>");
     expect(res.body).toContain("service &#34;web&#34;");
   });
+});
+
+describe("GET /linkup/check: liveness without a token on every local listener", () => {
+  it("the proxy answers on any host, even a session's, without routing", async () => {
+    for (const host of ["127.0.0.1", `alpha.${DOMAIN}`, "unknown.example.org"]) {
+      const res = await request(`${server.proxyUrl}/linkup/check`, { headers: { host } });
+      expect(res.status, host).toBe(200);
+      const body = JSON.parse(res.body);
+      expect(body).toEqual({
+        linkup: true,
+        role: "local-proxy",
+        version: expect.any(String),
+        api_version: API_VERSION,
+        state_id: stateDirId(dir),
+        admin_port: Number(new URL(server.adminUrl).port),
+      });
+      expect(res.body).not.toContain(TEST_TOKEN);
+      expect(res.body).not.toContain(dir);
+    }
+    expect(alphaWeb.seen.some((r) => r.url.startsWith("/linkup/check"))).toBe(false);
+    const post = await request(`${server.proxyUrl}/linkup/check`, { method: "POST", headers: { host: `alpha.${DOMAIN}` }, body: "x" });
+    expect(post.status).toBe(405);
+    const longer = await viaProxy(server.proxyUrl, "alpha", "/linkup/checkout");
+    expect(longer.body).toBe("alpha-web /linkup/checkout");
+  });
+
+  it("the admin listener answers without a token (Host still checked) and adds the state directory", async () => {
+    const port = new URL(server.adminUrl).port;
+    const res = await request(`${server.adminUrl}/linkup/check`, { headers: { host: `127.0.0.1:${port}` } });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ linkup: true, role: "local-admin", state_id: stateDirId(dir), state_dir: dir });
+    expect(res.body).not.toContain(TEST_TOKEN);
+    const rebinding = await request(`${server.adminUrl}/linkup/check`, { headers: { host: "evil.example" } });
+    expect(rebinding.status).toBe(403);
+  });
+});
+
+describe("a route regex bomb costs the local proxy no more than any other request", () => {
+  it("routes /r/aaaa…! against ^/r/(a+)+$ at once, and serves another session meanwhile", async () => {
+    const bombSpec = spec(alphaWeb.url, alphaApi.url);
+    bombSpec.domains[0]!.routes = [{ path: "^/r/(a+)+$", service: "api" }];
+    await putSession(server.adminUrl, "bomb", bombSpec);
+    const path = "/r/" + "a".repeat(60) + "!";
+    const [bomb, other] = await Promise.all([viaProxy(server.proxyUrl, "bomb", path), viaProxy(server.proxyUrl, "beta", "/after")]);
+    expect(bomb.body).toBe(`alpha-web ${path}`);
+    expect(other.body).toBe("beta-web /after");
+    expect((await viaProxy(server.proxyUrl, "bomb", "/r/aaa")).body).toBe("alpha-api /r/aaa");
+  }, 15_000);
 });

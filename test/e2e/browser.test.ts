@@ -1,19 +1,19 @@
-// The example system in a real browser: Debian's headless Chromium driven by playwright-core,
-// with --host-resolver-rules sending *.example.test to Linkup (no DNS changes), Linkup on the
-// embedded default started through the CLI. Checks what a developer would look at: the page
+// The example system in a real browser: headless Chromium (Debian's, else the one inside the
+// @sparticuz/chromium npm package; test/support/chromium.ts) driven by playwright-core, opening
+// the URLs Linkup prints (`<session>.example.test.localhost:<port>`: no DNS change, no
+// --host-resolver-rules), Linkup on the embedded default started through the CLI. Checks what a developer would look at: the page
 // through a session, the page's cross-origin fetch attributed by Referer, the api->auth call by
 // W3C baggage, a route change seen on reload without a restart, an isolated and a preview
 // session side by side, and a WebSocket round trip. Screenshots go to test-results/e2e-*.png.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromiumContext } from "../support/chromium.js";
 import { startExampleStack, type ExampleStack } from "./example-stack.js";
-
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-results/", import.meta.url));
 
 let stack: ExampleStack;
@@ -33,26 +33,9 @@ const daemonPid = () => readFileSync(join(stack.env.LINKUP_HOME!, "local-server.
 
 describe("the example in headless Chromium through Linkup (embedded default)", () => {
   beforeAll(async () => {
-    // Fail, never skip, when the browser is missing: CI installs it (.ci/run).
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Debian Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (playwright's own download is not used).`);
     stack = await startExampleStack();
     profileDir = await mkdtemp(join(tmpdir(), "linkup-e2e-chromium-"));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 900, height: 560 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP *.example.test 127.0.0.1, MAP example.test 127.0.0.1",
-      ],
-    });
+    context = await launchChromiumContext(inject("chromium"), profileDir);
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 180_000);
 
@@ -62,8 +45,16 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
     if (profileDir) await rm(profileDir, { recursive: true, force: true });
   }, 60_000);
 
+  it("prints URLs that open as printed: <session>.example.test.localhost on the listener holding the session", () => {
+    expect(stack.urls).toEqual({
+      [stack.personal]: `http://${stack.personal}.example.test.localhost:${stack.ports.worker}/`,
+      "isolated-api": `http://isolated-api.example.test.localhost:${stack.ports.proxy}/`,
+      "pr-42": `http://pr-42.example.test.localhost:${stack.ports.worker}/`,
+    });
+  });
+
   it("loads the page of the personal session through the worker, with web from the local copy", async () => {
-    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const page = await openPage(stack.urls[stack.personal]!);
     expect(await text(page, "web")).toBe("web (local copy)");
     expect(await text(page, "session")).toBe(stack.personal);
     expect(await text(page, "api")).toContain(`api (remote copy) for session ${stack.personal}`);
@@ -75,9 +66,10 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
     const seen = stack.requests("remote", "api").filter((r) => r.path === "/hello" && !r.websocket);
     expect(seen.length).toBeGreaterThan(0);
     const last = seen[seen.length - 1]!;
-    // The browser asked for api.example.test (no session label): only Referer/Origin named the session.
+    // The browser asked for api.example.test.localhost (no session label): only Referer/Origin
+    // named the session. The app is told its real domain, without the .localhost alias.
     expect(last.forwardedHost).toBe(`api.example.test:${stack.ports.worker}`);
-    expect(last.referer).toBe(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    expect(last.referer).toBe(stack.urls[stack.personal]);
     expect(last.session).toBe(stack.personal);
   });
 
@@ -87,7 +79,7 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
     expect(authSaw).toBeDefined();
     // Linkup gave the api both members; the api passed on only traceparent and baggage.
     expect(apiSaw.baggage).toBe(`linkup-session=${stack.personal}`);
-    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const page = await openPage(stack.urls[stack.personal]!);
     const api = await page.evaluate(() => (window as any).apiResult);
     expect(api.propagated).toEqual(["traceparent", "baggage"]);
     await page.close();
@@ -104,7 +96,7 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
   });
 
   it("round-trips a WebSocket message to the api through the worker", async () => {
-    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const page = await openPage(stack.urls[stack.personal]!);
     const ws = await page.evaluate(() => (window as any).wsResult);
     expect(ws).toEqual({ echo: `ping from ${stack.personal}`, from: "api (remote copy)", session: stack.personal });
     expect(await text(page, "ws")).toBe(`api (remote copy) echoed: ping from ${stack.personal}`);
@@ -113,7 +105,7 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
 
   it("shows a `linkup route` change on reload, without restarting anything", async () => {
     const pidBefore = daemonPid();
-    const page = await openPage(`http://${stack.personal}.example.test:${stack.ports.worker}/`);
+    const page = await openPage(stack.urls[stack.personal]!);
     expect(await text(page, "web")).toBe("web (local copy)");
 
     const toRemote = await stack.linkup(["route", "remote", "web"]);
@@ -130,8 +122,8 @@ describe("the example in headless Chromium through Linkup (embedded default)", (
   });
 
   it("gives an isolated and a preview session different pages side by side", async () => {
-    const isolated = await openPage(`http://isolated-api.example.test:${stack.ports.proxy}/`);
-    const preview = await openPage(`http://pr-42.example.test:${stack.ports.worker}/`);
+    const isolated = await openPage(stack.urls["isolated-api"]!);
+    const preview = await openPage(stack.urls["pr-42"]!);
 
     expect(await text(isolated, "web")).toBe("web (remote copy)");
     expect(await text(isolated, "api")).toContain("api (local copy) for session isolated-api");

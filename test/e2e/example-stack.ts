@@ -40,6 +40,8 @@ export interface ExampleStack {
   configFile: string;
   /** The personal (tunneled) session's generated name. */
   personal: string;
+  /** Each session's page URL as `linkup sessions list` prints it. */
+  urls: Record<string, string>;
   /** What one copy of one service has seen, asked of the service itself (not through Linkup). */
   requests(copy: "local" | "remote", service: "web" | "api" | "auth"): LoggedRequest[];
   linkup(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
@@ -87,8 +89,10 @@ export async function startExampleStack(): Promise<ExampleStack> {
 
     linkupStarted = true;
     await linkupOk(["apply", "-f", configFile], env);
-    const personal = (await listSessions(env)).find((s: { personal: boolean }) => s.personal)?.name as string | undefined;
+    const sessions = (await listSessions(env)) as { name: string; personal: boolean; url: string }[];
+    const personal = sessions.find((s) => s.personal)?.name;
     if (!personal) throw new Error("linkup apply did not record a personal session name");
+    const urls = Object.fromEntries(sessions.map((s) => [s.name, s.url]));
     const services = system.services;
     return {
       dir,
@@ -98,6 +102,7 @@ export async function startExampleStack(): Promise<ExampleStack> {
       proxyUrl,
       configFile,
       personal,
+      urls,
       requests: (copy, service) => (services.find((s: any) => s.copy === copy && s.name === service) as any).log.list() as LoggedRequest[],
       linkup: (args) => runLinkup(args, env),
       close,

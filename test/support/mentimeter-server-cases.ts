@@ -110,8 +110,7 @@ export async function startWebSocketUnderlying(): Promise<Server> {
 /**
  * The proxying cases of Mentimeter's server tests, registered with vitest for one host. The two
  * worker-API cases (`worker_can_create_session`, `worker_can_create_preview`) live with the legacy
- * endpoints in test/worker/legacy-api.test.ts; the two liveness cases with `/linkup/check` (a todo
- * below until that endpoint lands).
+ * endpoints in test/worker/legacy-api.test.ts; the liveness cases are the `/linkup/check` one below.
  */
 export function mentimeterServerCases(host: () => ParityHost, started: Server[]): void {
   async function underlying(): Promise<string> {
@@ -121,9 +120,16 @@ export function mentimeterServerCases(host: () => ParityHost, started: Server[])
   }
 
   // Mentimeter's can_respond_to_health_check / worker_can_respond_to_health_check: GET /linkup/check
-  // answers 200 on both hosts. That endpoint is built on another branch (harden11); these two
-  // cases are written there, with it.
-  it.todo("can_respond_to_health_check: GET /linkup/check answers 200 (comes with /linkup/check)");
+  // answers 200 on both hosts. Mentimeter's worker wants its token there (401 without); ours
+  // answers without one too (core/check.ts: nothing in the answer is secret), so both forms pass.
+  it("can_respond_to_health_check: GET /linkup/check answers 200, with or without a token, even for a session's host", async () => {
+    const variants: Record<string, string>[] = [{}, { authorization: "Bearer token123" }, { tracestate: "linkup-session=potatosession", referer: "example.com" }];
+    for (const headers of variants) {
+      const res = await get(`${host().url}/linkup/check`, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({ linkup: true, role: host().name === "worker" ? "worker" : "local-proxy" });
+    }
+  });
 
   it("no_such_session: a request naming no session answers 422", async () => {
     const res = await get(`${host().url}/anypath`, { authorization: "Bearer token123", "x-linkup-version": "99.99.99" });

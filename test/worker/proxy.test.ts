@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:net";
 import { startWorkerHarness, type WorkerHarness } from "../support/worker-harness.js";
+import { API_VERSION, LINKUP_VERSION } from "../../src/core/api.js";
 import { specOf, startUpstream, type Upstream } from "./upstream.js";
 
 let w: WorkerHarness;
@@ -36,6 +37,11 @@ beforeAll(async () => {
     }
     if (url.startsWith("/redirect-away")) {
       res.writeHead(301, { location: "https://accounts.example.org/login" });
+      return res.end();
+    }
+    if (url.startsWith("/redirect-app")) {
+      // An app building its redirect from the host Linkup told it.
+      res.writeHead(302, { location: `http://${req.headers["x-forwarded-host"]}/welcome` });
       return res.end();
     }
     if (url.startsWith("/redirect-relative")) {
@@ -250,4 +256,97 @@ describe("the session cache follows API writes in this isolate", () => {
     expect((await w.api("DELETE", "/sessions/cache-late")).status).toBe(204);
     expect((await w.send({ host: "cache-late.example.com" })).status).toBe(422);
   });
+});
+
+describe("the no-setup alias <session>.<domain>.localhost", () => {
+  it("routes like the real host and tells the app the real host", async () => {
+    const res = await w.send({ host: "smart-snake.example.com.localhost:8787", path: "/api/users" });
+    expect(res.status, res.text).toBe(200);
+    const seen = JSON.parse(res.text);
+    expect(seen.url).toBe("/v2/users");
+    expect(seen.headers["x-forwarded-host"]).toBe("smart-snake.example.com:8787");
+    expect(seen.headers.tracestate).toMatch(/^linkup-session=smart-snake/);
+  });
+
+  it("attributes a page's call to another domain's alias by the alias Referer", async () => {
+    const res = await w.send({ host: "www.example.com.localhost:8787", path: "/x", headers: { referer: "http://smart-snake.example.com.localhost:8787/" } });
+    expect(res.status, res.text).toBe(200);
+    expect(JSON.parse(res.text).headers["x-forwarded-host"]).toBe("www.example.com:8787");
+  });
+
+  it("maps redirects to the real session origin back to the alias, so they open", async () => {
+    const app = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-app" });
+    expect(app.status).toBe(302);
+    expect(app.headers.location).toBe("http://special-one.example.com.localhost:8787/welcome");
+    const self = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-self" });
+    expect(self.headers.location).toBe("http://special-one.example.com.localhost:8787/login?next=%2Fhome#top");
+    const away = await w.send({ host: "special-one.example.com.localhost:8787", path: "/redirect-away" });
+    expect(away.headers.location).toBe("https://accounts.example.org/login");
+  });
+
+  it("sends the real host down the tunnel", async () => {
+    const res = await w.send({ host: "local-one.example.com.localhost:8787", path: "/api/orders" });
+    expect(res.status, res.text).toBe(200);
+    expect(tunnel.seen.at(-1)!.headers["x-forwarded-host"]).toBe("local-one.example.com:8787");
+  });
+
+  it("the 422 page shows the URL form of the listener the client used, never https on plain HTTP", async () => {
+    const res = await w.send({ host: "example.com.localhost:8787", path: "/" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Open the site at http://<session>.example.com.localhost:8787/");
+    expect(res.text).not.toContain("https://");
+    // The page a browser gets shows the same working form (and still no session name).
+    const page = await w.send({ host: "nobody.example.com.localhost:8787", path: "/", headers: { accept: "text/html" } });
+    expect(page.status).toBe(422);
+    expect(page.text).toContain("<code>http://&#60;session&#62;.example.com.localhost:8787/</code>");
+    expect(page.text).not.toContain("https://");
+    expect(page.text).not.toContain("nobody");
+  });
+});
+
+describe("GET /linkup/check: liveness without a token, on every host", () => {
+  it("answers as the worker on its own host and on a session host, without routing", async () => {
+    for (const host of ["127.0.0.1", "smart-snake.example.com", "www.example.com"]) {
+      const res = await w.send({ host, path: "/linkup/check", headers: { tracestate: "linkup-session=smart-snake" } });
+      expect(res.status, host).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      const body = JSON.parse(res.text);
+      expect(body).toMatchObject({ linkup: true, role: "worker", version: LINKUP_VERSION, api_version: API_VERSION, state_id: null });
+      // Nothing secret: no token, no session data.
+      expect(res.text).not.toContain(w.token);
+      expect(Object.keys(body).sort()).toEqual(["api_version", "linkup", "role", "state_id", "version"]);
+    }
+    const query = await w.send({ host: "smart-snake.example.com", path: "/linkup/check?probe=1" });
+    expect(JSON.parse(query.text).linkup).toBe(true);
+  });
+
+  it("reserves only the exact path: other methods get 405, longer paths are proxied", async () => {
+    const post = await w.send({ host: "smart-snake.example.com", path: "/linkup/check", method: "POST", body: "x" });
+    expect(post.status).toBe(405);
+    for (const path of ["/linkup/checkout", "/linkup/check/deeper"]) {
+      const res = await w.send({ host: "smart-snake.example.com", path });
+      expect(res.status, path).toBe(200);
+      expect(JSON.parse(res.text).url).toBe(`/web-base${path}`);
+    }
+  });
+});
+
+describe("a route regex bomb costs the worker no more than any other request", () => {
+  it("routes /r/aaaa…! against ^/r/(a+)+$ at once, and the worker keeps answering", async () => {
+    const put = await w.api("PUT", "/sessions/bomb-one", {
+      body: { spec: specOf([{ name: "web", route: "remote", remote: web.url }, { name: "api", route: "remote", remote: api.url }], { routes: [{ path: "^/r/(a+)+$", service: "api" }] }) },
+    });
+    expect(put.status, put.text).toBe(201);
+    // 60 characters: a backtracking engine would need longer than any test timeout for this one.
+    const path = "/r/" + "a".repeat(60) + "!";
+    const [bomb, other] = await Promise.all([
+      w.send({ host: "bomb-one.example.com", path }),
+      w.send({ host: "bomb-one.example.com", path: "/r/aaa" }),
+    ]);
+    expect(bomb.status).toBe(200);
+    expect(JSON.parse(bomb.text).url).toBe(path);
+    expect(other.status).toBe(200);
+    expect(web.seen.some((r) => r.url === path)).toBe(true);
+    expect(api.seen.some((r) => r.url === "/r/aaa")).toBe(true);
+  }, 15_000);
 });

@@ -83,7 +83,14 @@ export async function startWsEcho(): Promise<WsUpstream> {
 
 /** A minimal valid spec: one domain, the given services (first is the default). */
 export function specOf(
-  services: { name: string; route: string; local?: string; remote?: string; rewrites?: { source: string; target: string }[] }[],
+  services: {
+    name: string;
+    route: string;
+    local?: string;
+    remote?: string;
+    rewrites?: { source: string; target: string }[];
+    timeouts?: { headers?: number; connection_wait?: number };
+  }[],
   extra: { type?: "tunneled" | "isolated" | "preview"; domain?: string; routes?: { path: string; service: string }[]; cache_routes?: string[] } = {},
 ) {
   return {

@@ -22,7 +22,8 @@ async function applyOnce(
   const { injectConfigEnvFiles } = await import("../../reconcile/env-files.js");
   const { ensureRuntime } = await import("../../operations/runtime.js");
   const { connectTunnel } = await import("../../operations/tunnel-connect.js");
-  const { sessionUrls } = await import("../../operations/session-urls.js");
+  const { addressesOf } = await import("../../operations/listeners.js");
+  const { printable } = await import("../../operations/session-urls.js");
   const sides = configPlacements(ctx.loaded.config);
   const runtime = await ensureRuntime(ctx, sides, { ...(show.step ? { onStart: show.step } : {}) });
   // Applying a declared session also renews it once less than half its ttl is left.
@@ -30,8 +31,11 @@ async function applyOnce(
   const written = await writePlan(ctx, planned, show.outcome);
   const envFiles = injectConfigEnvFiles(ctx.loaded);
   const tunnel = await connectTunnel(ctx, written, { prefer: planned.personalName, ...(show.step ? { onWait: show.step } : {}) });
-  const urls = written.outcomes.filter((o) => o.result !== "pruned").map((o) => ({ name: o.name, urls: sessionUrls(o.name, ctx.loaded.config.domains) }));
-  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, envFiles, tunnel };
+  // Where each declared session now in place opens on this machine (URLs that open as printed).
+  const inPlace = new Set(written.outcomes.filter((o) => o.result !== "failed" && o.result !== "pruned").map((o) => o.name));
+  const addresses = await addressesOf(ctx, planned.desired.filter((d, i, all) => inPlace.has(d.name) && all.findIndex((x) => x.name === d.name) === i));
+  const urls = addresses.map((a) => ({ name: a.name, urls: printable(a.addresses) }));
+  return { outcomes: written.outcomes, changes: sessionChanges(planned.actions), started: runtime.started, urls, addresses, envFiles, tunnel, personalNote: planned.personalNote };
 }
 
 /** `--dry-run=server`: the plan's writes sent as dry runs; nothing is started, stored or connected. */
@@ -119,6 +123,7 @@ export const applyCommand = defineCommand({
       const { describeChanges } = await import("../output/watch-report.js");
       // Nothing is started for a dry run: a side that is not up counts as empty.
       const planned = await computePlan(ctx, { prune: args.prune, reach: [], now: Date.now(), renew: true });
+      if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
       const diff = diffJson(planned.actions);
       await printResult(io, format, {
         data: { dry_run: true, ...diff },
@@ -132,7 +137,8 @@ export const applyCommand = defineCommand({
       });
       return EXIT.OK;
     }
-    const { printOutcome, printTunnel, outcomesTable } = await import("../output/apply-report.js");
+    const { printAddresses, printOutcome, printTunnel, outcomesTable } = await import("../output/apply-report.js");
+    const { addressesJson } = await import("../../operations/session-urls.js");
     const { spinnerSlot } = await import("../output/spinner.js");
     const spinner = spinnerSlot(io);
     const streaming = format === "text";
@@ -148,10 +154,20 @@ export const applyCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (r.personalNote) io.err(io.color.yellow(`warning: ${r.personalNote}`));
     const result = r;
     const failures = result.outcomes.filter((o) => o.result === "failed");
     await printResult(io, format, {
-      data: { sessions: result.outcomes, env_files: result.envFiles, tunnel: result.tunnel, failed: failures.map((f) => f.name) },
+      data: {
+        // Each outcome with where the session opens (urls; curl lines where no URL does).
+        sessions: result.outcomes.map((o) => {
+          const a = result.addresses.find((x) => x.name === o.name);
+          return a ? { ...o, ...addressesJson(a.addresses) } : o;
+        }),
+        env_files: result.envFiles,
+        tunnel: result.tunnel,
+        failed: failures.map((f) => f.name),
+      },
       names: () => result.outcomes.map((o) => sessionRef(o.name)),
       text: (wide) => {
         if (wide) {
@@ -160,6 +176,7 @@ export const applyCommand = defineCommand({
         }
         for (const f of result.envFiles) note(io, io.color.dim(`env ${f.file} ${f.action}`));
         if (result.tunnel) printTunnel(result.tunnel, io);
+        if (!wide) printAddresses(result.addresses, io);
         if (result.outcomes.length === 0) io.out("no sessions declared");
         if (failures.length > 0) io.err(`${failures.length} session${failures.length === 1 ? "" : "s"} failed: ${failures.map((f) => f.name).join(", ")}`);
       },

@@ -50,6 +50,7 @@ export const diffCommand = defineCommand({
     // worker_url that does not answer is an error (the diff would be meaningless). With the clock,
     // a session past its expiry shows as a pending renewal.
     const r = await computePlan(ctx, { prune: args.prune, reach: ctx.embeddedWorker ? [] : ["worker"], now: Date.now() });
+    if (r.personalNote) io.err(`warning: ${r.personalNote}`);
     const unavailable = () => {
       for (const u of r.actual.unavailable) note(io, io.color.dim(`note: ${u.placement} side not reachable, shown as empty (${u.reason})`));
     };

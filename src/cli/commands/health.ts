@@ -54,7 +54,14 @@ export const healthCommand = defineCommand({
           io.out("");
           io.out(renderTable(["PROCESS", "PID", "ALIVE", "PID FILE"], report.processes.map((p) => [p.name, p.pid, p.alive ? "yes" : "no", p.pid_file])));
         } else for (const p of report.processes) io.out(`process ${p.name}: pid ${p.pid ?? "?"} ${p.alive ? c.green("alive") : c.dim("gone")}`);
-        for (const o of report.orphans) io.out(c.yellow(`orphaned: ${o.name} pid ${o.pid} is alive but its server does not answer (kill ${o.pid})`));
+        for (const o of report.orphans)
+          io.out(
+            c.yellow(
+              o.name === "local-server"
+                ? `orphaned: ${o.name} pid ${o.pid} is alive but does not answer (\`linkup stop\` ends it)`
+                : `orphaned: ${o.name} pid ${o.pid} was left running by a local server that is gone (\`linkup stop\` ends it)`,
+            ),
+          );
         for (const f of report.stale_pid_files) io.out(c.dim(`stale pid file: ${f}`));
       },
     });

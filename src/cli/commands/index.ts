@@ -11,7 +11,9 @@ import { explainCommand } from "./explain.js";
 import { healthCommand } from "./health.js";
 import { infraDeployCommand } from "./infra-deploy.js";
 import { infraDestroyCommand } from "./infra-destroy.js";
+import { initCommand } from "./init.js";
 import { localDnsInstallCommand } from "./local-dns-install.js";
+import { localDnsStatusCommand } from "./local-dns-status.js";
 import { localDnsUninstallCommand } from "./local-dns-uninstall.js";
 import { logsCommand } from "./logs.js";
 import { requestsCommand } from "./requests.js";
@@ -27,6 +29,7 @@ import { validateCommand } from "./validate.js";
 import { versionCommand } from "./version.js";
 
 export const commands: readonly AnyCommand[] = [
+  initCommand,
   startCommand,
   stopCommand,
   statusCommand,
@@ -47,6 +50,7 @@ export const commands: readonly AnyCommand[] = [
   versionCommand,
   localDnsInstallCommand,
   localDnsUninstallCommand,
+  localDnsStatusCommand,
   infraDeployCommand,
   infraDestroyCommand,
   completionCommand,

@@ -50,7 +50,18 @@ export const localDnsInstallCommand = defineCommand({
           }
         : {}),
     });
-    await printLocalDnsResult(r, formatOf(args), cx.io);
+    const format = formatOf(args);
+    await printLocalDnsResult(r, format, cx.io);
+    if (!args.dryRun && format === "text") {
+      // From now on Linkup prints https://<session>.<domain>/ URLs, served by the local server.
+      const { plannedHttpsPort, runningHttpsPort } = await import("../../operations/listeners.js");
+      const https = await runningHttpsPort(stateDir(settings), settings);
+      const port = https.port ?? plannedHttpsPort(stateDir(settings), settings);
+      const form = `https://<session>.<domain>${port === 443 ? "" : `:${port}`}/`;
+      if (https.running && https.port === null)
+        cx.io.out(`the local server started before this install: \`linkup stop\`, then \`linkup apply\` (or \`start\`) to serve ${form}`);
+      else cx.io.out(`sessions on this machine now open at ${form}${https.running ? "" : " once the local server starts (`linkup apply` or `linkup start`)"}`);
+    }
     return EXIT.OK;
   },
 });

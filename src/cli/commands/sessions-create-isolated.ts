@@ -18,13 +18,15 @@ export const sessionsCreateIsolatedCommand = defineCommand({
     const { openContext } = await import("../../reconcile/context.js");
     const { ensureRuntime } = await import("../../operations/runtime.js");
     const { createIsolated } = await import("../../operations/sessions.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson } = await import("../../operations/session-urls.js");
     const ctx = openContext(configSource(args, cx));
     await ensureRuntime(ctx, ["local"]);
     const o = await createIsolated(ctx, args.name);
-    const urls = sessionUrls(o.name, ctx.loaded.config.domains);
+    const addresses = addressesJson(await addressesHere(ctx, o.name, "isolated"));
+    const urls = [...addresses.urls, ...addresses.curl];
     await printResult(io, format, {
-      data: { name: o.name, type: "isolated", result: o.result, urls },
+      data: { name: o.name, type: "isolated", result: o.result, urls: addresses.urls, curl: addresses.curl },
       names: () => [sessionRef(o.name)],
       async text() {
         const { renderTable } = await import("../output/table.js");

@@ -35,7 +35,8 @@ export const sessionsCreatePreviewCommand = defineCommand({
     const { openContext } = await import("../../reconcile/context.js");
     const { ensureRuntime } = await import("../../operations/runtime.js");
     const { createPreview, previewRequest } = await import("../../operations/sessions.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson } = await import("../../operations/session-urls.js");
     const ctx = openContext(configSource(args, cx));
     const options = args.ttl !== undefined ? { ttl: args.ttl } : {};
     if (args.printRequest) {
@@ -53,10 +54,11 @@ export const sessionsCreatePreviewCommand = defineCommand({
         await withSpinner(io, `waiting for the worker to serve ${o.name}`, () => waitUntilServed(ctx, o.record, { writtenAt }));
       }
     }
-    const urls = sessionUrls(o.name, ctx.loaded.config.domains);
+    const addresses = addressesJson(await addressesHere(ctx, o.name, "preview"));
+    const urls = [...addresses.urls, ...addresses.curl];
     const expires = o.record.expires_at ?? null;
     await printResult(io, format, {
-      data: { name: o.name, type: "preview", result: o.result, urls, expires_at: expires, version: o.record.version },
+      data: { name: o.name, type: "preview", result: o.result, urls: addresses.urls, curl: addresses.curl, expires_at: expires, version: o.record.version },
       names: () => [sessionRef(o.name)],
       async text() {
         const { renderTable } = await import("../output/table.js");

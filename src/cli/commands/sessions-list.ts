@@ -41,7 +41,7 @@ export const sessionsListCommand = defineCommand({
               s.managed_by,
               ownerCell(s),
               describeExpiry(s.expires_at, now),
-              s.urls,
+              [...s.urls, ...s.curl],
               ...(wide ? [Object.entries(s.versions).map(([side, v]) => `${side}=${v}`), s.tunnel_url] : []),
             ]),
           ),

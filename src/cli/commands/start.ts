@@ -29,7 +29,8 @@ export const startCommand = defineCommand({
     const { injectConfigEnvFiles } = await import("../../reconcile/env-files.js");
     const { ensureRuntime } = await import("../../operations/runtime.js");
     const { connectTunnel } = await import("../../operations/tunnel-connect.js");
-    const { sessionUrls } = await import("../../operations/session-urls.js");
+    const { addressesHere } = await import("../../operations/listeners.js");
+    const { addressesJson } = await import("../../operations/session-urls.js");
     const { spinnerSlot } = await import("../output/spinner.js");
     const ctx = openContext(configSource(args, cx));
     const personal = startDeclaration(ctx.loaded.config, args.isolated);
@@ -46,10 +47,12 @@ export const startCommand = defineCommand({
     } finally {
       spinner.stop();
     }
+    if (planned.personalNote) io.err(io.color.yellow(`warning: ${planned.personalNote}`));
     const outcome = written.outcomes[0];
     const name = planned.personalName!;
-    const urls = sessionUrls(name, ctx.loaded.config.domains);
-    const result = { session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls, tunnel_url: outcome?.tunnel_url ?? null, tunnel, env_files: envFiles };
+    const addresses = addressesJson(await addressesHere(ctx, name, personal.type));
+    const urls = [...addresses.urls, ...addresses.curl];
+    const result = { session: name, type: personal.type, result: outcome?.result ?? "unchanged", urls: addresses.urls, curl: addresses.curl, tunnel_url: outcome?.tunnel_url ?? null, tunnel, env_files: envFiles };
     await printResult(io, format, {
       data: result,
       names: () => [sessionRef(name)],

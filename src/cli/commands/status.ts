@@ -40,7 +40,7 @@ export const statusCommand = defineCommand({
           io.out(
             renderTable(
               ["SESSION", "TYPE", "WHERE", "OWNER", "URLS", ...(wide ? ["MANAGED BY", "TUNNEL"] : [])],
-              s.sessions.map((x) => [x.name, x.type, x.placements, ownerCell(x), x.urls, ...(wide ? [x.managed_by, x.tunnel_url] : [])]),
+              s.sessions.map((x) => [x.name, x.type, x.placements, ownerCell(x), [...x.urls, ...x.curl], ...(wide ? [x.managed_by, x.tunnel_url] : [])]),
             ),
           );
           io.out("");

@@ -30,11 +30,19 @@ export const stopCommand = defineCommand({
     }
     const r = await stopLinkup(stateDir(settings), loaded);
     await printResult(io, format, {
-      data: { stopped: r.wasRunning, pid: r.pid, orphan_cloudflared_pid: r.orphanCloudflaredPid, env_files: r.envFiles },
+      data: {
+        stopped: r.wasRunning,
+        pid: r.pid,
+        orphan_cloudflared_pid: r.orphanCloudflaredPid,
+        orphan_embedded_worker_pid: r.orphanEmbeddedWorkerPid,
+        env_files: r.envFiles,
+      },
       text() {
         if (configProblem) io.err(io.color.yellow(`warning: env files left as they are (${configProblem})`));
         for (const f of r.envFiles) note(io, io.color.dim(`env ${f.file} ${f.action}`));
         if (r.orphanCloudflaredPid !== null) io.out(`ended cloudflared pid ${r.orphanCloudflaredPid} left running by an earlier local server`);
+        if (r.orphanEmbeddedWorkerPid !== null)
+          io.out(`ended the embedded worker (workerd pid ${r.orphanEmbeddedWorkerPid}) left running by an earlier local server`);
         io.out(r.wasRunning ? `Stopped linkup (local server pid ${r.pid})` : "Stopped linkup (the local server was not running)");
       },
     });

@@ -1,7 +1,8 @@
 // How apply outcomes read: `session/<name> created|configured|unchanged|pruned`, `not declared
-// (delete with --prune)`, failures by name, the `-o wide` table, and the Cloudflare tunnel
-// cloudflared connected.
+// (delete with --prune)`, failures by name, the `-o wide` table, the Cloudflare tunnel cloudflared
+// connected, and where the sessions open.
 import type { ApplyOutcome } from "../../reconcile/apply.js";
+import { printable, type SessionAddress } from "../../operations/session-urls.js";
 import type { TunnelConnection } from "../../operations/tunnel-connect.js";
 import { note, type CliIo } from "../io.js";
 import { renderTable } from "./table.js";
@@ -43,4 +44,13 @@ export function outcomesTable(outcomes: ApplyOutcome[], urls: { name: string; ur
 export function printTunnel(t: TunnelConnection, io: CliIo): void {
   io.out(`tunnel/${t.session} ${io.color.green("connected")} ${t.hostname} (cloudflared pid ${t.pid ?? "?"}, log ${t.log_file})`);
   if (t.not_connected.length > 0) note(io, io.color.yellow(`note: one cloudflared per machine; not connected: ${t.not_connected.join(", ")}`));
+}
+
+/** Where the applied sessions open: one aligned `  <session>  <url>` line per address. */
+export function printAddresses(list: { name: string; addresses: SessionAddress[] }[], io: CliIo): void {
+  const rows = list.flatMap((s) => printable(s.addresses).map((line) => [s.name, line] as const));
+  if (rows.length === 0) return;
+  const width = Math.max(...rows.map(([name]) => name.length));
+  io.out("open:");
+  for (const [name, line] of rows) io.out(`  ${name.padEnd(width)}  ${line}`);
 }

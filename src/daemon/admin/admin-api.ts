@@ -2,7 +2,8 @@
 // loopback listener, for the CLI and the reconciler, with this host's guards in front of it
 // (loopback Host, the Origin rule: local-guards.ts) and its own endpoints beside it (/status,
 // /tunnel, /requests, /dashboard/code: local-endpoints.ts), plus the dashboard under /dashboard
-// (dashboard/, cookie login). Served from node:http through @hono/node-server.
+// (dashboard/, cookie login), and the unauthenticated GET /linkup/check (core/check.ts) after the
+// guards. Served from node:http through @hono/node-server.
 //
 // Writes go through the file store's cross-process lock (FileSessionStore.update), then into the
 // proxy's registry so the next request routes with them.
@@ -13,6 +14,7 @@ import { apiError } from "../../api/api-error.js";
 import { requireAuth, type ApiAuth } from "../../api/auth.js";
 import { sessionApi } from "../../api/session-api.js";
 import { API_PREFIX } from "../../core/api.js";
+import { CHECK_PATH, type LinkupCheck } from "../../core/check.js";
 import type { LocalStatus } from "../../core/local-api.js";
 import type { FileSessionStore } from "../../store/file-store.js";
 import type { TunnelConnector } from "../cloudflared/tunnel-connector.js";
@@ -37,6 +39,8 @@ export interface AdminApiOptions {
   requestLog: RequestLog | null;
   /** Called on unexpected failures (the answer is a 500 without detail beyond the message). */
   onError?: (error: unknown) => void;
+  /** The body of the unauthenticated GET /linkup/check (core/check.ts). */
+  check?: () => LinkupCheck;
 }
 
 export interface AdminApi {
@@ -56,6 +60,9 @@ function adminApp(options: AdminApiOptions, streams: ReturnType<typeof createStr
   const dashboard = createDashboardAuth();
   const app = new Hono();
   app.use("*", loopbackHostOnly(options.port), originRule(DASHBOARD_PREFIX));
+  // Liveness for monitors and for a starting Linkup that finds this port taken: no token needed.
+  app.on(["GET", "HEAD"], CHECK_PATH, (c) => c.json(options.check?.() ?? { linkup: true }, 200, { "cache-control": "no-store" }));
+  app.all(CHECK_PATH, (c) => apiError(405, "method-not-allowed", `${c.req.method} is not allowed here; use GET`));
   app.route(
     API_PREFIX,
     sessionApi({

@@ -55,6 +55,8 @@ export interface CloudflaredOptions {
   env?: Record<string, string>;
   /** Restart delays: initialMs doubling up to maxMs; reset after the child ran stableMs. */
   backoff?: { initialMs?: number; maxMs?: number; stableMs?: number };
+  /** Told about each child started and ended (the local server's watchdog watches it). */
+  onChild?: (pid: number, event: "spawned" | "exited") => void;
 }
 
 export interface WaitReadyOptions {
@@ -154,8 +156,13 @@ export function cloudflaredSupervisor(options: CloudflaredOptions): CloudflaredS
       forceKillAfterDelay: 5_000,
     });
     child = proc;
-    if (proc.pid !== undefined) await writeFileAtomic(pidFile, `${proc.pid}\n`, { mode: 0o600 });
+    const pid = proc.pid;
+    if (pid !== undefined) {
+      options.onChild?.(pid, "spawned");
+      await writeFileAtomic(pidFile, `${pid}\n`, { mode: 0o600 });
+    }
     void proc.then((result) => {
+      if (pid !== undefined) options.onChild?.(pid, "exited");
       if (child !== proc) return;
       child = undefined;
       if (stopping) return;

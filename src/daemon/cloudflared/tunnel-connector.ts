@@ -23,6 +23,7 @@ export interface TunnelConnectorOptions {
   env?: Readonly<Record<string, string | undefined>>;
   backoff?: CloudflaredOptions["backoff"];
   log?: (line: string) => void;
+  onChild?: CloudflaredOptions["onChild"];
 }
 
 interface Running {
@@ -80,6 +81,7 @@ export function tunnelConnector(options: TunnelConnectorOptions): TunnelConnecto
           stateDir: options.stateDir,
           env: childEnv,
           ...(options.backoff ? { backoff: options.backoff } : {}),
+          ...(options.onChild ? { onChild: options.onChild } : {}),
         });
         await supervisor.start();
         running = { supervisor, token: request.run_token, hostname: request.hostname, session: request.session ?? null };

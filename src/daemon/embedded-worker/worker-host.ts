@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { LinkupError } from "../../core/errors.js";
 import { WORKER_COMPATIBILITY_DATE, WORKER_CRON } from "../../core/deployment.js";
 import { DEFAULT_PORTS, STATE_FILES } from "../../core/defaults.js";
+import { describePortHolder, portHolder } from "../../machine/port-holder.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 /** Where `npm run build` puts the bundle (the same path from src/daemon/embedded-worker and dist/daemon/embedded-worker). */
@@ -75,6 +76,12 @@ export async function startEmbeddedWorker(options: EmbeddedWorkerOptions): Promi
     ready = await miniflare.ready;
   } catch (err) {
     await miniflare.dispose().catch(() => undefined);
+    if ((err as { code?: string }).code === "ERR_ADDRESS_IN_USE") {
+      const port = options.port ?? DEFAULT_PORTS.worker;
+      const holder = await portHolder(host, port, options.stateDir ?? "");
+      const { message, hint } = describePortHolder("the embedded worker", host, port, holder, "LINKUP_WORKER_PORT");
+      throw new LinkupError("port-in-use", message, { hint, cause: err });
+    }
     throw err;
   }
   const port = Number(ready.port);

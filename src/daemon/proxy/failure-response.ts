@@ -6,6 +6,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Duplex } from "node:stream";
 import { acceptsHtml, failurePage } from "../../core/failure-page.js";
 import { describeFailure, type RoutingFailure } from "../../core/outcome.js";
+import { publicOrigin } from "./request-view.js";
 
 const HOST = "local server";
 
@@ -41,7 +42,7 @@ export function upstreamFailure(
 
 /** Answers the failure; returns the status answered (for the request log). */
 export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: RoutingFailure): number {
-  const { status, message } = describeFailure(failure, HOST);
+  const { status, message } = describeFailure(failure, HOST, publicOrigin(req));
   if (res.headersSent) {
     // The upstream failed mid-response: the status is gone, so cut the connection to signal it.
     res.destroy();
@@ -59,8 +60,8 @@ export function sendFailure(req: IncomingMessage, res: ServerResponse, failure: 
 }
 
 /** The same answer for an upgrade request, before any 101 was sent; the socket is then closed. Returns the status. */
-export function writeSocketFailure(socket: Duplex, failure: RoutingFailure): number {
-  const { status, message } = describeFailure(failure, HOST);
+export function writeSocketFailure(socket: Duplex, failure: RoutingFailure, req?: IncomingMessage): number {
+  const { status, message } = describeFailure(failure, HOST, req ? publicOrigin(req) : undefined);
   if (!socket.writable) {
     socket.destroy();
     return status;

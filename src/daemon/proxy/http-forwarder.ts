@@ -12,11 +12,18 @@
 // headers with the core's request delta applied; the response's are undici's raw headers, the
 // core's response delta computed with a getter over that list and applied in place. No header map
 // is built on either side.
+//
+// Limits (docs/reliability.md): at most `connections` requests per upstream origin are in flight;
+// the next ones wait in a FIFO here (not in undici's queue, so the wait is visible and bounded),
+// each at most its service's connection wait before it is answered 503. Each request waits at most
+// its service's headers timeout for the response headers (504); after that the body streams with
+// no time limit, however long an event stream or a download lasts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool, type Dispatcher } from "undici";
 import { responseHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RequestTrace } from "../../core/request-record.js";
 import type { RequestLog } from "../request-log.js";
+import type { RoutingFailure } from "../../core/outcome.js";
 import { sendFailure, upstreamFailure } from "./failure-response.js";
 import { publicOrigin } from "./request-view.js";
 
@@ -27,8 +34,14 @@ export interface ForwardedRoute {
   url: string;
   /** Upstream path and query (the service's base path, rewrites applied). */
   path: string;
+  /** The service's headers timeout: no response headers by then answers 504. */
+  headersTimeoutMs: number;
+  /** The service's connection wait: no free upstream connection by then answers 503. */
+  connectionWaitMs: number;
   cacheable: boolean;
   upstreamOrigin: string | null;
+  /** The real session origin an app on the `.localhost` alias was told; redirects there go back to the alias. */
+  appOrigin: string | null;
   /** The `linkup-route` answer header (built once per compiled service). */
   routeHeader: string;
   /** The core's request header rules for this request (forwarding, trace, hop-by-hop). */
@@ -42,6 +55,16 @@ export interface Upstream {
   readonly pool: Pool;
   /** `127.0.0.1:3000`: dev servers check Host (Vite's allowedHosts), so they get their own. */
   readonly host: string;
+  /** Requests dispatched to the pool and not finished yet (at most `connections`). */
+  active: number;
+  /** Requests waiting for one of those to finish, oldest first. */
+  readonly waiting: Waiter[];
+}
+
+interface Waiter {
+  readonly handler: ForwardHandler;
+  readonly dispatch: () => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export interface HttpForwarder {
@@ -58,6 +81,8 @@ export interface HttpForwarderOptions {
   connections: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Notable events: a request answered 503 because the origin's connections stayed busy. */
+  log?: (line: string) => void;
   /** Where traces are finished (status known); required when routes carry traces. */
   requestLog?: RequestLog;
 }
@@ -149,7 +174,11 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   private resumeUpstream: (() => void) | null = null;
   private drainListening = false;
   /** Answered, failed or abandoned by the client: later callbacks have nothing to do. */
-  private settled = false;
+  settled = false;
+  /** undici is done with the request (completed or failed): its connection is free again. */
+  private finished = false;
+  /** Set while the request waits for a connection. */
+  waiter: Waiter | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -157,7 +186,15 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     private readonly route: ForwardedRoute,
     private readonly debug: ((line: string) => void) | undefined,
     private readonly log: RequestLog | undefined,
+    /** Called once, when undici is done with the request. */
+    private readonly onFinished: () => void,
   ) {}
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.onFinished();
+  }
 
   onConnect(abort: (error?: Error) => void): void {
     // The client left while the request waited for a pooled connection: do not send it at all.
@@ -177,6 +214,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       cacheable: route.cacheable,
       upstreamOrigin: route.upstreamOrigin,
       publicOrigin: rawHeader(headers, "location") !== undefined ? publicOrigin(this.req) : "",
+      appOrigin: route.appOrigin,
       route: route.routeHeader,
     });
     applyDelta(headers, delta);
@@ -203,17 +241,29 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    this.finish();
     this.settled = true;
     this.res.end();
   }
 
   onError(error: Error): void {
+    this.finish();
     if (this.settled) return;
     this.settled = true;
+    const route = this.route;
+    if ((error as NodeJS.ErrnoException).code === "UND_ERR_HEADERS_TIMEOUT") {
+      this.debug?.(`upstream ${route.service} sent no headers within ${route.headersTimeoutMs} ms`);
+      return this.fail({ kind: "upstream-timeout", service: route.service, origin: route.upstreamOrigin ?? route.url, seconds: route.headersTimeoutMs / 1000 });
+    }
     const failure = upstreamFailure(this.route.service, this.route.url, error);
     this.debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
     // Before the headers: the 502 text. After: the connection is destroyed, so the client sees a
     // truncated response rather than a complete-looking one (already logged with its status).
+    this.fail(failure);
+  }
+
+  /** Answers a failure and finishes the request's trace with it. */
+  private fail(failure: RoutingFailure): void {
     const status = sendFailure(this.req, this.res, failure);
     if (this.route.trace) {
       this.log!.finish(this.route.trace, status, failure);
@@ -225,7 +275,22 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   clientClosed(): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.waiter) {
+      // Never dispatched: nothing to abort; the queue skips it.
+      clearTimeout(this.waiter.timer);
+      this.waiter = undefined;
+      return;
+    }
     this.abortUpstream?.();
+  }
+
+  /** Waited for a connection longer than the service allows: 503. */
+  busy(connections: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.waiter = undefined;
+    const route = this.route;
+    this.fail({ kind: "upstream-busy", service: route.service, origin: route.upstreamOrigin ?? route.url, connections, seconds: route.connectionWaitMs / 1000 });
   }
 
   resume(): void {
@@ -234,21 +299,33 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 }
 
 export function createHttpForwarder(options: HttpForwarderOptions): HttpForwarder {
-  const { debug } = options;
+  const { debug, connections } = options;
   const upstreams = new Map<string, Upstream>();
   const poolOptions: Pool.Options = {
-    connections: options.connections,
-    // No timeouts, as with node's agent before: a dev server may compile for a minute before its
-    // first byte, and event streams / long polls stay quiet for longer than any default.
+    connections,
+    // Per request instead (dispatch below): each service has its own headers timeout, and a body,
+    // once started, has none (event streams and long polls stay quiet for longer than any default).
     headersTimeout: 0,
     bodyTimeout: 0,
   };
+
+  /** A request on `upstream` finished: hand its connection to the oldest request still waiting. */
+  function release(upstream: Upstream): void {
+    upstream.active--;
+    while (upstream.active < connections && upstream.waiting.length > 0) {
+      const next = upstream.waiting.shift()!;
+      if (next.handler.settled) continue; // its client left, or it was answered 503
+      clearTimeout(next.timer);
+      next.handler.waiter = undefined;
+      next.dispatch();
+    }
+  }
 
   return {
     upstream(origin) {
       let upstream = upstreams.get(origin);
       if (!upstream) {
-        upstream = { pool: new Pool(origin, poolOptions), host: new URL(origin).host };
+        upstream = { pool: new Pool(origin, poolOptions), host: new URL(origin).host, active: 0, waiting: [] };
         upstreams.set(origin, upstream);
       }
       return upstream;
@@ -256,12 +333,26 @@ export function createHttpForwarder(options: HttpForwarderOptions): HttpForwarde
 
     forward(req, res, upstream, route, body) {
       const headers = requestHeaders(req.rawHeaders, route.requestDelta, upstream.host);
-      const handler = new ForwardHandler(req, res, route, debug, options.requestLog);
+      const handler = new ForwardHandler(req, res, route, debug, options.requestLog, () => release(upstream));
       const forwarded = res as ForwardedResponse;
       forwarded[HANDLER] = handler;
       forwarded.on("close", onClientClose);
-      // Never follows redirects (a Pool has no redirect interceptor): the 3xx goes to the client.
-      upstream.pool.dispatch({ path: route.path, method: req.method!, headers, body }, handler);
+      const dispatch = () => {
+        upstream.active++;
+        // Never follows redirects (a Pool has no redirect interceptor): the 3xx goes to the client.
+        upstream.pool.dispatch({ path: route.path, method: req.method!, headers, body, headersTimeout: route.headersTimeoutMs, bodyTimeout: 0 }, handler);
+      };
+      if (upstream.active < connections && upstream.waiting.length === 0) return dispatch();
+      const waiter: Waiter = { handler, dispatch, timer: undefined };
+      waiter.timer = setTimeout(() => {
+        if (handler.settled) return;
+        options.log?.(
+          `service ${route.service} (${route.upstreamOrigin ?? route.url}): a request waited ${route.connectionWaitMs / 1000} s for one of the ${connections} connections, all busy; answered 503`,
+        );
+        handler.busy(connections);
+      }, route.connectionWaitMs);
+      handler.waiter = waiter;
+      upstream.waiting.push(waiter);
     },
 
     async close() {

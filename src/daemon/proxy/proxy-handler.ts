@@ -11,6 +11,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createProxyServer, type ServerOptions } from "http-proxy-3";
+import { isCheckPath, type LinkupCheck } from "../../core/check.js";
+import { UPSTREAM_LIMITS } from "../../core/defaults.js";
 import { requestHeaderDelta, type HeaderDelta } from "../../core/headers.js";
 import type { RoutingFailure } from "../../core/outcome.js";
 import type { RequestTrace } from "../../core/request-record.js";
@@ -28,6 +30,8 @@ interface RouteState extends ForwardedRoute {
   target: CompiledService;
   /** Set once the upstream accepted a WebSocket upgrade: errors after that only close sockets. */
   upgraded: boolean;
+  /** Set when the upgrade handshake outlived the headers timeout and was answered 504. */
+  timedOut?: boolean;
 }
 
 const ROUTE = Symbol("linkup.route");
@@ -53,8 +57,26 @@ export interface ProxyHandlerOptions {
   maxSockets?: number;
   /** Detail for LINKUP_DEBUG (never headers: they may carry tokens). */
   debug?: (line: string) => void;
+  /** Notable events (an origin whose connections stayed busy). */
+  log?: (line: string) => void;
+  /** The body of GET /linkup/check, answered on every host (core/check.ts). */
+  check?: () => LinkupCheck;
   /** Clock for session expiry (ms since epoch); injectable for tests. */
   now?: () => number;
+}
+
+/** GET /linkup/check: 200 with the check body; other methods 405 (the path is reserved). */
+function sendCheck(req: IncomingMessage, res: ServerResponse, body: LinkupCheck | undefined): void {
+  req.resume();
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const text = `${req.method} is not allowed on /linkup/check; use GET\n`;
+    res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+    res.end(text);
+    return;
+  }
+  const text = JSON.stringify(body ?? { linkup: true });
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : text);
 }
 
 /** The request delta on node's header object, which http-proxy-3 copies for the upstream upgrade request. */
@@ -70,7 +92,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   const { registry, debug, requestLog } = options;
   const now = options.now ?? Date.now;
   // Keep-alive pools, one per upstream origin: without them every request pays a TCP (and TLS) handshake.
-  const forwarder = createHttpForwarder({ connections: options.maxSockets ?? 256, debug, ...(requestLog ? { requestLog } : {}) });
+  const forwarder = createHttpForwarder({
+    connections: options.maxSockets ?? UPSTREAM_LIMITS.connectionsPerOrigin,
+    debug,
+    ...(options.log ? { log: options.log } : {}),
+    ...(requestLog ? { requestLog } : {}),
+  });
   const proxy = createProxyServer({
     // Our own header rules (core) replace http-proxy's x-forwarded handling.
     xfwd: false,
@@ -108,10 +135,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     if (trace) trace.target = target;
     if (target.kind !== "routed") return target;
     const service = target.service;
+    const proto = isEncrypted(req) ? "https" : "http";
     const requestDelta = requestHeaderDelta((name) => view.header(name), {
       session: resolution.name,
-      host: view.host,
-      proto: isEncrypted(req) ? "https" : "http",
+      // The `.localhost` alias is mapped back to the real session host: apps see their own domain.
+      host: target.appHost ?? view.host,
+      proto,
       clientIp: req.socket.remoteAddress,
       randomHex: pooledRandomHex,
     });
@@ -122,27 +151,44 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       url: target.url,
       cacheable: target.cacheable,
       upstreamOrigin: service.upstreamOrigin,
+      appOrigin: target.appHost ? `${proto}://${target.appHost.toLowerCase()}` : null,
       routeHeader: service.routeHeader,
       trace,
       target: service,
       path: target.url.slice(service.upstreamOrigin!.length) + view.search,
+      headersTimeoutMs: service.headersTimeoutMs,
+      connectionWaitMs: service.connectionWaitMs,
       requestDelta,
       upgraded: false,
     };
   }
 
-  proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest) => {
+  proxy.on("proxyReqWs", (proxyReq, req: RoutedRequest, socket) => {
+    const state = req[ROUTE];
+    // The handshake waits at most the headers timeout; an upgraded socket has no time limit.
+    const timer =
+      state &&
+      setTimeout(() => {
+        if (state.upgraded) return;
+        state.timedOut = true;
+        const failure: RoutingFailure = { kind: "upstream-timeout", service: state.service, origin: state.upstreamOrigin ?? state.url, seconds: state.headersTimeoutMs / 1000 };
+        const status = writeSocketFailure(socket, failure);
+        if (state.trace) requestLog!.finish(state.trace, status, failure);
+        proxyReq.destroy();
+      }, state.headersTimeoutMs);
+    const clear = () => clearTimeout(timer);
     proxyReq.once("upgrade", () => {
-      const state = req[ROUTE];
+      clear();
       if (!state) return;
       state.upgraded = true;
       if (state.trace) requestLog!.finish(state.trace, 101);
     });
     // The upstream answered the upgrade without upgrading (a 404, a login redirect): that answer is relayed.
     proxyReq.once("response", (res) => {
-      const state = req[ROUTE];
+      clear();
       if (state?.trace) requestLog!.finish(state.trace, res.statusCode ?? 0);
     });
+    proxyReq.once("close", clear);
   });
 
   // Only upgrades go through http-proxy-3, so the third argument is always the client's socket.
@@ -151,6 +197,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
     const socket = resOrSocket as Socket;
     const failure = upstreamFailure(state?.service, state?.url, error);
     debug?.(`upstream error for ${failure.service}: ${failure.detail}`);
+    if (state?.timedOut) return;
     if (state && !state.upgraded && !socket.destroyed) {
       const status = writeSocketFailure(socket, failure);
       if (state.trace) requestLog!.finish(state.trace, status, failure);
@@ -161,6 +208,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
 
   return {
     web(req, res) {
+      if (isCheckPath(req.url!)) return sendCheck(req, res, options.check?.());
       const view = new NodeRequestView(req);
       const trace = requestLog?.start(req.method!, view.host, view.path);
       const routed = route(req, view, trace);
@@ -177,7 +225,7 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
       const trace = requestLog?.start(req.method!, view.host, view.path);
       const routed = route(req, view, trace);
       if ("kind" in routed) {
-        const status = writeSocketFailure(socket, routed);
+        const status = writeSocketFailure(socket, routed, req);
         if (trace) requestLog!.finish(trace, status, routed);
         return;
       }

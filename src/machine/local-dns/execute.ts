@@ -84,7 +84,7 @@ export function readLocalDnsRecord(stateDir: string): LocalDnsRecord | null {
     return record;
   } catch (error) {
     throw new LinkupError("LOCAL_DNS_RECORD_INVALID", `${recordPath(stateDir)} is not a local DNS record Linkup can read.`, {
-      hint: "Undo the local DNS setup by hand (see the README's local DNS section), then delete that file.",
+      hint: "Undo the local DNS setup by hand (docs/local-dns-https.md in the linkup package lists what install changes), then delete that file.",
       cause: error,
     });
   }
