@@ -1,8 +1,7 @@
-// Load generation with autocannon. Two separate measurements, as the issue asks:
-// - saturation: as many requests as 32 connections can push (req/s);
-// - latency at a fixed 1,000 req/s (autocannon's overallRate), where the proxy is not saturated.
-// autocannon's own histogram has 1 ms resolution, too coarse for "p99 within 1 ms of direct",
-// so latencies are collected from its per-response events (float milliseconds) instead.
+// Saturation load with autocannon: as many requests as 32 keep-alive connections can push (req/s),
+// and the server's CPU per request. autocannon's own histogram has 1 ms resolution, so latencies
+// are collected from its per-response events (float milliseconds) instead. Latency at a fixed,
+// light rate is paced-load.mjs's job (autocannon's overallRate sends bursts, see there).
 import autocannon from "autocannon";
 import { quantile, round } from "./stats.mjs";
 
@@ -40,10 +39,4 @@ export async function saturation(url, { connections = 32, durationS = 5, headers
   const summary = summarise(measured, durationS);
   if (cpu !== undefined) summary.cpu_us_per_request = round((cpu * 1000) / Math.max(1, measured.times.length), 1);
   return summary;
-}
-
-/** Latency percentiles at a fixed overall rate. */
-export async function fixedRate(url, { rate = 1_000, connections = 32, durationS = 5, headers = {} } = {}) {
-  await run({ url, connections, overallRate: rate, duration: 1, headers });
-  return summarise(await run({ url, connections, overallRate: rate, duration: durationS, headers }), durationS);
 }

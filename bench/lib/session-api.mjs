@@ -19,15 +19,35 @@ export function sessionApi(baseUrl, token) {
   return {
     put: (name, spec, managedBy) => call("PUT", `/sessions/${name}`, { spec, ...(managedBy ? { managed_by: managedBy } : {}) }),
     list: async () => (await call("GET", "/sessions")).sessions,
+    /** Starts (provisions) a session's tunnel through the worker's API; returns { tunnel_url, ... }. */
+    startTunnel: (name) => call("POST", `/sessions/${name}/tunnel`),
   };
 }
 
-/** A one-service spec routing every path of `domain` to `url` (as remote or local). */
+/**
+ * A spec whose every request the bench makes ends at `url` (as remote or local), shaped like a
+ * small real one so routing does its usual work: the domain has two path routes (to a second
+ * service on the same upstream, with a rewrite) and the session has cache routes, so each request
+ * is tested against those regexes (and misses them: the bench asks for /1k and /10m).
+ */
 export function singleServiceSpec({ type, domain, url, route }) {
+  const where = route === "local" ? { local: url } : { remote: url };
   return {
     type,
-    services: [{ name: "upstream", route, ...(route === "local" ? { local: url } : { remote: url }), rewrites: [] }],
-    domains: [{ domain, default_service: "upstream", routes: [] }],
-    cache_routes: [],
+    services: [
+      { name: "api", route, ...where, rewrites: [{ source: "^/api/v1/(.*)$", target: "/v1/$1" }] },
+      { name: "upstream", route, ...where, rewrites: [] },
+    ],
+    domains: [
+      {
+        domain,
+        default_service: "upstream",
+        routes: [
+          { path: "^/api/", service: "api" },
+          { path: "^/(graphql|socket)(/|$)", service: "api" },
+        ],
+      },
+    ],
+    cache_routes: ["^/static/", "\\.(js|css|woff2?)$"],
   };
 }

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { execa } from "execa";
 import { LINKUP_BIN } from "../lib/linkup-cli.mjs";
-import { median, round } from "../lib/stats.mjs";
+import { median, round, summarize } from "../lib/stats.mjs";
 
 async function timed(args, env) {
   const start = process.hrtime.bigint();
@@ -20,7 +20,7 @@ async function medianOf(n, args, env, okCodes) {
     if (!okCodes.includes(r.code)) throw new Error(`${args.slice(1).join(" ")} exited ${r.code}: ${r.out.slice(-500)}`);
     runs.push(r.ms);
   }
-  return { median_ms: round(median(runs), 0), runs_ms: runs.map((m) => round(m, 0)) };
+  return { median_ms: round(median(runs), 0), runs_ms: runs.map((m) => round(m, 0)), summary: summarize(runs, 0) };
 }
 
 /** `configFile` must already be applied on `linkup` (diff exits 0). */

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { createLinkupInstance } from "../lib/linkup-instance.mjs";
-import { median, round } from "../lib/stats.mjs";
+import { median, round, summarize } from "../lib/stats.mjs";
 
 const SERVICES = 200;
 const SESSIONS = 100;
@@ -72,8 +72,10 @@ export async function reconcileScale({ log, runs = 3 }) {
       sessions: SESSIONS,
       records: { worker: created.filter((s) => s.placement === "worker").length, local: created.filter((s) => s.placement === "local").length },
       first_apply_ms: round(first.ms, 0),
+      diff: summarize(diffs, 0),
       diff_ms: round(median(diffs), 0),
       diff_runs_ms: diffs.map((m) => round(m, 0)),
+      noop_apply: summarize(applies, 0),
       noop_apply_ms: round(median(applies), 0),
       noop_apply_runs_ms: applies.map((m) => round(m, 0)),
       noop_apply_writes: versionSum(after) - versionSum(before),

@@ -4,7 +4,9 @@
 // the session is flipped behind the watch's back (a write to the local admin API, as `linkup
 // route` would make), and the time until the proxy serves the config's route again is the time the
 // watch took to notice and heal it. Polled every 5 ms, so figures are accurate to about that; each
-// edit is bounded by a timeout.
+// edit is bounded by a timeout. `rounds` rounds of
+// `edits` edits each; p50, p95 and max are taken per round, then reported as the median of the
+// rounds with their spread.
 import { createServer, request } from "node:http";
 import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,8 +15,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { linkupBackground } from "../lib/linkup-cli.mjs";
 import { stopProcess } from "../lib/processes.mjs";
-import { quantile, round } from "../lib/stats.mjs";
+import { quantile, round, summarize } from "../lib/stats.mjs";
 import { sessionApi } from "../lib/session-api.mjs";
+
+const round0 = (x) => round(x, 0);
 
 const EDIT_TIMEOUT_MS = 5_000;
 const POLL_MS = 5;
@@ -59,7 +63,7 @@ export function watchConfig({ local, remote, route }) {
 }
 
 /** Runs against a Linkup instance (createLinkupInstance); leaves its runtime running for the caller. */
-export async function watchLatency({ log, linkup, edits = 50, drifts = 20 }) {
+export async function watchLatency({ log, linkup, edits = 50, rounds = 3, drifts = 20 }) {
   const local = await answering("local");
   const remote = await answering("remote");
   const file = join(linkup.dir, "watch.yaml");
@@ -73,20 +77,24 @@ export async function watchLatency({ log, linkup, edits = 50, drifts = 20 }) {
     const firstMs = await timeUntil(linkup.proxyUrl + "/", "local", performance.now(), 60_000);
     if (firstMs === null) throw new Error(`apply --watch never served the session: ${output.slice(-800)}`);
 
-    const times = [];
-    let missed = 0;
+    const perRound = [];
     let route = "local";
-    log(`  ${edits} edits`);
-    for (let i = 0; i < edits; i++) {
-      route = route === "local" ? "remote" : "local";
-      const t0 = performance.now();
-      writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route }));
-      const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
-      if (ms === null) missed++;
-      else times.push(ms);
-      // A pause between saves, as a person editing would leave; also keeps saves from merging
-      // into one debounce window.
-      await sleep(100);
+    for (let round = 1; round <= rounds; round++) {
+      const times = [];
+      let missed = 0;
+      log(`  round ${round}: ${edits} edits`);
+      for (let i = 0; i < edits; i++) {
+        route = route === "local" ? "remote" : "local";
+        const t0 = performance.now();
+        writeFileSync(file, watchConfig({ local: local.url, remote: remote.url, route }));
+        const ms = await timeUntil(linkup.proxyUrl + "/", route, t0, EDIT_TIMEOUT_MS);
+        if (ms === null) missed++;
+        else times.push(ms);
+        // A pause between saves, as a person editing would leave; also keeps saves from merging
+        // into one debounce window.
+        await sleep(100);
+      }
+      perRound.push({ missed, p50_ms: round0(quantile(times, 0.5)), p95_ms: round0(quantile(times, 0.95)), max_ms: round0(Math.max(...times)) });
     }
     // Drift: the live session flipped by someone else; the watch must put the config's route back.
     const admin = sessionApi(linkup.adminUrl, readFileSync(join(linkup.home, "admin-token"), "utf8").trim());
@@ -104,19 +112,18 @@ export async function watchLatency({ log, linkup, edits = 50, drifts = 20 }) {
       else healed.push(ms);
       await sleep(100);
     }
-    return {
-      edits,
-      served: times.length,
-      missed,
-      p50_ms: round(quantile(times, 0.5), 0),
-      p95_ms: round(quantile(times, 0.95), 0),
-      max_ms: round(Math.max(...times), 0),
+    const drift = {
       drifts,
       drift_unhealed: unhealed,
-      drift_p50_ms: round(quantile(healed, 0.5), 0),
-      drift_p95_ms: round(quantile(healed, 0.95), 0),
-      drift_max_ms: round(Math.max(...healed), 0),
+      drift_p50_ms: round0(quantile(healed, 0.5)),
+      drift_p95_ms: round0(quantile(healed, 0.95)),
+      drift_max_ms: round0(Math.max(...healed)),
     };
+    const missed = perRound.reduce((n, r) => n + r.missed, 0);
+    const p50 = summarize(perRound.map((r) => r.p50_ms), 0);
+    const p95 = summarize(perRound.map((r) => r.p95_ms), 0);
+    const max = summarize(perRound.map((r) => r.max_ms), 0);
+    return { edits, rounds, missed, p50, p95, max, p50_ms: p50.median, p95_ms: p95.median, max_ms: max.median, per_round: perRound, ...drift };
   } finally {
     // Ctrl-C, as a user would: the sessions stay as applied.
     if (watcher) {

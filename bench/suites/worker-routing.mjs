@@ -15,20 +15,30 @@
 // need longer than the run for one such request; on RE2 (src/core/regex.ts) it must cost what a
 // warm request costs.
 //
-// The request log's cost: a second worker with REQUEST_LOG=off runs the warm rounds beside the
-// first (interleaved, best round each); the log's overhead is the difference in workerd's CPU per
-// request. The first worker's log lines are read as the local server reads the embedded worker's
-// (structured output, handed to a function), so their formatting in workerd counts.
+// The request log's cost (issue 16): a second worker with REQUEST_LOG=off runs the warm rounds
+// beside the first (interleaved, at least LOG_ROUNDS of them); the log's overhead is the
+// difference in workerd's CPU per request, round by round. The first worker's log lines are read
+// as the local server reads the embedded worker's (structured output, handed to a function), so
+// their formatting in workerd counts.
+//
+// Tunnel hop: the embedded default as `linkup apply` starts it (one local server process hosting
+// the proxy and the worker under Miniflare, the "direct" tunnel leading back to that proxy), a
+// tunneled session (worker -> tunnel -> local server -> upstream) against a preview session
+// through the worker alone (worker -> upstream), both at a light fixed rate (paced-load.mjs); the
+// difference of the p50s, round by round, is what the tunnel hop adds.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { stringify } from "yaml";
+import { createLinkupInstance } from "../lib/linkup-instance.mjs";
 import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, onStopAll, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
-import { round } from "../lib/stats.mjs";
+import { pacedLatency } from "../lib/paced-load.mjs";
+import { pairwise, round, summarize } from "../lib/stats.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DOMAIN = "bench.test";
@@ -36,6 +46,21 @@ const DOMAIN = "bench.test";
 const COLD_SESSIONS = 1100;
 /** Warm rounds for the request log's on/off comparison, whatever `rounds` is. */
 const LOG_ROUNDS = 3;
+/** Requests per second for the tunnel-hop latency: light for workerd, which peaks at a few thousand. */
+const TUNNEL_RATE = 200;
+
+/** One service on the upstream; a tunneled session routing it local (through the tunnel) and a preview routing it remote. */
+export function tunnelConfig(upstreamUrl) {
+  return stringify({
+    linkup: { config_id: "bench-tunnel" },
+    services: [{ name: "web", local: upstreamUrl, remote: upstreamUrl }],
+    domains: [{ domain: DOMAIN, default_service: "web" }],
+    sessions: [
+      { name: "tun", type: "tunneled", routes: { web: "local" } },
+      { name: "prev", type: "preview", routes: { web: "remote" } },
+    ],
+  });
+}
 
 /** The regex-bomb path: `^/r/(a+)+$` almost matches it. */
 export const BOMB_PATH = "/r/" + "a".repeat(60) + "!";
@@ -83,7 +108,44 @@ async function mapLimit(items, limit, fn) {
   );
 }
 
-export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
+/**
+ * Median and spread over the rounds of each figure.
+ * @returns {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }}
+ */
+export function workerFigures(runs) {
+  const of = (list) => ({
+    rps: summarize(list.map((r) => r.rps), 0),
+    cpu_ms_per_request: summarize(list.map((r) => r.cpu_ms_per_request)),
+    requests: list.reduce((n, r) => n + r.requests, 0),
+    errors: list.reduce((n, r) => n + r.errors, 0),
+  });
+  /** @type {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }} */
+  const out = { warm: of(runs.warm), cold: of(runs.cold) };
+  if (runs.bomb?.length) {
+    out.bomb = of(runs.bomb);
+    out.bomb_vs_warm = pairwise(runs.bomb.map((r) => r.cpu_ms_per_request), runs.warm.map((r) => r.cpu_ms_per_request), (b, w) => (w > 0 ? b / w : NaN));
+  }
+  if (runs.warm_nolog?.length) {
+    out.warm_nolog = of(runs.warm_nolog);
+    out.request_log = {
+      cpu_ms_on: out.warm.cpu_ms_per_request,
+      cpu_ms_off: out.warm_nolog.cpu_ms_per_request,
+      overhead_pct: pairwise(runs.warm.map((r) => r.cpu_ms_per_request), runs.warm_nolog.map((r) => r.cpu_ms_per_request), (on, off) => (off > 0 ? ((on - off) / off) * 100 : NaN), 1),
+    };
+  }
+  if (runs.preview?.length && runs.tunneled?.length) {
+    const lat = (list) => ({ p50_ms: summarize(list.map((r) => r.p50_ms)), p99_ms: summarize(list.map((r) => r.p99_ms)), errors: list.reduce((n, r) => n + r.errors, 0) });
+    out.tunnel = {
+      rate: TUNNEL_RATE,
+      preview: lat(runs.preview),
+      tunneled: lat(runs.tunneled),
+      hop_p50_ms: pairwise(runs.tunneled.map((r) => r.p50_ms), runs.preview.map((r) => r.p50_ms), (a, b) => a - b),
+    };
+  }
+  return out;
+}
+
+export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
   const { startEmbeddedWorker } = await import("../../dist/daemon/embedded-worker/worker-host.js");
   const dir = mkdtempSync(join(tmpdir(), "linkup-bench-worker-"));
   const stops = [];
@@ -118,9 +180,18 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
 
-    // Warm and cold alternate, `rounds` times each, so background load hits both alike; the best
-    // round of each counts (highest req/s; lowest CPU per request).
-    const runs = { warm: [], cold: [], warm_nolog: [], bomb: [] };
+    // The embedded default, started by `linkup apply` as a user would.
+    log("  starting the embedded default (linkup apply) for the tunnel hop");
+    const linkup = await createLinkupInstance("tunnel");
+    stops.push(() => linkup.stop());
+    const configFile = join(linkup.dir, "linkup.yaml");
+    writeFileSync(configFile, tunnelConfig(upstreamUrl));
+    const applied = await linkup.run(["apply", "-f", configFile], { timeoutMs: 120_000 });
+    if (applied.code !== 0) throw new Error(`linkup apply for the tunnel hop failed (exit ${applied.code}): ${(applied.stderr || applied.stdout).slice(-800)}`);
+
+    // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
+    // hits both of a pair alike; each figure is the median of its rounds.
+    const runs = { warm: [], cold: [], warm_nolog: [], bomb: [], preview: [], tunneled: [] };
     const hostFor = {
       warm: () => `warm.${DOMAIN}`,
       cold: (i) => `${names[i % names.length]}.${DOMAIN}`,
@@ -146,20 +217,12 @@ export async function workerRouting({ log, durationS = 4, rounds = 2 }) {
         const path = mode === "bomb" ? BOMB_PATH : "/1k";
         runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS, path }));
       }
-    const best = (list) => ({
-      rps: Math.max(...list.map((r) => r.rps)),
-      cpu_ms_per_request: Math.min(...list.map((r) => r.cpu_ms_per_request)),
-      requests: list.reduce((n, r) => n + r.requests, 0),
-      errors: list.reduce((n, r) => n + r.errors, 0),
-    });
-    const warm = best(runs.warm);
-    const cold = best(runs.cold);
-    const bomb = best(runs.bomb);
-    const warmNolog = best(runs.warm_nolog);
-    const on = warm.cpu_ms_per_request;
-    const off = warmNolog.cpu_ms_per_request;
-    const requestLog = { cpu_ms_on: on, cpu_ms_off: off, overhead_pct: off > 0 ? Math.round(((on - off) / off) * 1000) / 10 : null };
-    return { warm, cold, warm_nolog: warmNolog, bomb, bomb_path: BOMB_PATH, cold_sessions: COLD_SESSIONS, rounds: runs, request_log: requestLog };
+    for (let round = 1; round <= rounds; round++)
+      for (const [mode, session] of [["preview", "prev"], ["tunneled", "tun"]]) {
+        log(`  round ${round}: ${mode} at ${TUNNEL_RATE} req/s`);
+        runs[mode].push(await pacedLatency(`${linkup.workerUrl}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
+      }
+    return { ...workerFigures(runs), bomb_path: BOMB_PATH, cold_sessions: COLD_SESSIONS, rounds: runs };
   } finally {
     for (const stop of stops.reverse()) await stop();
     rmSync(dir, { recursive: true, force: true });
