@@ -1,5 +1,6 @@
 // Unit tests of the in-isolate session cache with an injected clock and a counting loader:
-// one load per name per TTL (hits, misses, concurrent lookups), LRU bound, invalidation.
+// one load per name per TTL (hits, misses), concurrent misses loading each for itself (workerd
+// cancels a request awaiting another request's pending I/O), LRU bound, invalidation.
 import { describe, expect, it } from "vitest";
 import { sampleRecord } from "../store/contract.js";
 import type { SessionRecord } from "../core/session.js";
@@ -43,12 +44,27 @@ describe("session cache", () => {
     expect(loads).toEqual(["ghost"]);
   });
 
-  it("shares one load between concurrent lookups", async () => {
+  it("never hands one request's pending load to another: concurrent misses each load, the first result is cached", async () => {
     const cache = createSessionCache({ now: () => 0 });
-    const { loads, load } = counting({ one: sampleRecord("one") });
-    const all = await Promise.all([cache.get("one", load), cache.get("one", load), cache.get("one", load)]);
-    expect(loads).toEqual(["one"]);
-    expect(new Set(all).size).toBe(1);
+    const gates: (() => void)[] = [];
+    const loads: string[] = [];
+    const gated = (name: string) =>
+      new Promise<SessionRecord>((resolve) => {
+        const version = loads.push(name);
+        gates.push(() => resolve(sampleRecord(name, { version })));
+      });
+    const a = cache.get("one", gated);
+    const b = cache.get("one", gated);
+    // Each miss started its own load (a shared pending promise hangs the second request in workerd).
+    expect(loads).toEqual(["one", "one"]);
+    gates[1]!();
+    expect((await b)?.record.version).toBe(2);
+    gates[0]!();
+    expect((await a)?.record.version).toBe(1);
+    // Both finished under the same generation: the cache holds a value, and the next lookup loads nothing.
+    const hit = await cache.get("one", gated);
+    expect(loads).toHaveLength(2);
+    expect(hit?.name).toBe("one");
   });
 
   it("forgets a name on invalidate, so the next lookup reads the store", async () => {

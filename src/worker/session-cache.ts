@@ -4,12 +4,13 @@
 //     random host labels cannot grow the isolate's memory;
 //   - each entry lives SESSION_CACHE_TTL_MS, so a write made in another isolate (or by another
 //     worker instance) is seen within that time.
-// Misses are cached too (negative entries), and concurrent lookups of one name share a single
-// load, so a name costs at most one KV read per TTL per isolate. API writes in this isolate call
-// invalidate(), so the writer's own next request sees the change at once.
+// Misses are cached too (negative entries), so a name costs one KV read per TTL per isolate (one
+// per request in flight when it expires: pending loads are not shared, see isolate-cache.ts). API
+// writes in this isolate call invalidate(), so the writer's own next request sees the change at once.
 import { WORKER_SESSION_CACHE_MS } from "../core/defaults.js";
 import { compileSession, type CompiledSession } from "../core/route.js";
 import type { SessionRecord } from "../core/session.js";
+import { createIsolateCache } from "./isolate-cache.js";
 
 export const SESSION_CACHE_MAX_ENTRIES = 1000;
 export const SESSION_CACHE_TTL_MS = WORKER_SESSION_CACHE_MS;
@@ -31,45 +32,17 @@ export interface SessionCache {
   readonly size: number;
 }
 
-interface Entry {
-  expires: number;
-  value: Promise<CompiledSession | undefined>;
-}
-
 export function createSessionCache(options: SessionCacheOptions = {}): SessionCache {
-  const maxEntries = options.maxEntries ?? SESSION_CACHE_MAX_ENTRIES;
-  const ttlMs = options.ttlMs ?? SESSION_CACHE_TTL_MS;
-  const now = options.now ?? Date.now;
-  // A Map iterates in insertion order: re-inserting on every hit makes the first key the LRU one.
-  const entries = new Map<string, Entry>();
-
+  const cache = createIsolateCache<CompiledSession | undefined>({
+    maxEntries: options.maxEntries ?? SESSION_CACHE_MAX_ENTRIES,
+    ttlMs: options.ttlMs ?? SESSION_CACHE_TTL_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
-    get(name, load) {
-      const t = now();
-      const hit = entries.get(name);
-      if (hit && hit.expires > t) {
-        entries.delete(name);
-        entries.set(name, hit);
-        return hit.value;
-      }
-      if (hit) entries.delete(name);
-      const entry: Entry = {
-        expires: t + ttlMs,
-        value: load(name).then((record) => (record ? compileSession(record, "edge") : undefined)),
-      };
-      // A failed load (KV error, unreadable record) is not cached: the next request retries.
-      entry.value.catch(() => {
-        if (entries.get(name) === entry) entries.delete(name);
-      });
-      entries.set(name, entry);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-      return entry.value;
-    },
-    invalidate(name) {
-      entries.delete(name);
-    },
+    get: (name, load) => cache.get(name, () => load(name).then((record) => (record ? compileSession(record, "edge") : undefined))),
+    invalidate: (name) => cache.invalidate(name),
     get size() {
-      return entries.size;
+      return cache.size;
     },
   };
 }
