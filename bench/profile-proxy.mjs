@@ -40,7 +40,10 @@ try {
   const upstream = spawnTracked(process.execPath, [here("./lib/upstream-server.mjs")]);
   const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
   const profileFile = join(out, "proxy.cpuprofile");
-  const local = spawnTracked(process.execPath, [here("./lib/local-server-child.mjs"), state], { env: { ...process.env, LINKUP_BENCH_PROFILE: profileFile } });
+  const { LOCAL_SERVER_PROCESS } = await import("../dist/core/settings.js");
+  const local = spawnTracked(process.execPath, [...LOCAL_SERVER_PROCESS.nodeFlags, here("./lib/local-server-child.mjs"), state], {
+    env: { ...process.env, ...LOCAL_SERVER_PROCESS.env, LINKUP_BENCH_PROFILE: profileFile },
+  });
   const { proxyUrl, adminUrl } = await firstJsonLine(local);
   await sessionApi(adminUrl, readFileSync(join(state, "admin-token"), "utf8").trim()).put(
     "bench",

@@ -161,7 +161,8 @@ export function renderMarkdown(r) {
         ["routed request, 1 KiB upstream", "req/s (32 conn.)", "workerd CPU ms / request"],
         [
           ["session cache warm (one session)", fmtSpread(w.warm.rps), fmtSpread(w.warm.cpu_ms_per_request, 3)],
-          ...(w.warm_nolog ? [["session cache warm, request log off (REQUEST_LOG=off)", fmtSpread(w.warm_nolog.rps), fmtSpread(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
+          ...(w.warm_log ? [["request log twins: one session only, request log on", fmtSpread(w.warm_log.rps), fmtSpread(w.warm_log.cpu_ms_per_request, 3)]] : []),
+          ...(w.warm_nolog ? [[`${w.warm_log ? "request log twins: one session only" : "session cache warm"}, request log off (REQUEST_LOG=off)`, fmtSpread(w.warm_nolog.rps), fmtSpread(w.warm_nolog.cpu_ms_per_request, 3)]] : []),
           [`session cache cold (${w.cold_sessions} sessions round-robin)`, fmtSpread(w.cold.rps), fmtSpread(w.cold.cpu_ms_per_request, 3)],
           ...(w.bomb ? [["cache warm, path a regex bomb for the route `^/r/(a+)+$` (60 × a + !)", fmtSpread(w.bomb.rps), fmtSpread(w.bomb.cpu_ms_per_request, 3)]] : []),
         ],

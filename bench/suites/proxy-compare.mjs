@@ -102,14 +102,17 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
 
     // The local server in its own process, with one isolated session routing everything to the upstream.
     const stateDir = join(dir, "linkup-home");
-    const local = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), stateDir]);
+    // The local server's process is started as `linkup start` starts it (core LOCAL_SERVER_PROCESS).
+    const { LOCAL_SERVER_PROCESS } = await import("../../dist/core/settings.js");
+    const serverEnv = { env: { ...process.env, ...LOCAL_SERVER_PROCESS.env } };
+    const local = spawnTracked(process.execPath, [...LOCAL_SERVER_PROCESS.nodeFlags, here("../lib/local-server-child.mjs"), stateDir], serverEnv);
     stops.push(() => stopProcess(local));
     const { proxyUrl, adminUrl } = await firstJsonLine(local);
     const token = readFileSync(join(stateDir, "admin-token"), "utf8").trim();
     const spec = singleServiceSpec({ type: "isolated", domain: DOMAIN, url: upstreamUrl, route: "local" });
     await sessionApi(adminUrl, token).put(SESSION, spec);
     const quietDir = join(dir, "linkup-home-nolog");
-    const quiet = spawnTracked(process.execPath, [here("../lib/local-server-child.mjs"), quietDir, "--no-request-log"]);
+    const quiet = spawnTracked(process.execPath, [...LOCAL_SERVER_PROCESS.nodeFlags, here("../lib/local-server-child.mjs"), quietDir, "--no-request-log"], serverEnv);
     stops.push(() => stopProcess(quiet));
     const quietUrls = await firstJsonLine(quiet);
     await sessionApi(quietUrls.adminUrl, readFileSync(join(quietDir, "admin-token"), "utf8").trim()).put(SESSION, spec);

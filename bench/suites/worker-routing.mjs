@@ -15,11 +15,14 @@
 // need longer than the run for one such request; on RE2 (src/core/regex.ts) it must cost what a
 // warm request costs.
 //
-// The request log's cost (issue 16): a second worker with REQUEST_LOG=off runs the warm rounds
-// beside the first (interleaved, at least LOG_ROUNDS of them); the log's overhead is the
-// difference in workerd's CPU per request, round by round. The first worker's log lines are read
-// as the local server reads the embedded worker's (structured output, handed to a function), so
-// their formatting in workerd counts.
+// The request log's cost (issue 16): two more workers that differ only in REQUEST_LOG (on, off),
+// each holding just the warm session, run warm rounds side by side (interleaved, at least
+// LOG_ROUNDS of them); the log's overhead is the difference in workerd's CPU per request, round by
+// round. Twins rather than the first worker against a quiet one: the first also holds the 1,100
+// cold sessions (in its cache and its simulated KV), and its larger heap alone made each request
+// cost about 10 % more, which an earlier version of this bench charged to the log. The logging
+// twin's lines are read as the local server reads the embedded worker's (structured output,
+// handed to a function), so their formatting in workerd counts.
 //
 // Tunnel hop: the embedded default as `linkup apply` starts it (one local server process hosting
 // the proxy and the worker under Miniflare, the "direct" tunnel leading back to that proxy), a
@@ -96,6 +99,7 @@ async function measure({ url, pid, hostFor, durationS, path }) {
     cpu_ms_per_request: round(cpu / Math.max(1, ok), 3),
     requests: ok,
     errors: result.non2xx + result.errors + result.timeouts,
+    error_kinds: { non2xx: result.non2xx, socket: result.errors, timeouts: result.timeouts, statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith("2")).map(([code, v]) => [code, v.count])) },
   };
 }
 
@@ -110,7 +114,7 @@ async function mapLimit(items, limit, fn) {
 
 /**
  * Median and spread over the rounds of each figure.
- * @returns {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }}
+ * @returns {{ warm: any, cold: any, warm_log?: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }}
  */
 export function workerFigures(runs) {
   const of = (list) => ({
@@ -119,18 +123,21 @@ export function workerFigures(runs) {
     requests: list.reduce((n, r) => n + r.requests, 0),
     errors: list.reduce((n, r) => n + r.errors, 0),
   });
-  /** @type {{ warm: any, cold: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }} */
+  /** @type {{ warm: any, cold: any, warm_log?: any, warm_nolog?: any, request_log?: any, bomb?: any, bomb_vs_warm?: any, tunnel?: any }} */
   const out = { warm: of(runs.warm), cold: of(runs.cold) };
   if (runs.bomb?.length) {
     out.bomb = of(runs.bomb);
     out.bomb_vs_warm = pairwise(runs.bomb.map((r) => r.cpu_ms_per_request), runs.warm.map((r) => r.cpu_ms_per_request), (b, w) => (w > 0 ? b / w : NaN));
   }
   if (runs.warm_nolog?.length) {
+    // The twin with the log on when there is one; reports from before it compared the first worker.
+    const on = runs.warm_log?.length ? runs.warm_log : runs.warm;
+    if (runs.warm_log?.length) out.warm_log = of(runs.warm_log);
     out.warm_nolog = of(runs.warm_nolog);
     out.request_log = {
-      cpu_ms_on: out.warm.cpu_ms_per_request,
+      cpu_ms_on: summarize(on.map((r) => r.cpu_ms_per_request)),
       cpu_ms_off: out.warm_nolog.cpu_ms_per_request,
-      overhead_pct: pairwise(runs.warm.map((r) => r.cpu_ms_per_request), runs.warm_nolog.map((r) => r.cpu_ms_per_request), (on, off) => (off > 0 ? ((on - off) / off) * 100 : NaN), 1),
+      overhead_pct: pairwise(on.map((r) => r.cpu_ms_per_request), runs.warm_nolog.map((r) => r.cpu_ms_per_request), (a, off) => (off > 0 ? ((a - off) / off) * 100 : NaN), 1),
     };
   }
   if (runs.preview?.length && runs.tunneled?.length) {
@@ -169,6 +176,7 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     };
     const { worker, pid } = await started("state", {});
     const quiet = await started("state-nolog", { REQUEST_LOG: "off" });
+    const logged = await started("state-log", {});
 
     const api = sessionApi(worker.url, token);
     const spec = singleServiceSpec({ type: "preview", domain: DOMAIN, url: upstreamUrl, route: "remote" });
@@ -176,6 +184,7 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     const bombSpec = { ...spec, domains: [{ ...spec.domains[0], routes: [{ path: "^/r/(a+)+$", service: "upstream" }] }] };
     await api.put("bomb", bombSpec);
     await sessionApi(quiet.worker.url, token).put("warm", spec);
+    await sessionApi(logged.worker.url, token).put("warm", spec);
     log(`  creating ${COLD_SESSIONS} sessions for the cold-cache runs`);
     const names = Array.from({ length: COLD_SESSIONS }, (_, i) => `cold-${String(i).padStart(4, "0")}`);
     await mapLimit(names, 16, (name) => api.put(name, spec));
@@ -191,28 +200,31 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
 
     // Warm and cold alternate, then preview and tunneled, `rounds` times each, so background load
     // hits both of a pair alike; each figure is the median of its rounds.
-    const runs = { warm: [], cold: [], warm_nolog: [], bomb: [], preview: [], tunneled: [] };
+    const runs = { warm: [], cold: [], warm_log: [], warm_nolog: [], bomb: [], preview: [], tunneled: [] };
     const hostFor = {
       warm: () => `warm.${DOMAIN}`,
       cold: (i) => `${names[i % names.length]}.${DOMAIN}`,
+      warm_log: () => `warm.${DOMAIN}`,
       warm_nolog: () => `warm.${DOMAIN}`,
       bomb: () => `bomb.${DOMAIN}`,
     };
     const target = {
       warm: { url: worker.url, pid },
       cold: { url: worker.url, pid },
+      warm_log: { url: logged.worker.url, pid: logged.pid },
       warm_nolog: { url: quiet.worker.url, pid: quiet.pid },
       bomb: { url: worker.url, pid },
     };
     const describe = {
       warm: "warm cache (one session, every request a hit)",
       cold: "cold cache (round-robin over more sessions than the cache holds, every request a miss)",
+      warm_log: "warm cache, request log on (twin of the next)",
       warm_nolog: "warm cache, request log off",
       bomb: "warm cache, every path a regex bomb for the session's route ^/r/(a+)+$",
     };
     // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
     for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
-      for (const mode of round > rounds ? ["warm", "warm_nolog"] : ["warm", "warm_nolog", "cold", "bomb"]) {
+      for (const mode of round > rounds ? ["warm_log", "warm_nolog"] : ["warm", "warm_log", "warm_nolog", "cold", "bomb"]) {
         log(`  round ${round}: ${describe[mode]}`);
         const path = mode === "bomb" ? BOMB_PATH : "/1k";
         runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS, path }));

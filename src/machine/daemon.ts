@@ -40,6 +40,8 @@ export interface StartDaemonOptions extends DaemonTarget {
   /** JavaScript file run with this same node binary; default LOCAL_SERVER_ENTRY. */
   entry?: string;
   args?: string[];
+  /** Node options before the entry (V8 heap settings, core LOCAL_SERVER_PROCESS). */
+  nodeFlags?: readonly string[];
   /** Added to the current environment. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -174,7 +176,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<StartDae
     let pid: number;
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+      child = spawn(process.execPath, [...(options.nodeFlags ?? []), entry, ...(options.args ?? [])], {
         detached: true, // its own process group: a Ctrl-C in the CLI's terminal does not reach it
         stdio: ["ignore", logFd, logFd, options.waitReady ? "pipe" : "ignore"],
         env: { ...process.env, ...options.env, ...(options.waitReady ? { [ENV.readyFd]: "3" } : {}) },

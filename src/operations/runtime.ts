@@ -11,7 +11,7 @@
 import { fileURLToPath } from "node:url";
 import type { LinkupCheck } from "../core/check.js";
 import { LinkupError } from "../core/errors.js";
-import { ENV, localServerEnv } from "../core/settings.js";
+import { ENV, LOCAL_SERVER_PROCESS, localServerEnv } from "../core/settings.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { describePortHolder, portHolder, probeCheck, type Probe } from "../machine/port-holder.js";
@@ -87,6 +87,7 @@ export async function ensureRuntime(ctx: ReconcileContext, sides: readonly Place
   const started = await daemon.startDaemon({
     stateDir: ctx.stateDir,
     env: localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded),
+    nodeFlags: LOCAL_SERVER_PROCESS.nodeFlags,
     cwd: PACKAGE_ROOT,
     waitReady: { timeoutMs },
     maxLogBytes: ctx.settings.logMaxBytes,

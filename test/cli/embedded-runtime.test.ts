@@ -1,10 +1,11 @@
 // The embedded default: no worker_url. `linkup start` launches the local-server daemon, which
 // also hosts the worker under Miniflare; `linkup stop` ends it. Ports are free ones so this test
 // never touches a developer's running Linkup.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { LOCAL_SERVER_PROCESS } from "../../src/core/settings.js";
 import { freePort } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject } from "./support/project.js";
@@ -54,6 +55,11 @@ sessions:
     expect(h.local_server.reachable).toBe(true);
     expect(h.local_server.pid).toBeGreaterThan(0);
     expect(h.worker).toMatchObject({ embedded: true, reachable: true });
+    // The daemon runs with the process settings the proxy's streaming figures depend on (core/settings.ts).
+    const environ = readFileSync(`/proc/${h.local_server.pid}/environ`, "latin1").split("\0");
+    for (const [name, value] of Object.entries(LOCAL_SERVER_PROCESS.env)) expect(environ).toContain(`${name}=${value}`);
+    const argv = readFileSync(`/proc/${h.local_server.pid}/cmdline`, "utf8").split("\0");
+    expect(argv.slice(1, 1 + LOCAL_SERVER_PROCESS.nodeFlags.length)).toEqual(LOCAL_SERVER_PROCESS.nodeFlags);
 
     // The local server's log, with the embedded worker it hosts, without hunting for the file.
     const logs = await runCli(["logs"], { cwd: p.dir, env });
