@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRegex, parseReplacement } from "./regex.js";
+import { compileRegex, parseReplacement, REGEX_CACHE_MAX_ENTRIES } from "./regex.js";
 import { applyRewrites, compileRewrites } from "./rewrite.js";
 import { compileSession, selectTarget } from "./route.js";
 import { record, req } from "./test-fixtures.js";
@@ -118,5 +118,29 @@ describe("replacements: Rust syntax", () => {
   it("replaces every match", () => {
     expect(rewrite("a", "b", "/a/a")).toBe("/b/b");
     expect(rewrite("(a)", "[$1]", "/a/a")).toBe("/[a]/[a]");
+  });
+});
+
+describe("compileRegex: compiled patterns are shared", () => {
+  it("compiles a source once per process and hands the same compiled pattern to every session", () => {
+    const source = `^/shared-${Math.random().toString(36).slice(2)}/(.*)$`;
+    const a = compileRegex(source);
+    const b = compileRegex(source);
+    expect(a.ok).toBe(true);
+    expect(b).toBe(a);
+    // A refused pattern is remembered too, with its message.
+    const bad = `(a)\\1-${Math.random()}`;
+    expect(compileRegex(bad)).toBe(compileRegex(bad));
+    expect(compileRegex(bad).ok).toBe(false);
+  });
+
+  it("keeps at most REGEX_CACHE_MAX_ENTRIES sources, the oldest leaving first", () => {
+    const first = `^/first-${Math.random()}$`;
+    const kept = compileRegex(first);
+    for (let i = 0; i < REGEX_CACHE_MAX_ENTRIES; i++) compileRegex(`^/filler-${i}-${Math.random()}$`);
+    // Pushed out: compiled again, so a different (equal) object.
+    const again = compileRegex(first);
+    expect(again).not.toBe(kept);
+    expect(again.ok && again.regex.test(first.slice(1, -1))).toBe(true);
   });
 });

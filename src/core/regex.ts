@@ -147,7 +147,25 @@ function errorText(error: unknown): string {
   return message.replace(/^error parsing regexp: /, "");
 }
 
+/**
+ * Compiled patterns by source, shared by every session in this process (an isolate, or the local
+ * server). Sessions made from one config repeat the same patterns, and compiling them was most of
+ * the CPU a session-cache miss cost the worker; a compiled pattern is immutable, so sharing it is
+ * safe. Bounded (oldest out first) so API writes with ever new patterns cannot grow it without end.
+ */
+const compiled = new Map<string, RegexResult>();
+export const REGEX_CACHE_MAX_ENTRIES = 2000;
+
 export function compileRegex(source: string): RegexResult {
+  const known = compiled.get(source);
+  if (known) return known;
+  const result = compileUncached(source);
+  compiled.set(source, result);
+  if (compiled.size > REGEX_CACHE_MAX_ENTRIES) compiled.delete(compiled.keys().next().value as string);
+  return result;
+}
+
+function compileUncached(source: string): RegexResult {
   const t = translate(source);
   if (!t.ok) return { ok: false, message: `${t.refusal.message} (at character ${t.refusal.offset + 1})`, offset: t.refusal.offset };
   let re: RE2JS;

@@ -131,8 +131,12 @@ export function createProxyHandler(options: ProxyHandlerOptions): ProxyHandler {
   }
 
   /** Routes the request and computes its header delta for the upstream, or says why it cannot. */
+  // Session expiry rules: the clock is read once per request, the rest is fixed.
+  const expiresAt = (s: CompiledSession) => s.expiresAt;
+  const tombstone = (name: string) => registry.expiredAt(name);
+
   function route(req: IncomingMessage, view: NodeRequestView, trace: RequestTrace | undefined, session: string | undefined): RouteState | RoutingFailure {
-    const expiry = { now: now(), expiresAt: (s: CompiledSession) => s.expiresAt, tombstone: (name: string) => registry.expiredAt(name) };
+    const expiry = { now: now(), expiresAt, tombstone };
     // A forced session (the worker signed for it) is resolved as the only candidate, with the same expiry rules.
     const resolution = resolveSessionSync(session === undefined ? view : onlyCandidate(session), lookup, expiry);
     if (trace) trace.resolution = resolution;
