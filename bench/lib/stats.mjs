@@ -55,3 +55,12 @@ export function rangeOf(figure) {
   if (figure && typeof figure === "object" && typeof figure.min === "number" && typeof figure.max === "number") return [figure.min, figure.max];
   return null;
 }
+
+/**
+ * The things compared, in the order round `round` (1-based) measures them: as given in odd rounds,
+ * reversed in even ones, so no target always runs first or last in a round (a machine that speeds
+ * up or slows down within a round would otherwise favour one side of every comparison).
+ */
+export function inRoundOrder(list, round) {
+  return round % 2 === 1 ? list : [...list].reverse();
+}

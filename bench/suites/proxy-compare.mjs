@@ -1,7 +1,8 @@
 // (a) The local proxy against the upstream directly and against nginx, all in front of the same
 // upstream process: req/s at saturation (32 connections), latency at a fixed 1,000 req/s, and
 // the throughput of a streamed 10 MiB body. Targets are interleaved round by round (direct,
-// linkup, node, nginx, direct, ...) so a burst of background load hits all of them alike; every
+// linkup, ..., nginx, then nginx, ..., direct: every other round reversed) so a burst of
+// background load, or a drift within a round, hits all of them alike; every
 // figure is the median of the rounds, reported with its spread (lowest and highest round).
 //
 // The request log's cost (issue 16): a second local server with the log off runs the saturation
@@ -17,7 +18,7 @@ import { findNginx, startNginx, NGINX_INSTALL_HINT } from "../lib/nginx.mjs";
 import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
-import { pairwise, summarize } from "../lib/stats.mjs";
+import { inRoundOrder, pairwise, summarize } from "../lib/stats.mjs";
 import { streamThroughput } from "../lib/stream.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -155,13 +156,13 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
     // The request log's overhead is a few per cent at most, below one round's noise on a shared
     // machine: the two Linkup servers get at least LOG_ROUNDS interleaved rounds each.
     for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
-      for (const t of targets) {
+      for (const t of inRoundOrder(targets, round)) {
         if (round > rounds && t.id !== "linkup" && t.id !== "linkup_nolog") continue;
         log(`  saturation round ${round}: ${t.label}`);
         results[t.id].saturation.push(await saturation(`${t.url}/1k`, { headers: t.headers, durationS, cpuMsOf: t.cpuMsOf }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets.filter((x) => !x.saturationOnly)) {
+      for (const t of inRoundOrder(targets.filter((x) => !x.saturationOnly), round)) {
         log(`  latency at 1,000 req/s round ${round}: ${t.label}`);
         const cpuBefore = t.cpuMsOf();
         const latency = await pacedLatency(`${t.url}/1k`, { headers: t.headers, durationS, rate: 1_000 });
@@ -171,7 +172,7 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
         results[t.id].latency.push(latency);
       }
     for (let round = 1; round <= rounds; round++)
-      for (const t of targets.filter((x) => !x.saturationOnly)) {
+      for (const t of inRoundOrder(targets.filter((x) => !x.saturationOnly), round)) {
         log(`  10 MiB stream round ${round}: ${t.label}`);
         const cpuBefore = t.cpuMsOf();
         const stream = await streamThroughput(`${t.url}/10m`, { headers: t.headers, repeat: STREAM_REPEAT });

@@ -41,14 +41,14 @@ import { cpuMs, descendantsMatching } from "../lib/proc-cpu.mjs";
 import { firstJsonLine, onStopAll, spawnTracked, stopProcess } from "../lib/processes.mjs";
 import { sessionApi, singleServiceSpec } from "../lib/session-api.mjs";
 import { pacedLatency } from "../lib/paced-load.mjs";
-import { pairwise, round, summarize } from "../lib/stats.mjs";
+import { inRoundOrder, pairwise, round, summarize } from "../lib/stats.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const DOMAIN = "bench.test";
 /** More than SESSION_CACHE_MAX_ENTRIES, so round-robin access always misses. */
 const COLD_SESSIONS = 1100;
 /** Warm rounds for the request log's on/off comparison, whatever `rounds` is. */
-const LOG_ROUNDS = 3;
+const LOG_ROUNDS = 5;
 /** Requests per second for the tunnel-hop latency: light for workerd, which peaks at a few thousand. */
 const TUNNEL_RATE = 200;
 
@@ -224,13 +224,13 @@ export async function workerRouting({ log, durationS = 4, rounds = 3 }) {
     };
     // The log's on/off comparison gets at least LOG_ROUNDS rounds: its difference is below one round's noise.
     for (let round = 1; round <= Math.max(rounds, LOG_ROUNDS); round++)
-      for (const mode of round > rounds ? ["warm_log", "warm_nolog"] : ["warm", "warm_log", "warm_nolog", "cold", "bomb"]) {
+      for (const mode of inRoundOrder(round > rounds ? ["warm_log", "warm_nolog"] : ["warm", "warm_log", "warm_nolog", "cold", "bomb"], round)) {
         log(`  round ${round}: ${describe[mode]}`);
         const path = mode === "bomb" ? BOMB_PATH : "/1k";
         runs[mode].push(await measure({ url: target[mode].url, pid: target[mode].pid, hostFor: hostFor[mode], durationS, path }));
       }
     for (let round = 1; round <= rounds; round++)
-      for (const [mode, session] of [["preview", "prev"], ["tunneled", "tun"]]) {
+      for (const [mode, session] of inRoundOrder([["preview", "prev"], ["tunneled", "tun"]], round)) {
         log(`  round ${round}: ${mode} at ${TUNNEL_RATE} req/s`);
         runs[mode].push(await pacedLatency(`${linkup.workerUrl}/1k`, { headers: { host: `${session}.${DOMAIN}` }, rate: TUNNEL_RATE, durationS, connections: 8 }));
       }

@@ -6,7 +6,7 @@ import { compareResults, renderComparison, verdict } from "../../bench/lib/compa
 import { resolveNode } from "../../bench/lib/node-runtime.mjs";
 import { responseReader } from "../../bench/lib/paced-load.mjs";
 import { evaluateTargets, fmtSpread } from "../../bench/lib/report.mjs";
-import { median, pairwise, summarize, valueOf } from "../../bench/lib/stats.mjs";
+import { inRoundOrder, median, pairwise, summarize, valueOf } from "../../bench/lib/stats.mjs";
 import { proxyFigures } from "../../bench/suites/proxy-compare.mjs";
 import { workerFigures } from "../../bench/suites/worker-routing.mjs";
 
@@ -215,5 +215,15 @@ describe("--node", () => {
   it("takes a path to a binary as it is", () => {
     expect(resolveNode("/usr/bin/node", env, (p: unknown) => p === "/usr/bin/node")).toEqual({ path: "/usr/bin/node" });
     expect(resolveNode("/nope/node", env, () => false).error).toContain("no such file");
+  });
+});
+
+describe("round order", () => {
+  it("measures the targets in the given order in odd rounds and reversed in even ones, without touching the list", () => {
+    const targets = ["direct", "linkup", "nginx"];
+    expect(inRoundOrder(targets, 1)).toEqual(["direct", "linkup", "nginx"]);
+    expect(inRoundOrder(targets, 2)).toEqual(["nginx", "linkup", "direct"]);
+    expect(inRoundOrder(targets, 3)).toEqual(["direct", "linkup", "nginx"]);
+    expect(targets).toEqual(["direct", "linkup", "nginx"]);
   });
 });
