@@ -40,7 +40,7 @@ try {
   const upstream = spawnTracked(process.execPath, [here("./lib/upstream-server.mjs")]);
   const upstreamUrl = `http://127.0.0.1:${(await firstJsonLine(upstream)).port}`;
   const profileFile = join(out, "proxy.cpuprofile");
-  const { LOCAL_SERVER_PROCESS } = await import("../dist/core/settings.js");
+  const LOCAL_SERVER_PROCESS = (await import("../dist/core/settings.js")).localServerProcess(process.versions.node);
   const local = spawnTracked(process.execPath, [...LOCAL_SERVER_PROCESS.nodeFlags, here("./lib/local-server-child.mjs"), state], {
     env: { ...process.env, ...LOCAL_SERVER_PROCESS.env, LINKUP_BENCH_PROFILE: profileFile },
   });

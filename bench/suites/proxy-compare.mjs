@@ -103,8 +103,8 @@ export async function proxyCompare({ log, rounds = 3, durationS = 4 }) {
 
     // The local server in its own process, with one isolated session routing everything to the upstream.
     const stateDir = join(dir, "linkup-home");
-    // The local server's process is started as `linkup start` starts it (core LOCAL_SERVER_PROCESS).
-    const { LOCAL_SERVER_PROCESS } = await import("../../dist/core/settings.js");
+    // The local server's process is started as `linkup start` starts it (core localServerProcess).
+    const LOCAL_SERVER_PROCESS = (await import("../../dist/core/settings.js")).localServerProcess(process.versions.node);
     const serverEnv = { env: { ...process.env, ...LOCAL_SERVER_PROCESS.env } };
     const local = spawnTracked(process.execPath, [...LOCAL_SERVER_PROCESS.nodeFlags, here("../lib/local-server-child.mjs"), stateDir], serverEnv);
     stops.push(() => stopProcess(local));

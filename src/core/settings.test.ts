@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PORTS, DEFAULT_TUNNEL_TIMEOUT_MS } from "./defaults.js";
 import { ConfigError } from "./errors.js";
-import { ENV, localServerEnv, parsePort, parseSettings, workerUrl } from "./settings.js";
+import { ENV, localServerEnv, localServerProcess, parsePort, parseSettings, workerUrl } from "./settings.js";
 import type { LinkupConfig } from "./config.js";
 
 function problem(env: Record<string, string>): ConfigError {
@@ -128,10 +128,10 @@ describe("parseSettings", () => {
 describe("what the CLI hands the local server", () => {
   it("round-trips through parseSettings: the server reads the ports the CLI will call", () => {
     const cli = parseSettings({ LINKUP_ADMIN_PORT: "9101", LINKUP_WORKER_PORT: "9102" });
-    const server = parseSettings(localServerEnv(cli, "/state", true));
+    const server = parseSettings(localServerEnv(cli, "/state", true, "20.19.0"));
     expect(server).toMatchObject({ home: "/state", embeddedWorker: true, ports: { admin: 9101, worker: 9102 } });
     // Without the embedded worker it says so, whatever the CLI's own environment held.
-    expect(parseSettings({ LINKUP_EMBEDDED_WORKER: "1", ...localServerEnv(cli, "/state", false) }).embeddedWorker).toBe(false);
+    expect(parseSettings({ LINKUP_EMBEDDED_WORKER: "1", ...localServerEnv(cli, "/state", false, "20.19.0") }).embeddedWorker).toBe(false);
   });
 
   it("names the embedded worker only when the config has no worker_url", () => {
@@ -147,5 +147,19 @@ describe("documentation", () => {
     const docs = ["cli.md", "local-server.md"].map((f) => readFileSync(join(import.meta.dirname, "../../docs", f), "utf8")).join("\n");
     const missing = Object.values(ENV).filter((name) => !docs.includes(`\`${name}`));
     expect(missing).toEqual([]);
+  });
+});
+
+describe("localServerProcess", () => {
+  it("gives every Node the larger old-space start and Node 22 and later the small semi-spaces too", () => {
+    expect(localServerProcess("20.19.0").nodeFlags).toEqual(["--initial-old-space-size=64"]);
+    expect(localServerProcess("v22.9.0").nodeFlags).toEqual(["--initial-old-space-size=64", "--max-semi-space-size=2"]);
+    expect(localServerProcess("24.21.0").nodeFlags).toEqual(["--initial-old-space-size=64", "--max-semi-space-size=2"]);
+    expect(localServerProcess("24.21.0").env).toEqual({ MALLOC_TRIM_THRESHOLD_: String(32 << 20), MALLOC_MMAP_THRESHOLD_: String(1 << 20) });
+  });
+
+  it("hands the malloc settings to the daemon's environment", () => {
+    const env = localServerEnv(parseSettings({}), "/state", false, "24.0.0");
+    expect(env).toMatchObject(localServerProcess("24.0.0").env);
   });
 });

@@ -40,7 +40,7 @@ export interface StartDaemonOptions extends DaemonTarget {
   /** JavaScript file run with this same node binary; default LOCAL_SERVER_ENTRY. */
   entry?: string;
   args?: string[];
-  /** Node options before the entry (V8 heap settings, core LOCAL_SERVER_PROCESS). */
+  /** Node options before the entry (V8 heap settings, core localServerProcess). */
   nodeFlags?: readonly string[];
   /** Added to the current environment. */
   env?: NodeJS.ProcessEnv;

@@ -11,7 +11,7 @@
 import { fileURLToPath } from "node:url";
 import type { LinkupCheck } from "../core/check.js";
 import { LinkupError } from "../core/errors.js";
-import { ENV, LOCAL_SERVER_PROCESS, localServerEnv } from "../core/settings.js";
+import { ENV, localServerEnv, localServerProcess } from "../core/settings.js";
 import type { Placement } from "../clients/session-api.js";
 import type { ReconcileContext } from "../reconcile/context.js";
 import { describePortHolder, portHolder, probeCheck, type Probe } from "../machine/port-holder.js";
@@ -86,8 +86,9 @@ export async function ensureRuntime(ctx: ReconcileContext, sides: readonly Place
   // once every listener is up, and fails at once (with its last log lines) if it exits instead.
   const started = await daemon.startDaemon({
     stateDir: ctx.stateDir,
-    env: localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded),
-    nodeFlags: LOCAL_SERVER_PROCESS.nodeFlags,
+    env: localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded, process.versions.node),
+    // The daemon runs on this same node binary (startDaemon), so its version picks the flags.
+    nodeFlags: localServerProcess(process.versions.node).nodeFlags,
     cwd: PACKAGE_ROOT,
     waitReady: { timeoutMs },
     maxLogBytes: ctx.settings.logMaxBytes,

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LOCAL_SERVER_PROCESS } from "../../src/core/settings.js";
+import { localServerProcess } from "../../src/core/settings.js";
 import { freePort } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject } from "./support/project.js";
@@ -56,6 +56,7 @@ sessions:
     expect(h.local_server.pid).toBeGreaterThan(0);
     expect(h.worker).toMatchObject({ embedded: true, reachable: true });
     // The daemon runs with the process settings the proxy's streaming figures depend on (core/settings.ts).
+    const LOCAL_SERVER_PROCESS = localServerProcess(process.versions.node);
     const environ = readFileSync(`/proc/${h.local_server.pid}/environ`, "latin1").split("\0");
     for (const [name, value] of Object.entries(LOCAL_SERVER_PROCESS.env)) expect(environ).toContain(`${name}=${value}`);
     const argv = readFileSync(`/proc/${h.local_server.pid}/cmdline`, "utf8").split("\0");
