@@ -151,9 +151,9 @@ describe("documentation", () => {
 });
 
 describe("localServerProcess", () => {
-  it("gives every Node the larger old-space start and Node 22 and later the small semi-spaces too", () => {
+  it("gives every Node the larger old-space start and Node 24 and later the small semi-spaces too", () => {
     expect(localServerProcess("20.19.0").nodeFlags).toEqual(["--initial-old-space-size=64"]);
-    expect(localServerProcess("v22.9.0").nodeFlags).toEqual(["--initial-old-space-size=64", "--max-semi-space-size=2"]);
+    expect(localServerProcess("v22.9.0").nodeFlags).toEqual(["--initial-old-space-size=64"]);
     expect(localServerProcess("24.21.0").nodeFlags).toEqual(["--initial-old-space-size=64", "--max-semi-space-size=2"]);
     expect(localServerProcess("24.21.0").env).toEqual({ MALLOC_TRIM_THRESHOLD_: String(32 << 20), MALLOC_MMAP_THRESHOLD_: String(1 << 20) });
   });
