@@ -128,10 +128,10 @@ describe("parseSettings", () => {
 describe("what the CLI hands the local server", () => {
   it("round-trips through parseSettings: the server reads the ports the CLI will call", () => {
     const cli = parseSettings({ LINKUP_ADMIN_PORT: "9101", LINKUP_WORKER_PORT: "9102" });
-    const server = parseSettings(localServerEnv(cli, "/state", true, "20.19.0"));
+    const server = parseSettings(localServerEnv(cli, "/state", true));
     expect(server).toMatchObject({ home: "/state", embeddedWorker: true, ports: { admin: 9101, worker: 9102 } });
     // Without the embedded worker it says so, whatever the CLI's own environment held.
-    expect(parseSettings({ LINKUP_EMBEDDED_WORKER: "1", ...localServerEnv(cli, "/state", false, "20.19.0") }).embeddedWorker).toBe(false);
+    expect(parseSettings({ LINKUP_EMBEDDED_WORKER: "1", ...localServerEnv(cli, "/state", false) }).embeddedWorker).toBe(false);
   });
 
   it("names the embedded worker only when the config has no worker_url", () => {
@@ -156,10 +156,5 @@ describe("localServerProcess", () => {
     expect(localServerProcess("v22.9.0").nodeFlags).toEqual(["--initial-old-space-size=64"]);
     expect(localServerProcess("24.21.0").nodeFlags).toEqual(["--initial-old-space-size=64", "--max-semi-space-size=2"]);
     expect(localServerProcess("24.21.0").env).toEqual({ MALLOC_TRIM_THRESHOLD_: String(32 << 20), MALLOC_MMAP_THRESHOLD_: String(1 << 20) });
-  });
-
-  it("hands the malloc settings to the daemon's environment", () => {
-    const env = localServerEnv(parseSettings({}), "/state", false, "24.0.0");
-    expect(env).toMatchObject(localServerProcess("24.0.0").env);
   });
 });

@@ -235,9 +235,8 @@ export function localServerProcess(nodeVersion: string): { nodeFlags: string[]; 
   };
 }
 
-export function localServerEnv(settings: LinkupSettings, stateDir: string, embeddedWorker: boolean, nodeVersion: string): Record<string, string> {
+export function localServerEnv(settings: LinkupSettings, stateDir: string, embeddedWorker: boolean): Record<string, string> {
   return {
-    ...localServerProcess(nodeVersion).env,
     [ENV.home]: stateDir,
     [ENV.adminPort]: String(settings.ports.admin),
     [ENV.embeddedWorker]: embeddedWorker ? "1" : "0",

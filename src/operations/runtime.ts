@@ -84,11 +84,12 @@ export async function ensureRuntime(ctx: ReconcileContext, sides: readonly Place
   const timeoutMs = hooks.timeoutMs ?? 20_000;
   // The daemon outlives this command: keep it out of the user's working directory. Start returns
   // once every listener is up, and fails at once (with its last log lines) if it exits instead.
+  // The daemon runs on this same node binary (startDaemon), so its version picks the process settings.
+  const processSettings = localServerProcess(process.versions.node);
   const started = await daemon.startDaemon({
     stateDir: ctx.stateDir,
-    env: localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded, process.versions.node),
-    // The daemon runs on this same node binary (startDaemon), so its version picks the flags.
-    nodeFlags: localServerProcess(process.versions.node).nodeFlags,
+    env: { ...localServerEnv(ctx.settings, ctx.stateDir, wantEmbedded), ...processSettings.env },
+    nodeFlags: processSettings.nodeFlags,
     cwd: PACKAGE_ROOT,
     waitReady: { timeoutMs },
     maxLogBytes: ctx.settings.logMaxBytes,

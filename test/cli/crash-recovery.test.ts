@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childProcesses } from "../../src/machine/process-table.js";
 import { stateDirId } from "../../src/machine/state-dir.js";
-import { freePort } from "./support/backends.js";
+import { isolatedRuntimeEnv } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject, type Project } from "./support/project.js";
 
@@ -67,13 +67,7 @@ sessions:
   - type: tunneled
     routes: { web: local }
 `);
-    env = {
-      LINKUP_HOME: home,
-      LINKUP_ADMIN_PORT: String(await freePort()),
-      LINKUP_WORKER_PORT: String(await freePort()),
-      LINKUP_PROXY_PORT: String(await freePort()),
-      LINKUP_LOCAL_DNS: "0",
-    };
+    env = await isolatedRuntimeEnv(home);
     workerUrl = `http://127.0.0.1:${env.LINKUP_WORKER_PORT}`;
     proxyUrl = `http://127.0.0.1:${env.LINKUP_PROXY_PORT}`;
   });

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { localServerProcess } from "../../src/core/settings.js";
-import { freePort } from "./support/backends.js";
+import { isolatedRuntimeEnv } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject } from "./support/project.js";
 
@@ -22,13 +22,7 @@ describe("embedded runtime", () => {
   });
 
   it("start brings up the daemon with the embedded worker; stop ends it", async () => {
-    env = {
-      LINKUP_HOME: home,
-      LINKUP_ADMIN_PORT: String(await freePort()),
-      LINKUP_WORKER_PORT: String(await freePort()),
-      LINKUP_PROXY_PORT: String(await freePort()),
-      LINKUP_LOCAL_DNS: "0",
-    };
+    env = await isolatedRuntimeEnv(home);
     p.write(`services:
   - name: web
     local: http://127.0.0.1:3000

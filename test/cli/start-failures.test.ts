@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLocalServer, type LocalServer } from "../../src/daemon/server.js";
-import { freePort } from "./support/backends.js";
+import { isolatedRuntimeEnv } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { makeProject, type Project } from "./support/project.js";
 
@@ -35,13 +35,7 @@ beforeEach(async () => {
   home = mkdtempSync(join(tmpdir(), "linkup-startfail-"));
   p = makeProject();
   p.write(CONFIG);
-  env = {
-    LINKUP_HOME: home,
-    LINKUP_ADMIN_PORT: String(await freePort()),
-    LINKUP_PROXY_PORT: String(await freePort()),
-    LINKUP_WORKER_PORT: String(await freePort()),
-    LINKUP_LOCAL_DNS: "0",
-  };
+  env = await isolatedRuntimeEnv(home);
 });
 
 afterEach(async () => {

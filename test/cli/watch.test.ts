@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "../../src/clients/admin-client.js";
-import { freePort, startBackends, type Backends } from "./support/backends.js";
+import { isolatedRuntimeEnv, startBackends, type Backends } from "./support/backends.js";
 import { runCli } from "./support/cli.js";
 import { configYaml, makeProject, type Project } from "./support/project.js";
 import { spawnCliPty, type RunningPty } from "./support/pty.js";
@@ -127,13 +127,7 @@ describe("apply --watch when the local server dies", () => {
   });
 
   it("says so, starts it again, and the sessions are back", async () => {
-    env = {
-      LINKUP_HOME: home,
-      LINKUP_ADMIN_PORT: String(await freePort()),
-      LINKUP_WORKER_PORT: String(await freePort()),
-      LINKUP_PROXY_PORT: String(await freePort()),
-      LINKUP_LOCAL_DNS: "0",
-    };
+    env = await isolatedRuntimeEnv(home);
     // An isolated session lives on the local server alone: no worker is needed.
     p.write(`services:
   - name: web

@@ -28,6 +28,21 @@ export interface Backends {
   close(): Promise<void>;
 }
 
+/**
+ * Environment for a Linkup runtime of a test's own: its state directory and free ports for the
+ * admin API, the embedded worker and the proxy, local DNS off, so it never touches a developer's
+ * running Linkup.
+ */
+export async function isolatedRuntimeEnv(home: string): Promise<Record<string, string>> {
+  return {
+    LINKUP_HOME: home,
+    LINKUP_ADMIN_PORT: String(await freePort()),
+    LINKUP_WORKER_PORT: String(await freePort()),
+    LINKUP_PROXY_PORT: String(await freePort()),
+    LINKUP_LOCAL_DNS: "0",
+  };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
